@@ -1,0 +1,175 @@
+//! JSONP: the API origin answers `callback(<JSON string>);` as a script.
+//!
+//! The callback name is the one thing a JSONP endpoint reflects, and the
+//! classic way to turn it into a cross-site scripting hole; so it must be a
+//! JavaScript identifier or a dotted path of at most 64 characters, and
+//! anything else gets a 400 whose text never repeats the input.
+
+use axum::extract::{RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::standings;
+use crate::state::AppState;
+
+/// The longest callback accepted, in bytes (all ASCII).
+pub const MAX_CALLBACK_LEN: usize = 64;
+
+/// Why a callback was refused; the text is what the client sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CallbackError {
+    /// No `callback` parameter.
+    #[error("missing callback parameter: call /jsonp/results?callback=refreshSection")]
+    Missing,
+    /// More than one `callback` parameter.
+    #[error("the callback parameter is given more than once")]
+    Repeated,
+    /// Not an identifier or dotted path.
+    #[error(
+        "invalid callback: use a JavaScript identifier or dotted path (letters, digits, _ and $) of at most 64 characters"
+    )]
+    Invalid,
+}
+
+/// Finds the single `callback` parameter of a query string and validates it.
+pub fn callback_from_query(query: Option<&str>) -> Result<String, CallbackError> {
+    let mut found = None;
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        if key == "callback" {
+            if found.is_some() {
+                return Err(CallbackError::Repeated);
+            }
+            found = Some(value.into_owned());
+        }
+    }
+    let callback = found.ok_or(CallbackError::Missing)?;
+    if is_valid_callback(&callback) {
+        Ok(callback)
+    } else {
+        Err(CallbackError::Invalid)
+    }
+}
+
+/// `refreshSection`, `app.handlers.refresh`, `$jsonp_1`: yes. Anything with
+/// brackets, quotes, spaces, non-ASCII or empty segments: no.
+pub fn is_valid_callback(name: &str) -> bool {
+    let ident = |s: &str| {
+        let mut bytes = s.bytes();
+        bytes
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'$')
+            && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+    };
+    name.len() <= MAX_CALLBACK_LEN && name.split('.').all(ident)
+}
+
+/// `GET /jsonp/results?callback=NAME`
+pub async fn results(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    let callback = match callback_from_query(query.as_deref()) {
+        Ok(callback) => callback,
+        Err(err) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                err.to_string(),
+            )
+                .into_response();
+        }
+    };
+    let fragment = match standings::render_fragment(&state.race.current()) {
+        Ok(fragment) => fragment,
+        Err(err) => return err.into_response(),
+    };
+    // serde_json never fails on a String; the fallback keeps this panic-free.
+    let json = serde_json::to_string(&fragment).unwrap_or_else(|_| "\"\"".to_owned());
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/javascript; charset=utf-8",
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        format!("{callback}({json});"),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_and_dotted_paths_are_accepted() {
+        for ok in [
+            "refreshSection",
+            "app.handlers.refresh",
+            "$",
+            "_cb1",
+            "jQuery1102_1390",
+            &"a".repeat(64),
+        ] {
+            assert!(is_valid_callback(ok), "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn payloads_are_refused() {
+        let bad = [
+            "",
+            "alert(1)//",
+            "a;alert(1)",
+            "<script>",
+            "a b",
+            "a..b",
+            ".a",
+            "a.",
+            "1abc",
+            "a-b",
+            "a[0]",
+            "a\u{2028}",
+            "\u{e9}t\u{e9}",
+            "a\"",
+            "a'",
+            "a/**/",
+            &"a".repeat(65),
+            "a\\u0028",
+        ];
+        for b in bad {
+            assert!(!is_valid_callback(b), "{b:?}");
+        }
+    }
+
+    #[test]
+    fn the_query_must_hold_exactly_one_callback() {
+        assert_eq!(
+            callback_from_query(Some("callback=refreshSection")),
+            Ok("refreshSection".to_owned())
+        );
+        assert_eq!(
+            callback_from_query(Some("callback=app%2Erefresh&_=1")),
+            Ok("app.refresh".to_owned())
+        );
+        assert_eq!(callback_from_query(None), Err(CallbackError::Missing));
+        assert_eq!(
+            callback_from_query(Some("cb=x")),
+            Err(CallbackError::Missing)
+        );
+        assert_eq!(
+            callback_from_query(Some("callback=a&callback=b")),
+            Err(CallbackError::Repeated)
+        );
+        assert_eq!(
+            callback_from_query(Some("callback=alert(1)%2F%2F")),
+            Err(CallbackError::Invalid)
+        );
+    }
+
+    #[test]
+    fn errors_never_echo_the_input() {
+        let payload = "<script>alert(1)</script>";
+        let err = callback_from_query(Some(&format!("callback={payload}"))).expect_err("refused");
+        assert!(!err.to_string().contains("script>"));
+    }
+}

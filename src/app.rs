@@ -1,0 +1,334 @@
+//! Building and running the whole app: both origins, one process, one state.
+//!
+//! [`Application::build`] does everything that can fail for a reason the
+//! user can fix (ports, certificates) and reports it as one sentence;
+//! [`Application::start`] then serves, and [`Running`] knows the ports it
+//! really got, which is how tests run the real app on port 0.
+
+use std::future::Future;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwapOption;
+use axum::Router;
+use axum_server::Handle;
+use axum_server::tls_rustls::RustlsConfig;
+use rand::Rng;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::cors::defaults::tutorial_policy;
+use crate::cors::policy::PolicyError;
+use crate::cors::{Origin, PolicySwitch};
+use crate::race::{self, Ticker};
+use crate::state::{AppState, Urls};
+use crate::tls::{self, TlsError};
+use crate::{api, pages};
+
+/// How long in-flight requests get to finish once shutdown starts; the
+/// whole stop stays under the one second foreman and learners expect.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// Why the app could not start: one sentence naming the problem and the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// Another process holds the port.
+    #[error(
+        "port {port} is already in use on {ip} (is another copy of the app running?): stop it, or choose another port with {flag}"
+    )]
+    PortInUse {
+        /// The port asked for.
+        port: u16,
+        /// The address it was asked on.
+        ip: IpAddr,
+        /// The flag that sets this port.
+        flag: &'static str,
+    },
+    /// Any other failure to listen.
+    #[error("cannot listen on {addr}: {source} (check --bind and {flag})")]
+    Listen {
+        /// The address.
+        addr: SocketAddr,
+        /// The flag that sets this port.
+        flag: &'static str,
+        /// The operating system's reason.
+        source: io::Error,
+    },
+    /// Certificates could not be made, read or written.
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    /// The host name cannot be part of an origin.
+    #[error(
+        "--host {0:?} cannot be part of a URL: give a host name such as localhost or lab.local, or an IP address"
+    )]
+    Host(String),
+    /// The CORS policy is invalid.
+    #[error("the CORS policy is invalid: {0}")]
+    Policy(#[from] PolicyError),
+}
+
+/// The app, bound and ready to serve.
+pub struct Application {
+    page: Vec<TcpListener>,
+    api: Vec<TcpListener>,
+    tls: RustlsConfig,
+    state: AppState,
+    ticker: Ticker,
+    lap_interval: Duration,
+    ca_cert: Option<PathBuf>,
+    host: String,
+}
+
+impl Application {
+    /// Binds both origins' listeners and prepares the certificate, state and
+    /// race. Nothing is served yet.
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let ips = match config.bind {
+            Some(ip) => vec![ip],
+            None => vec![
+                IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ],
+        };
+        let page = bind_all(&ips, config.page_port, "--page-port")?;
+        let api = bind_all(&ips, config.api_port, "--api-port")?;
+        let page_port = local_port(&page);
+        let api_port = local_port(&api);
+
+        let (cert, key, ca_cert) = match (&config.cert, &config.key) {
+            (Some(cert), Some(key)) => (cert.clone(), key.clone(), None),
+            _ => {
+                let paths = tls::ensure_certificates(
+                    &config.certs_dir,
+                    std::slice::from_ref(&config.host),
+                )?;
+                (paths.cert, paths.key, Some(paths.ca_cert))
+            }
+        };
+        let tls = RustlsConfig::from_config(Arc::new(tls::server_config(&cert, &key)?));
+
+        let page_origins = page_origins(&config.host, page_port);
+        let policy = if config.no_cors {
+            None
+        } else {
+            Some(Arc::new(tutorial_policy(&page_origins)?))
+        };
+        let urls = Urls {
+            page_origin: Origin::from_parts("http", &config.host, page_port)
+                .map_err(|_| StartupError::Host(config.host.clone()))?,
+            api_origin: Origin::from_parts("https", &config.host, api_port)
+                .map_err(|_| StartupError::Host(config.host.clone()))?,
+            api_port,
+        };
+        let seed = config.seed.unwrap_or_else(|| rand::rng().random());
+        tracing::info!(seed, "race seed (pass --seed {seed} to replay this race)");
+        let (race, ticker) = race::live::start(seed);
+        let policy: PolicySwitch = Arc::new(ArcSwapOption::new(policy));
+        let state = AppState {
+            race,
+            policy,
+            urls: Arc::new(urls),
+        };
+        Ok(Self {
+            page,
+            api,
+            tls,
+            state,
+            ticker,
+            lap_interval: config.lap_seconds,
+            ca_cert,
+            host: config.host,
+        })
+    }
+
+    /// Starts serving both origins and the race ticker.
+    pub async fn start(self) -> io::Result<Running> {
+        let page_port = local_port(&self.page);
+        let api_port = local_port(&self.api);
+        let mut handles = Vec::new();
+        let mut servers = Vec::new();
+        let page_router = pages::router(self.state.clone());
+        let api_router = api::router(self.state.clone());
+        for listener in self.page {
+            let handle = Handle::new();
+            let server = axum_server::from_tcp(listener)?.handle(handle.clone());
+            servers.push(tokio::spawn(server.serve(make_service(&page_router))));
+            handles.push(handle);
+        }
+        for listener in self.api {
+            let handle = Handle::new();
+            let server =
+                axum_server::from_tcp_rustls(listener, self.tls.clone())?.handle(handle.clone());
+            servers.push(tokio::spawn(server.serve(make_service(&api_router))));
+            handles.push(handle);
+        }
+        for handle in &handles {
+            if handle.listening().await.is_none() {
+                return Err(io::Error::other("a listener stopped before it was ready"));
+            }
+        }
+        let ticker = tokio::spawn(self.ticker.run(self.lap_interval));
+        Ok(Running {
+            handles,
+            servers,
+            ticker,
+            page_port,
+            api_port,
+            host: self.host,
+            ca_cert: self.ca_cert,
+            state: self.state,
+        })
+    }
+}
+
+/// The app while it serves.
+pub struct Running {
+    handles: Vec<Handle<SocketAddr>>,
+    servers: Vec<JoinHandle<io::Result<()>>>,
+    ticker: JoinHandle<()>,
+    page_port: u16,
+    api_port: u16,
+    host: String,
+    ca_cert: Option<PathBuf>,
+    state: AppState,
+}
+
+impl Running {
+    /// The page origin's port as bound (useful with port 0).
+    pub fn page_port(&self) -> u16 {
+        self.page_port
+    }
+
+    /// The API origin's port as bound.
+    pub fn api_port(&self) -> u16 {
+        self.api_port
+    }
+
+    /// e.g. `http://localhost:3000`
+    pub fn page_url(&self) -> String {
+        self.state.urls.page_origin.to_string()
+    }
+
+    /// e.g. `https://localhost:3001`
+    pub fn api_url(&self) -> String {
+        self.state.urls.api_origin.to_string()
+    }
+
+    /// The generated CA certificate, unless `--cert`/`--key` were given.
+    pub fn ca_cert(&self) -> Option<&PathBuf> {
+        self.ca_cert.as_ref()
+    }
+
+    /// The configured host name.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The shared state (tests use it to look at the race and the policy).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then stops gracefully.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) {
+        shutdown.await;
+        self.stop().await;
+    }
+
+    /// Stops accepting, gives in-flight requests [`GRACE`] to finish, then
+    /// closes everything.
+    pub async fn stop(self) {
+        self.ticker.abort();
+        for handle in &self.handles {
+            handle.graceful_shutdown(Some(GRACE));
+        }
+        let all = futures_util::future::join_all(self.servers);
+        if tokio::time::timeout(GRACE * 2, all).await.is_err() {
+            tracing::warn!("some connections did not close in time; stopping anyway");
+        }
+    }
+}
+
+fn make_service(
+    router: &Router,
+) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr> {
+    router
+        .clone()
+        .into_make_service_with_connect_info::<SocketAddr>()
+}
+
+/// Binds `port` on every address; with port 0 all addresses share the port
+/// the first one got (retrying if another process holds it on the others).
+fn bind_all(
+    ips: &[IpAddr],
+    port: u16,
+    flag: &'static str,
+) -> Result<Vec<TcpListener>, StartupError> {
+    let mut attempts = 0;
+    'retry: loop {
+        attempts += 1;
+        let mut listeners: Vec<TcpListener> = Vec::new();
+        let mut chosen = port;
+        for &ip in ips {
+            let addr = SocketAddr::new(ip, chosen);
+            match TcpListener::bind(addr).and_then(|l| l.set_nonblocking(true).map(|()| l)) {
+                Ok(listener) => {
+                    if chosen == 0 {
+                        chosen = listener
+                            .local_addr()
+                            .map_err(|source| StartupError::Listen { addr, flag, source })?
+                            .port();
+                    }
+                    listeners.push(listener);
+                }
+                // No IPv6 loopback on this machine: IPv4 alone will do.
+                Err(e) if ips.len() > 1 && ip.is_ipv6() && is_unavailable(&e) => {
+                    tracing::debug!("IPv6 loopback unavailable ({e}); listening on IPv4 only");
+                }
+                Err(e) if e.kind() == io::ErrorKind::AddrInUse && port == 0 && attempts < 10 => {
+                    continue 'retry;
+                }
+                Err(e) if e.kind() == io::ErrorKind::AddrInUse => {
+                    return Err(StartupError::PortInUse {
+                        port: chosen,
+                        ip,
+                        flag,
+                    });
+                }
+                Err(source) => return Err(StartupError::Listen { addr, flag, source }),
+            }
+        }
+        return Ok(listeners);
+    }
+}
+
+fn is_unavailable(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::AddrNotAvailable | io::ErrorKind::Unsupported
+    ) || e.raw_os_error() == Some(97) // EAFNOSUPPORT: IPv6 disabled in the kernel
+}
+
+fn local_port(listeners: &[TcpListener]) -> u16 {
+    listeners
+        .first()
+        .and_then(|l| l.local_addr().ok())
+        .map_or(0, |a| a.port())
+}
+
+/// The page origin under every name the server answers to: the loopback
+/// names browsers use, plus the configured host.
+pub fn page_origins(host: &str, page_port: u16) -> Vec<Origin> {
+    let mut origins: Vec<Origin> = Vec::new();
+    for name in ["localhost", "127.0.0.1", "::1", host] {
+        if let Ok(origin) = Origin::from_parts("http", name, page_port) {
+            if !origins.contains(&origin) {
+                origins.push(origin);
+            }
+        }
+    }
+    origins
+}

@@ -1,0 +1,17 @@
+//! CORS on the API origin, one concern per file:
+//! - [`origin`]: what an origin is and how it is compared;
+//! - [`policy`]: what a policy says (Rack::Cors blocks), refused when invalid;
+//! - [`decide`]: the pure decision for one request;
+//! - [`layer`]: the axum middleware that applies it;
+//! - [`defaults`]: the policy the app ships with.
+
+pub mod decide;
+pub mod defaults;
+pub mod layer;
+pub mod origin;
+pub mod policy;
+
+pub use decide::{CorsRequest, Decision, Verdict};
+pub use layer::{CorsOutcome, PolicySwitch};
+pub use origin::Origin;
+pub use policy::Policy;

@@ -1,0 +1,375 @@
+//! What a CORS policy says, in the shape of a Rack::Cors block: an ordered
+//! list of `allow` blocks, each with its origins and its resources.
+//!
+//! A [`Policy`] can only be built valid: configurations browsers would
+//! reject anyway (`*` together with credentials) are refused here, when the
+//! policy is built, not discovered when a request arrives.
+
+use super::origin::{Origin, OriginError};
+
+/// The whole policy: the first block whose origins admit the request's
+/// origin and which has a resource matching its path decides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub(super) blocks: Vec<Block>,
+}
+
+/// One `allow do ... end` block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// Which origins this block admits.
+    pub origins: Origins,
+    /// Resources in order; the first whose path matches wins.
+    pub resources: Vec<Resource>,
+}
+
+/// Which origins a block admits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origins {
+    /// `origins '*'`: any origin, answered with `Access-Control-Allow-Origin: *`.
+    Any,
+    /// An explicit allowlist; `null` is admitted only when `allow_null` is set.
+    List {
+        /// Serialized origins.
+        origins: Vec<Origin>,
+        /// Whether the opaque origin `null` is named explicitly.
+        allow_null: bool,
+    },
+}
+
+/// A `resource '/path/*', ...` line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// Which paths this resource covers.
+    pub path: PathPattern,
+    /// Methods a preflight may ask for.
+    pub methods: Methods,
+    /// Request headers a preflight may ask for.
+    pub headers: Headers,
+    /// Response headers scripts may read (`Access-Control-Expose-Headers`).
+    pub expose: Vec<String>,
+    /// Whether credentialed requests may read the response.
+    pub credentials: bool,
+    /// How long a browser may cache a preflight answer, in seconds.
+    pub max_age: Option<u32>,
+}
+
+/// Allowed methods.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Methods {
+    /// Any method the preflight asks for.
+    Any,
+    /// Upper-case method names.
+    List(Vec<String>),
+}
+
+/// Allowed request headers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Headers {
+    /// Any header the preflight asks for, except `Authorization`, which a
+    /// browser never lets a wildcard cover.
+    Any,
+    /// Lower-case header names, compared case-insensitively.
+    List(Vec<String>),
+}
+
+/// A Rack::Cors path pattern: `*` (everything), `/prefix/*` (the prefix and
+/// anything below it), `/items/:id` (one segment), or an exact path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathPattern {
+    segments: Vec<Segment>,
+    /// Set by a trailing `/*`: the prefix and everything below it match.
+    open_ended: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Literal(String),
+    Param,
+}
+
+/// A policy that cannot be built, naming the block at fault (1-based).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PolicyError {
+    /// Browsers reject `Access-Control-Allow-Origin: *` on credentialed requests.
+    #[error(
+        "allow block {block}: origins '*' cannot be combined with credentials (name the origins, or set credentials to false)"
+    )]
+    WildcardWithCredentials {
+        /// 1-based block number.
+        block: usize,
+    },
+    /// An entry of `origins` is not an origin.
+    #[error("allow block {block}: {value:?} is not an origin: {reason}")]
+    BadOrigin {
+        /// 1-based block number.
+        block: usize,
+        /// The offending entry.
+        value: String,
+        /// Why it is not an origin.
+        reason: OriginError,
+    },
+    /// A resource path that does not start with `/` (or is not `*`).
+    #[error("allow block {block}: resource path {path:?} must start with / or be *")]
+    BadPath {
+        /// 1-based block number.
+        block: usize,
+        /// The offending path.
+        path: String,
+    },
+    /// A block that could never match anything.
+    #[error("allow block {block}: it needs at least one origin and one resource")]
+    Empty {
+        /// 1-based block number.
+        block: usize,
+    },
+}
+
+impl Policy {
+    /// Validates and assembles a policy from its blocks.
+    pub fn new(blocks: Vec<Block>) -> Result<Self, PolicyError> {
+        for (i, block) in blocks.iter().enumerate() {
+            let n = i + 1;
+            let empty_list = matches!(&block.origins, Origins::List { origins, allow_null: false } if origins.is_empty());
+            if empty_list || block.resources.is_empty() {
+                return Err(PolicyError::Empty { block: n });
+            }
+            if block.origins == Origins::Any && block.resources.iter().any(|r| r.credentials) {
+                return Err(PolicyError::WildcardWithCredentials { block: n });
+            }
+        }
+        Ok(Self { blocks })
+    }
+
+    /// The blocks, in order.
+    pub fn blocks(&self) -> &[Block] {
+        &self.blocks
+    }
+}
+
+impl Origins {
+    /// Parses a list of origins (`null` allowed by name) for block `block`.
+    pub fn list<S: AsRef<str>>(block: usize, values: &[S]) -> Result<Self, PolicyError> {
+        let mut origins = Vec::new();
+        let mut allow_null = false;
+        for value in values {
+            let value = value.as_ref();
+            if value == "null" {
+                allow_null = true;
+                continue;
+            }
+            let origin = Origin::parse(value).map_err(|reason| PolicyError::BadOrigin {
+                block,
+                value: value.to_owned(),
+                reason,
+            })?;
+            if !origins.contains(&origin) {
+                origins.push(origin);
+            }
+        }
+        Ok(Self::List {
+            origins,
+            allow_null,
+        })
+    }
+
+    /// Whether a request's `Origin` value is admitted. The value is compared
+    /// with the serialized origins byte for byte (see [`super::origin`]).
+    pub fn admits(&self, origin: &str) -> bool {
+        match self {
+            Self::Any => true,
+            Self::List {
+                origins,
+                allow_null,
+            } => (origin == "null" && *allow_null) || origins.iter().any(|o| o.as_str() == origin),
+        }
+    }
+}
+
+impl Methods {
+    /// A list of methods, upper-cased.
+    pub fn list<S: AsRef<str>>(methods: &[S]) -> Self {
+        Self::List(
+            methods
+                .iter()
+                .map(|m| m.as_ref().to_ascii_uppercase())
+                .collect(),
+        )
+    }
+
+    pub(super) fn allows(&self, method: &str) -> bool {
+        match self {
+            Self::Any => true,
+            Self::List(list) => list.iter().any(|m| m == method),
+        }
+    }
+}
+
+impl Headers {
+    /// A list of header names, lower-cased.
+    pub fn list<S: AsRef<str>>(headers: &[S]) -> Self {
+        Self::List(
+            headers
+                .iter()
+                .map(|h| h.as_ref().trim().to_ascii_lowercase())
+                .collect(),
+        )
+    }
+
+    /// `name` must be lower-case.
+    pub(super) fn allows(&self, name: &str) -> bool {
+        match self {
+            Self::Any => name != "authorization",
+            Self::List(list) => list.iter().any(|h| h == name),
+        }
+    }
+}
+
+impl PathPattern {
+    /// Parses a pattern; `block` names the block in the error.
+    pub fn parse(block: usize, raw: &str) -> Result<Self, PolicyError> {
+        if raw == "*" {
+            return Ok(Self {
+                segments: Vec::new(),
+                open_ended: true,
+            });
+        }
+        let bad = || PolicyError::BadPath {
+            block,
+            path: raw.to_owned(),
+        };
+        let rest = raw.strip_prefix('/').ok_or_else(bad)?;
+        let (rest, open_ended) = match rest
+            .strip_suffix("/*")
+            .or_else(|| (rest == "*").then_some(""))
+        {
+            Some(prefix) => (prefix, true),
+            None => (rest, false),
+        };
+        let segments = if rest.is_empty() {
+            Vec::new()
+        } else {
+            rest.split('/').map(Segment::parse).collect()
+        };
+        if segments
+            .iter()
+            .any(|s| matches!(s, Segment::Literal(l) if l.is_empty() || l.contains('*')))
+        {
+            return Err(bad());
+        }
+        Ok(Self {
+            segments,
+            open_ended,
+        })
+    }
+
+    /// Whether `path` (no query string) matches.
+    pub fn matches(&self, path: &str) -> bool {
+        let Some(rest) = path.strip_prefix('/') else {
+            return false;
+        };
+        let parts: Vec<&str> = if rest.is_empty() {
+            Vec::new()
+        } else {
+            rest.split('/').collect()
+        };
+        if parts.len() < self.segments.len()
+            || (!self.open_ended && parts.len() != self.segments.len())
+        {
+            return false;
+        }
+        self.segments
+            .iter()
+            .zip(&parts)
+            .all(|(seg, part)| match seg {
+                Segment::Literal(l) => l == part,
+                Segment::Param => !part.is_empty(),
+            })
+    }
+}
+
+impl Segment {
+    fn parse(raw: &str) -> Self {
+        match raw.strip_prefix(':') {
+            Some(name) if !name.is_empty() => Self::Param,
+            _ => Self::Literal(raw.to_owned()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resource(path: &str, credentials: bool) -> Resource {
+        Resource {
+            path: PathPattern::parse(1, path).expect("valid pattern"),
+            methods: Methods::Any,
+            headers: Headers::Any,
+            expose: Vec::new(),
+            credentials,
+            max_age: None,
+        }
+    }
+
+    #[test]
+    fn path_patterns_follow_rack_cors() {
+        let p = |raw| PathPattern::parse(1, raw).expect("valid pattern");
+        assert!(p("/cors/*").matches("/cors/results"));
+        assert!(p("/cors/*").matches("/cors"));
+        assert!(p("/cors/*").matches("/cors/a/b"));
+        assert!(!p("/cors/*").matches("/corsx"));
+        assert!(!p("/cors/*").matches("/ajax/results"));
+        assert!(p("/items/:id").matches("/items/7"));
+        assert!(!p("/items/:id").matches("/items/7/x"));
+        assert!(!p("/items/:id").matches("/items/"));
+        assert!(p("*").matches("/anything/at/all"));
+        assert!(p("/exact").matches("/exact") && !p("/exact").matches("/exact/x"));
+        assert!(PathPattern::parse(2, "cors/*").is_err());
+        assert!(PathPattern::parse(2, "/a/*/b").is_err());
+    }
+
+    #[test]
+    fn wildcard_with_credentials_is_refused_naming_the_block() {
+        let ok = Block {
+            origins: Origins::Any,
+            resources: vec![resource("/a/*", false)],
+        };
+        let bad = Block {
+            origins: Origins::Any,
+            resources: vec![resource("/b/*", true)],
+        };
+        let err = Policy::new(vec![ok, bad]).expect_err("must be refused");
+        assert_eq!(err, PolicyError::WildcardWithCredentials { block: 2 });
+        assert!(err.to_string().starts_with("allow block 2:"));
+    }
+
+    #[test]
+    fn origin_lists_admit_exact_serializations_only() {
+        let origins =
+            Origins::list(1, &["http://localhost:3000", "HTTPS://App.Example:443"]).expect("valid");
+        assert!(origins.admits("http://localhost:3000"));
+        assert!(origins.admits("https://app.example"));
+        for no in [
+            "http://localhost:3000/",
+            "http://LOCALHOST:3000",
+            "http://localhost:3001",
+            "null",
+            "",
+        ] {
+            assert!(!origins.admits(no), "{no:?}");
+        }
+        let with_null = Origins::list(1, &["null"]).expect("valid");
+        assert!(with_null.admits("null"));
+        let err = Origins::list(3, &["localhost:3000"]).expect_err("no scheme");
+        assert!(err.to_string().contains("allow block 3"));
+    }
+
+    #[test]
+    fn any_headers_never_cover_authorization() {
+        assert!(Headers::Any.allows("x-requested-with"));
+        assert!(!Headers::Any.allows("authorization"));
+        assert!(Headers::list(&["Authorization"]).allows("authorization"));
+        assert!(!Headers::list(&["Content-Type"]).allows("x-requested-with"));
+    }
+}

@@ -1,0 +1,31 @@
+//! F1 Race Results: a CORS lab.
+//!
+//! One process serves two origins: the **page origin** (HTTP, port 3000),
+//! whose pages show a live Grand Prix and refresh it with four historical
+//! techniques, and the **API origin** (HTTPS, port 3001), whose resources
+//! those pages fetch across origins under a CORS policy.
+//!
+//! # Layout
+//! - [`config`]: the command line (every flag also an `F1_*` variable).
+//! - [`app`]: binds both listeners, reports the ports, serves until shutdown.
+//! - [`tls`]: the local CA and the API certificate.
+//! - [`race`]: the pure simulation ([`race::sim`]) and its ticker ([`race::live`]).
+//! - [`cors`]: origins, policies, the pure decision, and the middleware.
+//! - [`pages`]: page-origin routes and templates; [`api`]: API-origin routes.
+//! - [`standings`]: the HTML fragment every technique delivers.
+//! - [`access_log`]: one log line per request.
+//!
+//! Requests flow one way: listener -> router -> (CORS middleware, API
+//! origin only) -> handler -> pure core -> template.
+
+pub mod access_log;
+pub mod api;
+pub mod app;
+pub mod config;
+pub mod cors;
+pub mod pages;
+pub mod race;
+pub mod render;
+pub mod standings;
+pub mod state;
+pub mod tls;

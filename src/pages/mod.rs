@@ -1,0 +1,156 @@
+//! The page origin (HTTP): the technique pages, their assets, and the
+//! same-origin resources the iframe and AJAX techniques load.
+
+pub mod assets;
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::middleware::from_fn_with_state;
+use axum::response::Response;
+use axum::routing::get;
+
+use crate::access_log::{self, Listener};
+use crate::race::{Snapshot, live::clock_time};
+use crate::render::html;
+use crate::standings;
+use crate::state::AppState;
+use assets::Asset;
+
+/// All routes of the page origin, with the access log.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/iframe", get(iframe))
+        .route("/iframe/results", get(iframe_results))
+        .route("/ajax", get(ajax))
+        .route("/ajax/results", get(standings::fragment))
+        .route("/jsonp", get(jsonp))
+        .route("/cors", get(cors))
+        .route("/static/{*path}", get(assets::serve))
+        .layer(from_fn_with_state(Listener::Page, access_log::log_request))
+        .with_state(state)
+}
+
+/// What `base.html` needs on every page.
+struct Layout {
+    api_port: u16,
+    page_origin: String,
+    api_origin: String,
+    loaded_at: String,
+}
+
+impl Layout {
+    fn new(state: &AppState) -> Self {
+        Self {
+            api_port: state.urls.api_port,
+            page_origin: state.urls.page_origin.to_string(),
+            api_origin: state.urls.api_origin.to_string(),
+            loaded_at: clock_time(std::time::SystemTime::now()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct Index {
+    layout: Layout,
+    snapshot: Arc<Snapshot>,
+}
+
+async fn index(State(state): State<AppState>) -> Response {
+    html(&Index {
+        layout: Layout::new(&state),
+        snapshot: state.race.current(),
+    })
+}
+
+/// Declares a technique page: its template, its title and its script.
+macro_rules! technique_page {
+    ($handler:ident, $ty:ident, $template:literal, $title:literal, $script:literal) => {
+        #[derive(Template)]
+        #[template(path = $template)]
+        struct $ty {
+            layout: Layout,
+            title: &'static str,
+            script: &'static Asset,
+            snapshot: Arc<Snapshot>,
+        }
+
+        async fn $handler(State(state): State<AppState>) -> Response {
+            let Some(script) = assets::find(concat!("js/", $script)) else {
+                return missing_asset($script);
+            };
+            html(&$ty {
+                layout: Layout::new(&state),
+                title: $title,
+                script,
+                snapshot: state.race.current(),
+            })
+        }
+    };
+}
+
+technique_page!(
+    iframe,
+    IframePage,
+    "iframe.html",
+    "Hidden iframe",
+    "iframe.js"
+);
+technique_page!(ajax, AjaxPage, "ajax.html", "AJAX (same origin)", "ajax.js");
+technique_page!(jsonp, JsonpPage, "jsonp.html", "JSONP", "jsonp.js");
+technique_page!(cors, CorsPage, "cors.html", "CORS", "cors.js");
+
+fn missing_asset(name: &str) -> Response {
+    use axum::response::IntoResponse;
+    tracing::error!("the embedded script {name} is missing");
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "internal error: a script is missing\n",
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "iframe_results.html")]
+struct IframeResults {
+    snapshot: Arc<Snapshot>,
+}
+
+async fn iframe_results(State(state): State<AppState>) -> Response {
+    html(&IframeResults {
+        snapshot: state.race.current(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::assets::ASSETS;
+
+    #[test]
+    fn every_script_a_template_loads_is_embedded() {
+        let templates = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))
+            .expect("templates dir");
+        for entry in templates.flatten() {
+            let text = std::fs::read_to_string(entry.path()).expect("readable template");
+            for (i, _) in text.match_indices("/static/") {
+                let rest = &text[i + "/static/".len()..];
+                let path: String = rest
+                    .chars()
+                    .take_while(|c| !matches!(c, '"' | '{'))
+                    .collect();
+                if path.is_empty() {
+                    continue; // a path built from a variable, e.g. js/{{ script.name }}
+                }
+                assert!(
+                    ASSETS.iter().any(|a| a.path == path),
+                    "{} loads /static/{path}, which is not embedded",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+}

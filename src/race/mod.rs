@@ -1,0 +1,21 @@
+//! Race simulation: the pure core of the live race-results page.
+//!
+//! Nothing in here has a clock, performs I/O, spawns threads or touches
+//! global state. The application owns a [`Race`], and its ticker decides
+//! when to call [`Race::advance_lap`], passing in the random generator;
+//! readers take cheap [`Standings`] snapshots. Seeding that generator
+//! (e.g. `StdRng::seed_from_u64`) replays exactly the same race.
+//!
+//! - [`grid`]: static data of the default race, the 2014 Bahrain Grand Prix.
+//! - [`sim`]: the lap-by-lap simulation and its snapshot types.
+//! - [`live`]: the clocked side: a ticker task publishing snapshots (the
+//!   only part that knows about time and tokio).
+
+pub mod grid;
+pub mod sim;
+
+pub use grid::{Driver, GrandPrix, Team, bahrain_2014};
+pub use sim::{FastestLap, Race, Row, Standings};
+
+pub mod live;
+pub use live::{LiveRace, Snapshot, Ticker};

@@ -1,0 +1,28 @@
+//! What every handler can reach: cheap to clone (a few `Arc`s).
+
+use std::sync::Arc;
+
+use crate::cors::{Origin, PolicySwitch};
+use crate::race::LiveRace;
+
+/// Shared application state.
+#[derive(Clone)]
+pub struct AppState {
+    /// The live race, one consistent snapshot at a time.
+    pub race: LiveRace,
+    /// The CORS policy in force on the API origin (`None`: middleware removed).
+    pub policy: PolicySwitch,
+    /// The app's own URLs, as browsers reach them.
+    pub urls: Arc<Urls>,
+}
+
+/// The two origins under the configured host name, with the real ports.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    /// e.g. `http://localhost:3000`
+    pub page_origin: Origin,
+    /// e.g. `https://localhost:3001`
+    pub api_origin: Origin,
+    /// The API port, which the pages combine with their own host name.
+    pub api_port: u16,
+}
