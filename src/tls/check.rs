@@ -9,13 +9,13 @@ use rcgen::{KeyPair, PublicKeyData};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::ServerCertVerifier;
 use rustls::{CertificateError, RootCertStore};
-use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::pem::{self, PemObject};
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use time::OffsetDateTime;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::GeneralName;
 
-use super::error::io_reason;
+use super::error::{io_reason, pem_reason};
 use super::files::read_optional;
 use super::names::Host;
 
@@ -50,8 +50,8 @@ impl fmt::Display for LeafReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LeafReason::Missing => f.write_str("cert.pem is missing"),
-            LeafReason::Unreadable(why) => write!(f, "cert.pem is unreadable or corrupt ({why})"),
-            LeafReason::KeyUnusable(why) => write!(f, "key.pem is unusable ({why})"),
+            LeafReason::Unreadable(why) => write!(f, "cert.pem cannot be used ({why})"),
+            LeafReason::KeyUnusable(why) => write!(f, "key.pem cannot be used ({why})"),
             LeafReason::KeyMismatch => f.write_str("key.pem does not match cert.pem"),
             LeafReason::Expired(date) => write!(f, "it expired on {date}"),
             LeafReason::ExpiresSoon(date) => write!(f, "it expires on {date}"),
@@ -89,11 +89,11 @@ pub(crate) fn load_ca(
     key_path: &Path,
     now: OffsetDateTime,
 ) -> Result<Ca, CaProblem> {
-    let unusable = |why: String| CaProblem::Unusable(why);
+    let unusable = CaProblem::Unusable;
     let cert_bytes = read_optional(cert_path)
-        .map_err(|e| unusable(format!("ca.pem is unreadable ({})", io_reason(&e))))?;
+        .map_err(|e| unusable(format!("ca.pem cannot be read ({})", io_reason(&e))))?;
     let key_bytes = read_optional(key_path)
-        .map_err(|e| unusable(format!("ca-key.pem is unreadable ({})", io_reason(&e))))?;
+        .map_err(|e| unusable(format!("ca-key.pem cannot be read ({})", io_reason(&e))))?;
     let (cert_bytes, key_bytes) = match (cert_bytes, key_bytes) {
         (None, None) => return Err(CaProblem::Absent),
         (None, Some(_)) => return Err(unusable("ca.pem is missing".into())),
@@ -101,17 +101,23 @@ pub(crate) fn load_ca(
         (Some(cert), Some(key)) => (cert, key),
     };
     let der = first_certificate(&cert_bytes)
-        .map_err(|why| unusable(format!("ca.pem is corrupt ({why})")))?;
-    let cert = parse_x509(&der).map_err(|why| unusable(format!("ca.pem is corrupt ({why})")))?;
+        .map_err(|why| unusable(format!("ca.pem cannot be used ({why})")))?;
+    let cert =
+        parse_x509(&der).map_err(|why| unusable(format!("ca.pem cannot be used ({why})")))?;
     if !cert.is_ca() {
         return Err(unusable("ca.pem is not a CA certificate".into()));
     }
     let not_after = cert.validity().not_after.to_datetime();
     if not_after - now < RENEW_MARGIN {
-        return Err(unusable(format!("the CA expires on {}", day(not_after))));
+        let verb = if not_after <= now {
+            "expired"
+        } else {
+            "expires"
+        };
+        return Err(unusable(format!("the CA {verb} on {}", day(not_after))));
     }
-    let key =
-        load_key(&key_bytes).map_err(|why| unusable(format!("ca-key.pem is corrupt ({why})")))?;
+    let key = load_key(&key_bytes)
+        .map_err(|why| unusable(format!("ca-key.pem cannot be used ({why})")))?;
     if key.subject_public_key_info() != cert.tbs_certificate.subject_pki.raw {
         return Err(unusable("ca-key.pem does not match ca.pem".into()));
     }
@@ -231,21 +237,21 @@ fn ip_from_bytes(bytes: &[u8]) -> Option<std::net::IpAddr> {
 pub(crate) fn first_certificate(bytes: &[u8]) -> Result<CertificateDer<'static>, String> {
     match CertificateDer::pem_slice_iter(bytes).next() {
         Some(Ok(der)) => Ok(der),
-        Some(Err(e)) => Err(format!("invalid PEM: {e}")),
-        None => Err("no PEM certificate found in it".into()),
+        Some(Err(e)) => Err(pem_reason(&e, "certificate")),
+        None => Err(pem_reason(&pem::Error::NoItemsFound, "certificate")),
     }
 }
 
 fn parse_x509<'a>(der: &'a CertificateDer<'_>) -> Result<X509Certificate<'a>, String> {
     x509_parser::parse_x509_certificate(der)
         .map(|(_rest, cert)| cert)
-        .map_err(|e| format!("not an X.509 certificate: {e}"))
+        .map_err(|e| format!("it is not an X.509 certificate: {e}"))
 }
 
 /// Our own keys are PKCS#8 PEM, which is what rcgen (with ring) can load.
 fn load_key(bytes: &[u8]) -> Result<KeyPair, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "it is not text".to_string())?;
-    KeyPair::from_pem(text).map_err(|e| format!("not a PKCS#8 PEM private key: {e}"))
+    KeyPair::from_pem(text).map_err(|e| format!("it is not a PKCS#8 PEM private key: {e}"))
 }
 
 /// A date as YYYY-MM-DD for log lines.

@@ -9,7 +9,7 @@ use rustls_pki_types::pem::{self, PemObject};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
 use super::TlsError;
-use super::error::io_reason;
+use super::error::{io_reason, pem_reason};
 
 /// Builds the HTTPS server configuration for the API origin from a PEM
 /// certificate chain (leaf first) and its PEM private key (PKCS#8, SEC1 or
@@ -71,9 +71,12 @@ fn load_chain(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
     let bytes = fs::read(path).map_err(|e| unusable(io_reason(&e)))?;
     let chain = CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| unusable(format!("invalid PEM ({e})")))?;
+        .map_err(|e| unusable(pem_reason(&e, "certificate")))?;
     if chain.is_empty() {
-        return Err(unusable("no PEM certificate found in it".into()));
+        return Err(unusable(pem_reason(
+            &pem::Error::NoItemsFound,
+            "certificate",
+        )));
     }
     Ok(chain)
 }
@@ -85,8 +88,5 @@ fn load_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
         reason,
     };
     let bytes = fs::read(path).map_err(|e| unusable(io_reason(&e)))?;
-    PrivateKeyDer::from_pem_slice(&bytes).map_err(|e| match e {
-        pem::Error::NoItemsFound => unusable("no PEM private key found in it".into()),
-        other => unusable(format!("invalid PEM ({other})")),
-    })
+    PrivateKeyDer::from_pem_slice(&bytes).map_err(|e| unusable(pem_reason(&e, "private key")))
 }

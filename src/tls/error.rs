@@ -111,3 +111,18 @@ pub(crate) fn io_reason(err: &io::Error) -> String {
         None => String::new(),
     }
 }
+
+/// Explains a PEM parsing failure in words: rustls-pki-types' own messages
+/// print byte arrays. `what` is the kind of item looked for, e.g.
+/// "certificate".
+pub(crate) fn pem_reason(err: &rustls_pki_types::pem::Error, what: &str) -> String {
+    use rustls_pki_types::pem::Error;
+    match err {
+        Error::NoItemsFound => format!("no PEM {what} found in it"),
+        Error::MissingSectionEnd { .. } => "it is truncated, a -----END line is missing".into(),
+        Error::IllegalSectionStart { .. } => "it has a malformed -----BEGIN line".into(),
+        Error::Base64Decode(_) => "its base64 content is damaged".into(),
+        Error::Io(e) => io_reason(e),
+        other => format!("it is not valid PEM: {other}"),
+    }
+}

@@ -70,3 +70,40 @@ pub(crate) fn read_optional(path: &Path) -> io::Result<Option<Vec<u8>>> {
         Err(err) => Err(err),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_write_leaves_target_and_no_temp_file() -> io::Result<()> {
+        let tmp = tempfile::tempdir()?;
+        // A non-empty directory in place of the target makes the rename fail
+        // after the temporary file was fully written.
+        fs::create_dir(tmp.path().join("cert.pem"))?;
+        fs::write(tmp.path().join("cert.pem").join("keep"), b"old")?;
+        assert!(write_atomic(tmp.path(), "cert.pem", b"new", Access::Public).is_err());
+        assert_eq!(fs::read(tmp.path().join("cert.pem").join("keep"))?, b"old");
+        assert_eq!(
+            fs::read_dir(tmp.path())?.count(),
+            1,
+            "temporary file left behind"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn write_replaces_whole_file() -> io::Result<()> {
+        let tmp = tempfile::tempdir()?;
+        write_atomic(
+            tmp.path(),
+            "key.pem",
+            b"a much longer old content",
+            Access::Private,
+        )?;
+        write_atomic(tmp.path(), "key.pem", b"new", Access::Private)?;
+        assert_eq!(fs::read(tmp.path().join("key.pem"))?, b"new");
+        assert_eq!(fs::read_dir(tmp.path())?.count(), 1);
+        Ok(())
+    }
+}

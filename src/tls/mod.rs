@@ -124,7 +124,7 @@ pub fn ensure_certificates(dir: &Path, names: &[String]) -> Result<CertPaths, Tl
         Err(CaProblem::Absent) => {
             create_all(dir, &hosts, now)?;
             tracing::info!(
-                "created a local CA and an API certificate in {}: trust {} in your browser once to use https://localhost:3001",
+                "created a local CA and an API certificate in {}: trust {} in your browser once so it accepts the API over HTTPS",
                 dir.display(),
                 ca_cert.display()
             );

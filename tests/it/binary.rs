@@ -1,0 +1,154 @@
+//! The real binary, as a learner or foreman runs it.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_f1-race-results");
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Starts the binary on free ports and waits for its two ready lines.
+fn start(certs: &std::path::Path) -> (Child, Vec<String>) {
+    let mut child = Command::new(BIN)
+        .args([
+            "--page-port",
+            &free_port().to_string(),
+            "--api-port",
+            &free_port().to_string(),
+        ])
+        .arg("--certs-dir")
+        .arg(certs)
+        .env("PORT", "5000") // what foreman sets; it must be ignored
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let lines: Vec<String> = BufReader::new(stdout)
+        .lines()
+        .take(2)
+        .map(|l| l.expect("a line"))
+        .collect();
+    (child, lines)
+}
+
+#[test]
+fn it_prints_both_origins_and_stops_quickly_on_sigterm() {
+    let certs = tempfile::tempdir().expect("temp dir");
+    let (mut child, lines) = start(certs.path());
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].starts_with("page origin: http://localhost:"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("API origin: https://localhost:"),
+        "{lines:?}"
+    );
+    assert!(!lines[0].ends_with(":5000"), "PORT must not move the app");
+
+    let started = Instant::now();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = loop {
+        if let Some(exit) = child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "still running 1 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit:?}");
+}
+
+fn run_to_end(args: &[&str]) -> (i32, String) {
+    let out = Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_busy_port_is_one_sentence_and_a_failure_exit() {
+    let busy = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = busy.local_addr().expect("addr").port().to_string();
+    let certs = tempfile::tempdir().expect("temp dir");
+    let certs = certs.path().to_string_lossy().into_owned();
+    let api = free_port().to_string();
+    let (code, stderr) = run_to_end(&[
+        "--page-port",
+        &port,
+        "--api-port",
+        &api,
+        "--certs-dir",
+        &certs,
+    ]);
+    assert_eq!(code, 1);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: port ") && last.contains(&port) && last.contains("--page-port"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_flag_values_are_explained() {
+    for (args, needle) in [
+        (&["--page-port", "abc"][..], "--page-port"),
+        (&["--lap-seconds", "0"][..], "between 0.05 and 3600"),
+        (&["--host", "evil.test/x"][..], "host name"),
+        (&["--cert", "x.pem"][..], "--key"),
+    ] {
+        let (code, stderr) = run_to_end(args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"));
+    }
+}
+
+#[test]
+fn help_lists_every_flag_with_its_environment_variable() {
+    let out = Command::new(BIN).arg("--help").output().expect("runs");
+    // Help text is wrapped to the terminal: compare with whitespace folded.
+    let help = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for (flag, env) in [
+        ("--page-port", "F1_PAGE_PORT"),
+        ("--api-port", "F1_API_PORT"),
+        ("--host", "F1_HOST"),
+        ("--bind", "F1_BIND"),
+        ("--certs-dir", "F1_CERTS_DIR"),
+        ("--seed", "F1_SEED"),
+        ("--lap-seconds", "F1_LAP_SECONDS"),
+        ("--no-cors", "F1_NO_CORS"),
+        ("--cert", "F1_CERT"),
+        ("--key", "F1_KEY"),
+    ] {
+        assert!(
+            help.contains(flag) && help.contains(&format!("[env: {env}=")),
+            "{flag} / {env} missing:\n{help}"
+        );
+    }
+}

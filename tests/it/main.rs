@@ -1,0 +1,13 @@
+//! Integration tests, compiled as one binary: the real app on free ports,
+//! real TLS with certificate verification, the real binary, real Chromium.
+
+// Test helpers are shared between modules of this one binary.
+#![allow(unreachable_pub)]
+
+mod binary;
+mod browser;
+mod cors_api;
+mod helpers;
+mod jsonp;
+mod startup;
+mod tls;
