@@ -9,5 +9,6 @@ mod browser;
 mod cors_api;
 mod helpers;
 mod jsonp;
+mod procfile;
 mod startup;
 mod tls;

@@ -1,0 +1,94 @@
+//! The Procfile under real foreman and honcho: both start the app from this
+//! checkout, keep it on its own ports although they export PORT, and stop it
+//! with their SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// A cold `cargo run --release` may have to build first.
+const STARTUP_LIMIT: Duration = Duration::from_secs(600);
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+fn found(tool: &str) -> bool {
+    let present = Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success());
+    if !present {
+        assert!(std::env::var_os("CI").is_none_or(|v| v.is_empty()), "{tool} is required when CI is set");
+        eprintln!("SKIP Procfile test: {tool} not found (apt-get install ruby-foreman / pip install honcho)");
+    }
+    present
+}
+
+fn run_procfile(tool: &str) {
+    if !found(tool) {
+        return;
+    }
+    let page_port = free_port();
+    let certs = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(tool)
+        .arg("start")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PORT", "5000")
+        .env("F1_PAGE_PORT", page_port.to_string())
+        .env("F1_API_PORT", free_port().to_string())
+        .env("F1_CERTS_DIR", certs.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the process manager starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + STARTUP_LIMIT;
+    let mut seen = Vec::new();
+    let ready = loop {
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(line) if line.contains("API origin: https://localhost:") => break true,
+            Ok(line) => seen.push(line),
+            Err(_) => break false,
+        }
+    };
+    let expected = format!("page origin: http://localhost:{page_port}");
+    let page_line_seen = seen.iter().any(|l| l.contains(&expected));
+    let reachable = std::net::TcpStream::connect(("127.0.0.1", page_port)).is_ok();
+
+    let stop = Instant::now();
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let exited = loop {
+        if child.try_wait().ok().flatten().is_some() {
+            break true;
+        }
+        if stop.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(ready, "{tool} never printed the ready lines:\n{}", seen.join("\n"));
+    assert!(page_line_seen, "{tool}: expected {expected:?} in:\n{}", seen.join("\n"));
+    assert!(reachable, "{tool}: nothing listens on the page port");
+    assert!(exited, "{tool} did not stop on SIGTERM");
+    let after = std::net::TcpStream::connect(("127.0.0.1", page_port));
+    assert!(after.is_err(), "{tool}: the app kept running after its manager stopped");
+}
+
+#[test]
+fn foreman_starts_and_stops_the_app() {
+    run_procfile("foreman");
+}
+
+#[test]
+fn honcho_starts_and_stops_the_app() {
+    run_procfile("honcho");
+}
