@@ -10,10 +10,10 @@
 //!   decide); a refused preflight is answered with no CORS headers, as
 //!   Rack::Cors does.
 
-use super::policy::{Policy, Resource};
+use super::policy::{HeaderLookup, Policy, Resource};
 
 /// The parts of a request CORS looks at.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Clone, Copy, Default)]
 pub struct CorsRequest<'a> {
     /// The request method, as sent.
     pub method: &'a str,
@@ -26,6 +26,8 @@ pub struct CorsRequest<'a> {
     pub request_method: Option<&'a str>,
     /// `Access-Control-Request-Headers`, as sent.
     pub request_headers: Option<&'a str>,
+    /// Every header, for resources with a condition.
+    pub headers: Option<&'a dyn HeaderLookup>,
 }
 
 /// What the middleware does with a request.
@@ -94,14 +96,14 @@ impl Policy {
         };
 
         let found = self.blocks.iter().find_map(|block| {
-            let resource = block.resources.iter().find(|r| r.path.matches(req.path))?;
+            let resource = block.resources.iter().find(|r| r.path.matches(req.path) && condition_holds(r, req))?;
             block.origins.admits(origin).then_some((block, resource))
         });
         let Some((block, resource)) = found else {
             decision.verdict = Verdict::OriginRefused;
             return decision;
         };
-        let wildcard = matches!(block.origins, super::policy::Origins::Any);
+        let wildcard = block.origins.any;
         if preflight {
             match check_preflight(resource, req) {
                 Ok(()) => decision
@@ -119,6 +121,26 @@ impl Policy {
         }
         decision.verdict = Verdict::Granted;
         decision
+    }
+}
+
+fn condition_holds(resource: &Resource, req: &CorsRequest<'_>) -> bool {
+    match (&resource.condition, req.headers) {
+        (None, _) => true,
+        (Some(condition), Some(headers)) => condition.holds(headers),
+        (Some(_), None) => false,
+    }
+}
+
+impl std::fmt::Debug for CorsRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CorsRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("origin", &self.origin)
+            .field("request_method", &self.request_method)
+            .field("request_headers", &self.request_headers)
+            .finish_non_exhaustive()
     }
 }
 

@@ -27,6 +27,7 @@ pub fn tutorial_policy(page_origins: &[Origin]) -> Result<Policy, PolicyError> {
             expose: Vec::new(),
             credentials: false,
             max_age: Some(600),
+            condition: None,
         }],
     }])
 }

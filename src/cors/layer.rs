@@ -17,7 +17,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::decide::{CorsRequest, Decision, Verdict};
-use super::policy::Policy;
+use super::policy::{HeaderLookup, Policy};
 
 /// The policy in force, shared by the middleware and whoever switches it.
 pub type PolicySwitch = Arc<ArcSwapOption<Policy>>;
@@ -51,7 +51,8 @@ pub async fn cors(State(switch): State<PolicySwitch>, req: Request, next: Next) 
             res.extensions_mut().insert(CorsOutcome::Off);
             return res;
         };
-        policy.decide(&cors_request(&req))
+        let headers = RequestHeaders(req.headers());
+        policy.decide(&cors_request(&req, &headers))
     };
     let outcome = CorsOutcome::Decided(decision.verdict);
     let mut res = if decision.answer_here {
@@ -66,9 +67,19 @@ pub async fn cors(State(switch): State<PolicySwitch>, req: Request, next: Next) 
     res
 }
 
-fn cors_request(req: &Request) -> CorsRequest<'_> {
+/// The request's headers as the pure core reads them.
+struct RequestHeaders<'a>(&'a HeaderMap);
+
+impl HeaderLookup for RequestHeaders<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+fn cors_request<'a>(req: &'a Request, lookup: &'a RequestHeaders<'a>) -> CorsRequest<'a> {
     let headers = req.headers();
     CorsRequest {
+        headers: Some(lookup),
         method: req.method().as_str(),
         path: req.uri().path(),
         origin: single(headers, &header::ORIGIN).map(|v| v.unwrap_or_default()),

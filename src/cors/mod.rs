@@ -1,15 +1,19 @@
 //! CORS on the API origin, one concern per file:
 //! - [`origin`]: what an origin is and how it is compared;
 //! - [`policy`]: what a policy says (Rack::Cors blocks), refused when invalid;
+//! - [`pattern`], [`registry`]: whole-origin patterns and run-time registered origins;
 //! - [`decide`]: the pure decision for one request;
 //! - [`layer`]: the axum middleware that applies it;
 //! - [`defaults`]: the policy the app ships with.
 
 pub mod decide;
 pub mod defaults;
+pub mod file;
 pub mod layer;
 pub mod origin;
+pub mod pattern;
 pub mod policy;
+pub mod registry;
 
 pub use decide::{CorsRequest, Decision, Verdict};
 pub use layer::{CorsOutcome, PolicySwitch};

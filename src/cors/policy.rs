@@ -6,6 +6,8 @@
 //! policy is built, not discovered when a request arrives.
 
 use super::origin::{Origin, OriginError};
+use super::pattern::OriginPattern;
+use super::registry::OriginRegistry;
 
 /// The whole policy: the first block whose origins admit the request's
 /// origin and which has a resource matching its path decides.
@@ -23,18 +25,19 @@ pub struct Block {
     pub resources: Vec<Resource>,
 }
 
-/// Which origins a block admits.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Origins {
+/// Which origins a block admits: any of its rules.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Origins {
     /// `origins '*'`: any origin, answered with `Access-Control-Allow-Origin: *`.
-    Any,
-    /// An explicit allowlist; `null` is admitted only when `allow_null` is set.
-    List {
-        /// Serialized origins.
-        origins: Vec<Origin>,
-        /// Whether the opaque origin `null` is named explicitly.
-        allow_null: bool,
-    },
+    pub any: bool,
+    /// Exact origins, serialized.
+    pub exact: Vec<Origin>,
+    /// Whether the opaque origin `null` is named explicitly.
+    pub null: bool,
+    /// Whole-origin patterns.
+    pub patterns: Vec<OriginPattern>,
+    /// The dynamic registry, when the block consults it.
+    pub registry: Option<OriginRegistry>,
 }
 
 /// A `resource '/path/*', ...` line.
@@ -52,6 +55,17 @@ pub struct Resource {
     pub credentials: bool,
     /// How long a browser may cache a preflight answer, in seconds.
     pub max_age: Option<u32>,
+    /// Rack::Cors' `if:`: the resource applies only when this holds.
+    pub condition: Option<Condition>,
+}
+
+/// A condition on the request (Rack::Cors' `if: proc { |env| ... }`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// The request carries this header (lower-case name).
+    HeaderPresent(String),
+    /// The request carries this header with exactly this value.
+    HeaderEquals(String, String),
 }
 
 /// Allowed methods.
@@ -130,11 +144,10 @@ impl Policy {
     pub fn new(blocks: Vec<Block>) -> Result<Self, PolicyError> {
         for (i, block) in blocks.iter().enumerate() {
             let n = i + 1;
-            let empty_list = matches!(&block.origins, Origins::List { origins, allow_null: false } if origins.is_empty());
-            if empty_list || block.resources.is_empty() {
+            if block.origins.is_empty() || block.resources.is_empty() {
                 return Err(PolicyError::Empty { block: n });
             }
-            if block.origins == Origins::Any && block.resources.iter().any(|r| r.credentials) {
+            if block.origins.any && block.resources.iter().any(|r| r.credentials) {
                 return Err(PolicyError::WildcardWithCredentials { block: n });
             }
         }
@@ -148,41 +161,81 @@ impl Policy {
 }
 
 impl Origins {
-    /// Parses a list of origins (`null` allowed by name) for block `block`.
-    pub fn list<S: AsRef<str>>(block: usize, values: &[S]) -> Result<Self, PolicyError> {
-        let mut origins = Vec::new();
-        let mut allow_null = false;
-        for value in values {
-            let value = value.as_ref();
-            if value == "null" {
-                allow_null = true;
-                continue;
-            }
-            let origin = Origin::parse(value).map_err(|reason| PolicyError::BadOrigin {
-                block,
-                value: value.to_owned(),
-                reason,
-            })?;
-            if !origins.contains(&origin) {
-                origins.push(origin);
-            }
-        }
-        Ok(Self::List {
-            origins,
-            allow_null,
-        })
+    /// `origins '*'`.
+    pub fn any() -> Self {
+        Self { any: true, ..Self::default() }
     }
 
-    /// Whether a request's `Origin` value is admitted. The value is compared
-    /// with the serialized origins byte for byte (see [`super::origin`]).
-    pub fn admits(&self, origin: &str) -> bool {
-        match self {
-            Self::Any => true,
-            Self::List {
-                origins,
-                allow_null,
-            } => (origin == "null" && *allow_null) || origins.iter().any(|o| o.as_str() == origin),
+    /// Parses a list of origins (`null` allowed by name) for block `block`.
+    pub fn list<S: AsRef<str>>(block: usize, values: &[S]) -> Result<Self, PolicyError> {
+        let mut origins = Self::default();
+        for value in values {
+            origins.add(block, value.as_ref())?;
         }
+        Ok(origins)
+    }
+
+    /// Adds one entry: `*`, `null`, or an origin.
+    pub fn add(&mut self, block: usize, value: &str) -> Result<(), PolicyError> {
+        match value {
+            "*" => self.any = true,
+            "null" => self.null = true,
+            _ => {
+                let origin = Origin::parse(value).map_err(|reason| PolicyError::BadOrigin {
+                    block,
+                    value: value.to_owned(),
+                    reason,
+                })?;
+                if !self.exact.contains(&origin) {
+                    self.exact.push(origin);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether no rule could ever admit anything.
+    pub fn is_empty(&self) -> bool {
+        !self.any && !self.null && self.exact.is_empty() && self.patterns.is_empty() && self.registry.is_none()
+    }
+
+    /// Whether a request's `Origin` value is admitted. Exact origins are
+    /// compared with the serialized form byte for byte (see [`super::origin`]);
+    /// `null` only when named.
+    pub fn admits(&self, origin: &str) -> bool {
+        if origin == "null" {
+            return self.null;
+        }
+        self.any
+            || self.exact.iter().any(|o| o.as_str() == origin)
+            || self.patterns.iter().any(|p| p.is_match(origin))
+            || self.registry.as_ref().is_some_and(|r| r.contains(origin))
+    }
+}
+
+impl Condition {
+    /// Whether the request satisfies the condition.
+    pub fn holds(&self, headers: &dyn HeaderLookup) -> bool {
+        match self {
+            Self::HeaderPresent(name) => headers.get(name).is_some(),
+            Self::HeaderEquals(name, value) => headers.get(name) == Some(value.as_str()),
+        }
+    }
+}
+
+/// Read access to a request's headers, so the pure core needs no HTTP types.
+pub trait HeaderLookup {
+    /// The value of header `name` (lower-case), if present and readable.
+    fn get(&self, name: &str) -> Option<&str>;
+}
+
+/// Headers as a plain list of pairs (tests, and the lab's samples).
+#[derive(Debug, Clone, Copy)]
+pub struct HeaderList<'a>(pub &'a [(&'a str, &'a str)]);
+
+impl HeaderLookup for HeaderList<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v)
     }
 }
 
@@ -309,6 +362,7 @@ mod tests {
             expose: Vec::new(),
             credentials,
             max_age: None,
+            condition: None,
         }
     }
 
@@ -332,11 +386,11 @@ mod tests {
     #[test]
     fn wildcard_with_credentials_is_refused_naming_the_block() {
         let ok = Block {
-            origins: Origins::Any,
+            origins: Origins::any(),
             resources: vec![resource("/a/*", false)],
         };
         let bad = Block {
-            origins: Origins::Any,
+            origins: Origins::any(),
             resources: vec![resource("/b/*", true)],
         };
         let err = Policy::new(vec![ok, bad]).expect_err("must be refused");

@@ -28,6 +28,7 @@ fn preflight<'a>(origin: &'a str, method: &'a str, headers: &'a str) -> CorsRequ
         origin: Some(origin),
         request_method: Some(method),
         request_headers: Some(headers),
+        headers: None,
     }
 }
 

@@ -1,0 +1,233 @@
+//! Policy files: TOML that reads like a Rack::Cors block.
+//!
+//! ```toml
+//! [[allow]]
+//! origins = ["@page", "https://app.example"]
+//!
+//!   [[allow.resource]]
+//!   path = "/cors/*"
+//!   methods = ["GET", "POST"]
+//!   headers = ["Origin", "Accept", "Content-Type"]
+//! ```
+//!
+//! Besides origins, `*` and `null`, `origins` takes two tokens: `@page`,
+//! the page origin under every name the server answers to (its port is
+//! only known at startup), and `@registry`, the origins registered at run
+//! time. `origin_patterns` holds anchored regular expressions and
+//! `origins_env` names an environment variable holding a comma-separated
+//! list (the reference's `ENV.fetch('ALLOWED_ORIGINS', '').split(',')`).
+//! Any mistake is reported with the file, the line and the reason.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::origin::Origin;
+use super::pattern::OriginPattern;
+use super::policy::{Block, Condition, Headers, Methods, Origins, PathPattern, Policy, PolicyError, Resource};
+use super::registry::OriginRegistry;
+
+/// What a policy file's tokens refer to in this running app.
+pub struct PolicyContext<'a> {
+    /// What `@page` stands for.
+    pub page_origins: &'a [Origin],
+    /// What `@registry` stands for.
+    pub registry: &'a OriginRegistry,
+    /// Reads an environment variable (injected, so tests need not touch the
+    /// process environment).
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+}
+
+/// A policy file that cannot be used: where and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {reason}")]
+pub struct PolicyFileError {
+    /// The file name as given.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong, as a sentence.
+    pub reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDoc {
+    #[serde(default)]
+    allow: Vec<Spanned<BlockDoc>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BlockDoc {
+    #[serde(default)]
+    origins: Vec<String>,
+    #[serde(default)]
+    origin_patterns: Vec<String>,
+    origins_env: Option<String>,
+    #[serde(default)]
+    resource: Vec<Spanned<ResourceDoc>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResourceDoc {
+    path: String,
+    methods: Option<StarOrList>,
+    headers: Option<StarOrList>,
+    #[serde(default)]
+    expose: Vec<String>,
+    #[serde(default)]
+    credentials: bool,
+    max_age: Option<u32>,
+    #[serde(rename = "if")]
+    condition: Option<ConditionDoc>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StarOrList {
+    Star(String),
+    List(Vec<String>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConditionDoc {
+    header: String,
+    equals: Option<String>,
+}
+
+/// Parses and validates a policy file.
+pub fn parse(file: &str, text: &str, ctx: &PolicyContext<'_>) -> Result<Policy, PolicyFileError> {
+    let error = |span: Option<Range<usize>>, reason: String| PolicyFileError {
+        file: file.to_owned(),
+        line: span.map_or(1, |s| line_of(text, s.start)),
+        reason,
+    };
+    let doc: FileDoc = toml::from_str(text).map_err(|e| error(e.span(), e.message().trim().to_owned()))?;
+    if doc.allow.is_empty() {
+        return Err(error(None, "no [[allow]] block: a policy needs at least one".to_owned()));
+    }
+    let mut blocks = Vec::new();
+    let mut block_spans = Vec::new();
+    for (i, spanned) in doc.allow.into_iter().enumerate() {
+        let span = spanned.span();
+        let block = build_block(i + 1, spanned.into_inner(), ctx).map_err(|(s, r)| error(Some(s.unwrap_or(span.clone())), r))?;
+        blocks.push(block);
+        block_spans.push(span);
+    }
+    Policy::new(blocks).map_err(|e| {
+        let n = block_number(&e);
+        error(block_spans.get(n.saturating_sub(1)).cloned(), e.to_string())
+    })
+}
+
+type BuildError = (Option<Range<usize>>, String);
+
+fn build_block(n: usize, doc: BlockDoc, ctx: &PolicyContext<'_>) -> Result<Block, BuildError> {
+    let mut origins = Origins::default();
+    let mut entries = doc.origins;
+    if let Some(var) = &doc.origins_env {
+        let value = (ctx.env)(var).unwrap_or_default();
+        entries.extend(value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned));
+    }
+    for entry in &entries {
+        match entry.as_str() {
+            "@page" => ctx.page_origins.iter().for_each(|o| {
+                if !origins.exact.contains(o) {
+                    origins.exact.push(o.clone());
+                }
+            }),
+            "@registry" => origins.registry = Some(ctx.registry.clone()),
+            other => origins.add(n, other).map_err(|e| (None, e.to_string()))?,
+        }
+    }
+    for pattern in &doc.origin_patterns {
+        let pattern = OriginPattern::new(pattern).map_err(|e| (None, format!("allow block {n}: {e}")))?;
+        origins.patterns.push(pattern);
+    }
+    if origins.is_empty() && doc.origins_env.is_some() && doc.origin_patterns.is_empty() {
+        let var = doc.origins_env.unwrap_or_default();
+        return Err((None, format!("allow block {n}: no origins: the environment variable {var} is empty or unset")));
+    }
+    let resources = doc
+        .resource
+        .into_iter()
+        .map(|r| {
+            let span = r.span();
+            build_resource(n, r.into_inner()).map_err(|reason| (Some(span), reason))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Block { origins, resources })
+}
+
+fn build_resource(n: usize, doc: ResourceDoc) -> Result<Resource, String> {
+    let star = |what: &str, value: Option<StarOrList>| -> Result<Option<Vec<String>>, String> {
+        match value {
+            None => Ok(Some(Vec::new())),
+            Some(StarOrList::Star(s)) if s == "*" => Ok(None),
+            Some(StarOrList::Star(s)) => Err(format!("allow block {n}: {what} is \"*\" or a list, not {s:?}")),
+            Some(StarOrList::List(list)) => Ok(Some(list)),
+        }
+    };
+    let methods = match star("methods", doc.methods)? {
+        None => Methods::Any,
+        Some(list) if list.is_empty() => Methods::list(&["GET", "HEAD", "POST"]),
+        Some(list) => Methods::list(&list),
+    };
+    let headers = match star("headers", doc.headers)? {
+        None => Headers::Any,
+        Some(list) => {
+            if let Some(bad) = list.iter().find(|h| super::decide::parse_header_list(h).is_none_or(|v| v.len() != 1)) {
+                return Err(format!("allow block {n}: {bad:?} is not a header name"));
+            }
+            Headers::list(&list)
+        }
+    };
+    let condition = doc.condition.map(|c| {
+        let name = c.header.trim().to_ascii_lowercase();
+        match c.equals {
+            Some(value) => Condition::HeaderEquals(name, value),
+            None => Condition::HeaderPresent(name),
+        }
+    });
+    Ok(Resource {
+        path: PathPattern::parse(n, &doc.path).map_err(|e| e.to_string())?,
+        methods,
+        headers,
+        expose: doc.expose,
+        credentials: doc.credentials,
+        max_age: doc.max_age,
+        condition,
+    })
+}
+
+fn block_number(e: &PolicyError) -> usize {
+    match e {
+        PolicyError::WildcardWithCredentials { block }
+        | PolicyError::BadOrigin { block, .. }
+        | PolicyError::BadPath { block, .. }
+        | PolicyError::Empty { block } => *block,
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).map_or(1, |before| before.matches('\n').count() + 1)
+}
+
+/// The environment of this process, for [`PolicyContext::env`].
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// An environment with fixed values, for tests and docs.
+pub fn fixed_env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+    let map: BTreeMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    move |name| map.get(name).cloned()
+}
+
+#[cfg(test)]
+mod tests;
