@@ -1,19 +1,21 @@
 //! One log line per request, so the instructor's terminal tells the story:
-//! which listener, method, path, Origin, status, and what CORS decided.
+//! which listener, method, path, Origin, status, and what CORS decided; and
+//! the same exchange recorded in the [`ExchangeLog`] for the pages to show.
 //!
-//! Only the Origin is taken from the request's headers: Cookie and
-//! Authorization values never reach the log. The Origin is quoted with
+//! Cookie and Authorization values never reach the log or the record: only
+//! whether one of them was present. The Origin is quoted with
 //! escapes and cut short, so a hostile value cannot forge log lines.
 
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{HeaderName, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::cors::CorsOutcome;
+use crate::exchanges::{Exchange, ExchangeLog};
 
-/// The longest Origin value written to the log, in characters.
-const MAX_LOGGED_ORIGIN: usize = 100;
+/// The longest header value written to the log, in characters.
+const MAX_LOGGED_VALUE: usize = 200;
 
 /// Which listener a request arrived on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,41 +36,74 @@ impl Listener {
     }
 }
 
+/// What the middleware needs: which listener, and where to record.
+#[derive(Debug, Clone)]
+pub struct LogState {
+    /// The listener this router serves.
+    pub listener: Listener,
+    /// The shared record of exchanges.
+    pub exchanges: ExchangeLog,
+}
+
 /// The middleware function; mount with `axum::middleware::from_fn_with_state`.
-pub async fn log_request(State(listener): State<Listener>, req: Request, next: Next) -> Response {
-    let method = req.method().clone();
-    let path = req.uri().path().chars().take(200).collect::<String>();
-    let origin = req
-        .headers()
-        .get(header::ORIGIN)
-        .map(|v| loggable(v.as_bytes()));
+pub async fn log_request(State(state): State<LogState>, req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let text = |name: &HeaderName| headers.get(name).map(|v| loggable(v.as_bytes()));
+    let mut exchange = Exchange {
+        id: state.exchanges.next_id(),
+        listener: state.listener.as_str(),
+        method: req.method().as_str().chars().take(20).collect(),
+        path: req.uri().path().chars().take(200).collect(),
+        origin: text(&header::ORIGIN),
+        request_method: text(&header::ACCESS_CONTROL_REQUEST_METHOD),
+        request_headers: text(&header::ACCESS_CONTROL_REQUEST_HEADERS),
+        sec_fetch: [SEC_FETCH_MODE, SEC_FETCH_SITE, SEC_FETCH_DEST]
+            .map(|n| text(&HeaderName::from_static(n))),
+        credentials: headers.contains_key(header::COOKIE)
+            || headers.contains_key(header::AUTHORIZATION),
+        status: 0,
+        cors: "-",
+        response_headers: Vec::new(),
+    };
     let res = next.run(req).await;
-    let cors = res
+    exchange.status = res.status().as_u16();
+    exchange.cors = res
         .extensions()
         .get::<CorsOutcome>()
         .map_or("-", |o| o.as_str());
+    exchange.response_headers = res
+        .headers()
+        .iter()
+        .filter(|(name, _)| name.as_str().starts_with("access-control-") || *name == header::VARY)
+        .map(|(name, value)| (name.as_str().to_owned(), loggable(value.as_bytes())))
+        .collect();
     tracing::info!(
         target: "f1_race_results::access",
-        listener = listener.as_str(),
-        %method,
-        path = ?path,
-        origin = origin.as_deref().unwrap_or("-"),
-        status = res.status().as_u16(),
-        cors,
+        listener = exchange.listener,
+        method = %exchange.method,
+        path = ?exchange.path,
+        origin = exchange.origin.as_deref().unwrap_or("-"),
+        status = exchange.status,
+        cors = exchange.cors,
         "request"
     );
+    state.exchanges.record(exchange);
     res
 }
+
+const SEC_FETCH_MODE: &str = "sec-fetch-mode";
+const SEC_FETCH_SITE: &str = "sec-fetch-site";
+const SEC_FETCH_DEST: &str = "sec-fetch-dest";
 
 /// A printable, bounded rendering of a header value.
 fn loggable(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     let mut out: String = text
         .chars()
-        .take(MAX_LOGGED_ORIGIN)
+        .take(MAX_LOGGED_VALUE)
         .flat_map(char::escape_default)
         .collect();
-    if text.chars().count() > MAX_LOGGED_ORIGIN {
+    if text.chars().count() > MAX_LOGGED_VALUE {
         out.push('…');
     }
     out
@@ -76,7 +111,7 @@ fn loggable(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::loggable;
+    use super::{MAX_LOGGED_VALUE, loggable};
 
     #[test]
     fn hostile_origins_cannot_forge_log_lines() {
@@ -84,7 +119,10 @@ mod tests {
             loggable(b"http://a\r\nINFO fake line"),
             "http://a\\r\\nINFO fake line"
         );
-        assert_eq!(loggable(&[b'x'; 9000]).chars().count(), 101);
+        assert_eq!(
+            loggable(&[b'x'; 9000]).chars().count(),
+            MAX_LOGGED_VALUE + 1
+        );
         assert_eq!(loggable(b"http://localhost:3000"), "http://localhost:3000");
     }
 }

@@ -8,7 +8,7 @@
 use std::future::Future;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,10 +19,12 @@ use axum_server::tls_rustls::RustlsConfig;
 use rand::Rng;
 use tokio::task::JoinHandle;
 
+use crate::api::users::Users;
 use crate::config::Config;
-use crate::cors::defaults::tutorial_policy;
-use crate::cors::policy::PolicyError;
-use crate::cors::{Origin, PolicySwitch};
+use crate::cors::file::{PolicyContext, PolicyFileError, process_env};
+use crate::cors::registry::OriginRegistry;
+use crate::cors::{Origin, Policy, PolicySwitch, defaults};
+use crate::exchanges::ExchangeLog;
 use crate::race::{self, Ticker};
 use crate::state::{AppState, Urls};
 use crate::tls::{self, TlsError};
@@ -65,9 +67,17 @@ pub enum StartupError {
         "--host {0:?} cannot be part of a URL: give a host name such as localhost or lab.local, or an IP address"
     )]
     Host(String),
-    /// The CORS policy is invalid.
-    #[error("the CORS policy is invalid: {0}")]
-    Policy(#[from] PolicyError),
+    /// The policy file cannot be read.
+    #[error("cannot read the policy file {path}: {reason} (check --policy)")]
+    PolicyUnreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The policy file is invalid.
+    #[error("invalid CORS policy: {0}")]
+    Policy(#[from] PolicyFileError),
 }
 
 /// The app, bound and ready to serve.
@@ -111,10 +121,12 @@ impl Application {
         let tls = RustlsConfig::from_config(Arc::new(tls::server_config(&cert, &key)?));
 
         let page_origins = page_origins(&config.host, page_port);
+        let registry = OriginRegistry::new();
+        let policy = load_policy(config.policy.as_deref(), &page_origins, &registry)?;
         let policy = if config.no_cors {
             None
         } else {
-            Some(Arc::new(tutorial_policy(&page_origins)?))
+            Some(Arc::new(policy))
         };
         let urls = Urls {
             page_origin: Origin::from_parts("http", &config.host, page_port)
@@ -131,6 +143,9 @@ impl Application {
             race,
             policy,
             urls: Arc::new(urls),
+            registry,
+            users: Users::default(),
+            exchanges: ExchangeLog::new(),
         };
         Ok(Self {
             page,
@@ -317,6 +332,35 @@ fn local_port(listeners: &[TcpListener]) -> u16 {
         .first()
         .and_then(|l| l.local_addr().ok())
         .map_or(0, |a| a.port())
+}
+
+/// Loads the policy file, or the shipped default.
+fn load_policy(
+    file: Option<&Path>,
+    page_origins: &[Origin],
+    registry: &OriginRegistry,
+) -> Result<Policy, StartupError> {
+    let ctx = PolicyContext {
+        page_origins,
+        registry,
+        env: &process_env,
+    };
+    let Some(path) = file else {
+        return Ok(crate::cors::file::parse(
+            defaults::DEFAULT_POLICY_NAME,
+            defaults::DEFAULT_POLICY,
+            &ctx,
+        )?);
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| StartupError::PolicyUnreadable {
+        path: path.to_owned(),
+        reason: crate::tls::io_reason(&e),
+    })?;
+    Ok(crate::cors::file::parse(
+        &path.display().to_string(),
+        &text,
+        &ctx,
+    )?)
 }
 
 /// The page origin under every name the server answers to: the loopback

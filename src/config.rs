@@ -55,6 +55,10 @@ pub struct Config {
     #[arg(long, env = "F1_LAP_SECONDS", default_value = "4", value_parser = parse_lap_seconds)]
     pub lap_seconds: Duration,
 
+    /// CORS policy file (TOML, see policies/default.toml); default: the shipped policy.
+    #[arg(long, env = "F1_POLICY")]
+    pub policy: Option<PathBuf>,
+
     /// Start with the CORS middleware removed, like deleting the Rack::Cors
     /// block in the tutorial.
     #[arg(long, env = "F1_NO_CORS")]
@@ -76,6 +80,7 @@ impl Config {
             seed: Some(2014),
             lap_seconds: Duration::from_millis(250),
             no_cors: false,
+            policy: None,
         }
     }
 }
@@ -158,6 +163,6 @@ mod tests {
             .map(|e| e.to_string_lossy().into_owned())
             .collect();
         assert!(envs.iter().all(|e| e.starts_with("F1_")), "{envs:?}");
-        assert!(envs.len() >= 10);
+        assert!(envs.len() >= 11);
     }
 }

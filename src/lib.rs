@@ -13,7 +13,7 @@
 //! - [`cors`]: origins, policies, the pure decision, and the middleware.
 //! - [`pages`]: page-origin routes and templates; [`api`]: API-origin routes.
 //! - [`standings`]: the HTML fragment every technique delivers.
-//! - [`access_log`]: one log line per request.
+//! - [`access_log`]: one log line per request, recorded in [`exchanges`].
 //!
 //! Requests flow one way: listener -> router -> (CORS middleware, API
 //! origin only) -> handler -> pure core -> template.
@@ -23,9 +23,14 @@ pub mod api;
 pub mod app;
 pub mod config;
 pub mod cors;
+pub mod exchanges;
 pub mod pages;
 pub mod race;
 pub mod render;
 pub mod standings;
 pub mod state;
 pub mod tls;
+
+/// The largest request body either origin accepts; larger ones get 413.
+/// The lab's requests carry a few dozen bytes.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderName, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::race::Snapshot;
@@ -23,17 +23,77 @@ pub fn render_fragment(snapshot: &Snapshot) -> Result<String, RenderError> {
     render(&Fragment { snapshot })
 }
 
-/// `GET|POST /…/results`: the latest standings as an HTML fragment.
+/// `GET|POST /…/results`: the latest standings as an HTML fragment, with
+/// two custom headers that a CORS policy may expose to scripts: the number
+/// of rows (`X-Total-Count`, as paginated APIs do) and the lap shown.
 pub async fn fragment(State(state): State<AppState>) -> Response {
-    match render_fragment(&state.race.current()) {
+    let snapshot = state.race.current();
+    match render_fragment(&snapshot) {
         Ok(body) => (
             [
-                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (header::CACHE_CONTROL, "no-store"),
+                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+                (
+                    HeaderName::from_static("x-total-count"),
+                    snapshot.standings.rows.len().to_string(),
+                ),
+                (
+                    HeaderName::from_static("x-race-lap"),
+                    snapshot.standings.lap.to_string(),
+                ),
             ],
             body,
         )
             .into_response(),
         Err(err) => err.into_response(),
+    }
+}
+
+/// The standings as JSON, for the API's JSON resources.
+#[derive(Debug, serde::Serialize)]
+pub struct StandingsJson<'a> {
+    grand_prix: &'a str,
+    lap: u32,
+    total_laps: u32,
+    finished: bool,
+    race_number: u32,
+    updated_at: &'a str,
+    rows: Vec<RowJson<'a>>,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct RowJson<'a> {
+    position: u32,
+    code: &'a str,
+    driver: &'a str,
+    team: &'a str,
+    gap: &'a str,
+    laps: u32,
+}
+
+impl<'a> StandingsJson<'a> {
+    /// The JSON view of a snapshot.
+    pub fn new(snapshot: &'a Snapshot) -> Self {
+        let s = &snapshot.standings;
+        Self {
+            grand_prix: s.grand_prix,
+            lap: s.lap,
+            total_laps: s.total_laps,
+            finished: s.finished,
+            race_number: snapshot.race_number,
+            updated_at: &snapshot.updated_at,
+            rows: s
+                .rows
+                .iter()
+                .map(|r| RowJson {
+                    position: r.position,
+                    code: r.code,
+                    driver: r.driver,
+                    team: r.team,
+                    gap: &r.gap,
+                    laps: r.laps,
+                })
+                .collect(),
+        }
     }
 }

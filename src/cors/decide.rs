@@ -96,7 +96,10 @@ impl Policy {
         };
 
         let found = self.blocks.iter().find_map(|block| {
-            let resource = block.resources.iter().find(|r| r.path.matches(req.path) && condition_holds(r, req))?;
+            let resource = block
+                .resources
+                .iter()
+                .find(|r| r.path.matches(req.path) && condition_holds(r, req))?;
             block.origins.admits(origin).then_some((block, resource))
         });
         let Some((block, resource)) = found else {

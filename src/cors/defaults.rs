@@ -1,4 +1,7 @@
-//! The policy the app ships with: the tutorial's Rack::Cors block,
+//! The policies the app ships with.
+//!
+//! [`DEFAULT_POLICY`] is `policies/default.toml`, used when `--policy` is not
+//! given. [`tutorial_policy`] is the tutorial's original Rack::Cors block,
 //!
 //! ```ruby
 //! allow do
@@ -10,6 +13,11 @@
 //! with the page origin under every name the server answers to.
 
 use super::origin::Origin;
+
+/// The shipped policy file, compiled in so the app runs from any directory.
+pub const DEFAULT_POLICY: &str = include_str!("../../policies/default.toml");
+/// How errors name the shipped policy.
+pub const DEFAULT_POLICY_NAME: &str = "policies/default.toml";
 use super::policy::{Block, Headers, Methods, Origins, PathPattern, Policy, PolicyError, Resource};
 
 /// The tutorial's policy for the given page origins.

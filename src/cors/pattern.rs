@@ -22,7 +22,9 @@ pub struct OriginPattern {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PatternError {
     /// Not anchored at both ends.
-    #[error("pattern {0:?} must match the whole origin: start it with ^ and end it with $ (an unanchored pattern also admits look-alike origins)")]
+    #[error(
+        "pattern {0:?} must match the whole origin: start it with ^ and end it with $ (an unanchored pattern also admits look-alike origins)"
+    )]
     Unanchored(String),
     /// Not a valid regular expression.
     #[error("pattern {pattern:?} is not a valid regular expression: {reason}")]
@@ -38,7 +40,8 @@ impl OriginPattern {
     /// Compiles an anchored pattern.
     pub fn new(source: &str) -> Result<Self, PatternError> {
         let anchored_start = source.starts_with('^') || source.starts_with("\\A");
-        let anchored_end = (source.ends_with('$') && !source.ends_with("\\$")) || source.ends_with("\\z");
+        let anchored_end =
+            (source.ends_with('$') && !source.ends_with("\\$")) || source.ends_with("\\z");
         if !anchored_start || !anchored_end || has_top_level_alternation(source) {
             return Err(PatternError::Unanchored(source.to_owned()));
         }
@@ -47,9 +50,14 @@ impl OriginPattern {
 
     /// Compiles any pattern, anchored or not: for demonstrating the mistake.
     pub fn unchecked(source: &str) -> Result<Self, PatternError> {
-        let regex = Regex::new(source)
-            .map_err(|e| PatternError::Invalid { pattern: source.to_owned(), reason: e.to_string() })?;
-        Ok(Self { source: source.to_owned(), regex })
+        let regex = Regex::new(source).map_err(|e| PatternError::Invalid {
+            pattern: source.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Ok(Self {
+            source: source.to_owned(),
+            regex,
+        })
     }
 
     /// Whether the origin matches.
@@ -113,11 +121,26 @@ mod tests {
 
     #[test]
     fn unanchored_or_invalid_patterns_are_refused() {
-        for bad in [r"example\.com", r"^https://example\.com", r"example\.com$", r"^a\.example|b\.example$", r"^x\$"] {
-            assert!(matches!(OriginPattern::new(bad), Err(PatternError::Unanchored(_))), "{bad}");
+        for bad in [
+            r"example\.com",
+            r"^https://example\.com",
+            r"example\.com$",
+            r"^a\.example|b\.example$",
+            r"^x\$",
+        ] {
+            assert!(
+                matches!(OriginPattern::new(bad), Err(PatternError::Unanchored(_))),
+                "{bad}"
+            );
         }
-        assert!(OriginPattern::new(r"^(a|b)\.example$").is_ok(), "alternation inside a group is fine");
-        assert!(matches!(OriginPattern::new("^(unclosed$"), Err(PatternError::Invalid { .. })));
+        assert!(
+            OriginPattern::new(r"^(a|b)\.example$").is_ok(),
+            "alternation inside a group is fine"
+        );
+        assert!(matches!(
+            OriginPattern::new("^(unclosed$"),
+            Err(PatternError::Invalid { .. })
+        ));
     }
 
     #[test]

@@ -163,7 +163,10 @@ impl Policy {
 impl Origins {
     /// `origins '*'`.
     pub fn any() -> Self {
-        Self { any: true, ..Self::default() }
+        Self {
+            any: true,
+            ..Self::default()
+        }
     }
 
     /// Parses a list of origins (`null` allowed by name) for block `block`.
@@ -196,7 +199,11 @@ impl Origins {
 
     /// Whether no rule could ever admit anything.
     pub fn is_empty(&self) -> bool {
-        !self.any && !self.null && self.exact.is_empty() && self.patterns.is_empty() && self.registry.is_none()
+        !self.any
+            && !self.null
+            && self.exact.is_empty()
+            && self.patterns.is_empty()
+            && self.registry.is_none()
     }
 
     /// Whether a request's `Origin` value is admitted. Exact origins are
@@ -235,7 +242,10 @@ pub struct HeaderList<'a>(pub &'a [(&'a str, &'a str)]);
 
 impl HeaderLookup for HeaderList<'_> {
     fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v)
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
     }
 }
 

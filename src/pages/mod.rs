@@ -2,6 +2,7 @@
 //! same-origin resources the iframe and AJAX techniques load.
 
 pub mod assets;
+pub mod cors_requests;
 
 use std::sync::Arc;
 
@@ -12,12 +13,13 @@ use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::get;
 
-use crate::access_log::{self, Listener};
+use crate::access_log::{self, Listener, LogState};
 use crate::race::{Snapshot, live::clock_time};
 use crate::render::html;
 use crate::standings;
 use crate::state::AppState;
 use assets::Asset;
+use tower_http::limit::RequestBodyLimitLayer;
 
 /// All routes of the page origin, with the access log.
 pub fn router(state: AppState) -> Router {
@@ -30,7 +32,14 @@ pub fn router(state: AppState) -> Router {
         .route("/jsonp", get(jsonp))
         .route("/cors", get(cors))
         .route("/static/{*path}", get(assets::serve))
-        .layer(from_fn_with_state(Listener::Page, access_log::log_request))
+        .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
+        .layer(from_fn_with_state(
+            LogState {
+                listener: Listener::Page,
+                exchanges: state.exchanges.clone(),
+            },
+            access_log::log_request,
+        ))
         .with_state(state)
 }
 

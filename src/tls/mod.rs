@@ -34,6 +34,7 @@ use time::OffsetDateTime;
 pub use check::LeafReason;
 pub use config::server_config;
 pub use error::TlsError;
+pub(crate) use error::io_reason;
 pub use issue::CA_NAME;
 
 use check::{Ca, CaProblem};

@@ -227,7 +227,24 @@ impl Browser {
     /// domains enabled, so console output and requests are recorded from the first
     /// navigation on.
     pub async fn new_page(&self) -> Result<Page, String> {
-        Page::open(self.conn.clone()).await
+        Page::open(self.conn.clone(), None).await
+    }
+
+    /// Opens a tab in a fresh browser context (like a new incognito window):
+    /// its own cookies and its own preflight cache, so a test can observe
+    /// a preflight that an earlier request would otherwise have cached.
+    pub async fn new_isolated_page(&self) -> Result<Page, String> {
+        let context = self
+            .conn
+            .call(
+                None,
+                "Target.createBrowserContext",
+                json!({}),
+                COMMAND_TIMEOUT,
+            )
+            .await?;
+        let context_id = str_field(&context, "browserContextId", "Target.createBrowserContext")?;
+        Page::open(self.conn.clone(), Some(context_id)).await
     }
 
     /// Process id of the Chromium browser process, for diagnostics; `None` once it exited.
@@ -342,14 +359,13 @@ struct PageState {
 }
 
 impl Page {
-    async fn open(conn: Arc<Connection>) -> Result<Page, String> {
+    async fn open(conn: Arc<Connection>, context_id: Option<String>) -> Result<Page, String> {
+        let mut params = json!({"url": "about:blank"});
+        if let Some(id) = context_id {
+            params["browserContextId"] = json!(id);
+        }
         let target = conn
-            .call(
-                None,
-                "Target.createTarget",
-                json!({"url": "about:blank"}),
-                COMMAND_TIMEOUT,
-            )
+            .call(None, "Target.createTarget", params, COMMAND_TIMEOUT)
             .await?;
         let target_id = str_field(&target, "targetId", "Target.createTarget")?;
         let attached = conn

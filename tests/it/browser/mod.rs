@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod cdp;
+mod cors_page;
 mod techniques;
 
 use std::time::Duration;
