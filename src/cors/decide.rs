@@ -253,3 +253,6 @@ fn is_token_byte(b: u8) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod parity;

@@ -144,6 +144,7 @@ fn help_lists_every_flag_with_its_environment_variable() {
         ("--lap-seconds", "F1_LAP_SECONDS"),
         ("--no-cors", "F1_NO_CORS"),
         ("--cert", "F1_CERT"),
+        ("--policy", "F1_POLICY"),
         ("--key", "F1_KEY"),
     ] {
         assert!(
@@ -151,4 +152,113 @@ fn help_lists_every_flag_with_its_environment_variable() {
             "{flag} / {env} missing:\n{help}"
         );
     }
+}
+
+#[test]
+fn a_policy_file_with_environment_origins_is_applied() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let policy = dir.path().join("partners.toml");
+    std::fs::write(
+        &policy,
+        "[[allow]]\norigins_env = \"ALLOWED_ORIGINS\"\n\n  [[allow.resource]]\n  path = \"/cors/*\"\n  methods = [\"GET\"]\n",
+    )
+    .expect("write policy");
+    let api_port = free_port();
+    let mut child = Command::new(BIN)
+        .args([
+            "--page-port",
+            &free_port().to_string(),
+            "--api-port",
+            &api_port.to_string(),
+        ])
+        .arg("--certs-dir")
+        .arg(dir.path().join("certs"))
+        .env("F1_POLICY", &policy)
+        .env(
+            "ALLOWED_ORIGINS",
+            "https://partner.example,https://b.example:443",
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let ready: Vec<String> = BufReader::new(stdout)
+        .lines()
+        .take(2)
+        .map_while(Result::ok)
+        .collect();
+    assert_eq!(ready.len(), 2, "{ready:?}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let tls = crate::helpers::connector_trusting(&dir.path().join("certs/ca.pem"));
+    let ask = |origin: &'static str| {
+        let tls = tls.clone();
+        runtime.block_on(async move {
+            crate::helpers::get_over_tls(&tls, api_port, "/cors/results", origin).await
+        })
+    };
+    let partner = ask("https://partner.example");
+    let second = ask("https://b.example");
+    let page = ask("http://localhost:3000");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        partner.header("access-control-allow-origin"),
+        Some("https://partner.example")
+    );
+    assert_eq!(
+        second.header("access-control-allow-origin"),
+        Some("https://b.example")
+    );
+    assert!(
+        page.access_control().is_empty(),
+        "this policy names only the partners"
+    );
+}
+
+#[test]
+fn a_broken_policy_file_stops_startup_with_file_line_and_reason() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let policy = dir.path().join("broken.toml");
+    std::fs::write(&policy, "[[allow]]\norigins = [\"*\"]\n\n  [[allow.resource]]\n  path = \"/x/*\"\n  credentials = true\n")
+        .expect("write policy");
+    let certs = dir.path().join("certs");
+    let (page, api) = (free_port().to_string(), free_port().to_string());
+    let args = [
+        "--page-port",
+        &page,
+        "--api-port",
+        &api,
+        "--certs-dir",
+        certs.to_str().expect("utf-8 path"),
+        "--policy",
+        policy.to_str().expect("utf-8 path"),
+    ];
+    let (code, stderr) = run_to_end(&args);
+    assert_eq!(code, 1, "{stderr}");
+    let expected = format!(
+        "error: invalid CORS policy: {}:1: allow block 1: origins '*' cannot be combined with credentials",
+        policy.display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    let missing = dir.path().join("missing.toml");
+    let args = [
+        "--page-port",
+        &page,
+        "--api-port",
+        &api,
+        "--certs-dir",
+        certs.to_str().expect("utf-8 path"),
+        "--policy",
+        missing.to_str().expect("utf-8 path"),
+    ];
+    let (code, stderr) = run_to_end(&args);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("cannot read the policy file") && stderr.contains("--policy"),
+        "{stderr}"
+    );
 }

@@ -159,6 +159,12 @@ impl Req {
         }
     }
 
+    /// Changes the method (keeping headers and body).
+    pub fn method(mut self, method: &str) -> Self {
+        self.method = Method::from_bytes(method.as_bytes()).expect("a valid method");
+        self
+    }
+
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
@@ -201,4 +207,14 @@ where
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     }
+}
+
+/// One GET with an Origin to a process's API port (for tests of the binary).
+pub async fn get_over_tls(tls: &TlsConnector, port: u16, path: &str, origin: &str) -> Reply {
+    let tcp = TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    let name = ServerName::try_from("localhost").expect("valid name");
+    let stream = tls.connect(name, tcp).await.expect("TLS handshake");
+    send(stream, Req::get(path).origin(origin), port).await
 }

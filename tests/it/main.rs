@@ -4,6 +4,7 @@
 // Test helpers are shared between modules of this one binary.
 #![allow(unreachable_pub)]
 
+mod api_v1;
 mod binary;
 mod browser;
 mod cors_api;

@@ -1,0 +1,183 @@
+//! The engine held against Rack::Cors and tower-http's `CorsLayer`: the
+//! behaviours their own test suites pin down, and where we differ on
+//! purpose. Each case names the library behaviour it mirrors.
+
+use super::*;
+use crate::cors::file::{PolicyContext, fixed_env, parse};
+use crate::cors::origin::Origin;
+use crate::cors::registry::OriginRegistry;
+
+const RACK_LIKE: &str = r#"
+[[allow]]
+origins = ["http://localhost:3000", "https://app.example"]
+  [[allow.resource]]
+  path = "/api/*"
+  methods = ["GET", "POST", "PUT"]
+  headers = ["X-Domain-Token", "Content-Type"]
+  expose = ["X-Total-Count"]
+  max_age = 600
+  [[allow.resource]]
+  path = "/any-headers/*"
+  headers = "*"
+  methods = "*"
+[[allow]]
+origins = ["*"]
+  [[allow.resource]]
+  path = "/public/*"
+"#;
+
+fn policy() -> Policy {
+    let registry = OriginRegistry::new();
+    let env = fixed_env(&[]);
+    let page: [Origin; 0] = [];
+    parse(
+        "parity.toml",
+        RACK_LIKE,
+        &PolicyContext {
+            page_origins: &page,
+            registry: &registry,
+            env: &env,
+        },
+    )
+    .expect("valid")
+}
+
+fn get<'a>(path: &'a str, origin: Option<&'a str>) -> CorsRequest<'a> {
+    CorsRequest {
+        method: "GET",
+        path,
+        origin,
+        ..Default::default()
+    }
+}
+
+fn pre<'a>(path: &'a str, origin: &'a str, method: &'a str, headers: &'a str) -> CorsRequest<'a> {
+    CorsRequest {
+        method: "OPTIONS",
+        path,
+        origin: Some(origin),
+        request_method: Some(method),
+        request_headers: Some(headers),
+        headers: None,
+    }
+}
+
+fn has(d: &Decision, name: &str, value: &str) -> bool {
+    d.headers.iter().any(|(n, v)| *n == name && v == value)
+}
+
+fn cors_headers(d: &Decision) -> usize {
+    d.headers
+        .iter()
+        .filter(|(n, _)| n.starts_with("access-control-"))
+        .count()
+}
+
+// Rack::Cors "should support simple CORS request": the origin is echoed
+// from the allowlist, with the exposed headers.
+#[test]
+fn simple_request_echoes_the_allowed_origin() {
+    let d = policy().decide(&get("/api/x", Some("https://app.example")));
+    assert!(has(
+        &d,
+        "access-control-allow-origin",
+        "https://app.example"
+    ));
+    assert!(has(&d, "access-control-expose-headers", "X-Total-Count"));
+}
+
+// Rack::Cors "should not return CORS headers if Origin header isn't present",
+// "should add Vary header if resource matches even if Origin header isn't present".
+#[test]
+fn no_origin_gets_vary_but_no_cors_headers() {
+    let d = policy().decide(&get("/api/x", None));
+    assert_eq!(cors_headers(&d), 0);
+    assert!(has(&d, "vary", "Origin"));
+}
+
+// Rack::Cors "should support '*' origin": answered with a literal `*`.
+#[test]
+fn public_resources_answer_with_a_wildcard() {
+    let d = policy().decide(&get("/public/a", Some("https://anyone.example")));
+    assert!(has(&d, "access-control-allow-origin", "*"));
+}
+
+// Rack::Cors preflight: "should allow headers case insensitive" and "should
+// not allow headers that are not in the list" (no CORS headers at all).
+#[test]
+fn preflight_headers_are_case_insensitive_and_checked() {
+    let ok = policy().decide(&pre(
+        "/api/x",
+        "https://app.example",
+        "PUT",
+        "x-domain-token, CONTENT-TYPE",
+    ));
+    assert_eq!(ok.verdict, Verdict::Granted);
+    assert!(has(&ok, "access-control-allow-methods", "GET, POST, PUT"));
+    let bad = policy().decide(&pre("/api/x", "https://app.example", "PUT", "x-other"));
+    assert_eq!(bad.verdict, Verdict::HeaderRefused);
+    assert_eq!(cors_headers(&bad), 0);
+}
+
+// Rack::Cors "should not allow a method not in the list". tower-http would
+// answer this preflight with its full header set and let the browser
+// refuse it; we refuse it here (see the module comment) so a learner's
+// curl shows the same verdict the browser reaches.
+#[test]
+fn preflight_methods_are_checked_here_unlike_tower_http() {
+    let d = policy().decide(&pre("/api/x", "https://app.example", "DELETE", ""));
+    assert_eq!(d.verdict, Verdict::MethodRefused);
+    assert_eq!(cors_headers(&d), 0);
+}
+
+// Rack::Cors `headers: :any` echoes the requested headers; tower-http's
+// `AllowHeaders::mirror_request` does the same. `Authorization` is the one
+// exception, as in browsers' own `*` rule.
+#[test]
+fn any_headers_mirror_the_request_except_authorization() {
+    let d = policy().decide(&pre(
+        "/any-headers/x",
+        "http://localhost:3000",
+        "PATCH",
+        "x-a, x-b",
+    ));
+    assert!(has(&d, "access-control-allow-headers", "x-a, x-b"));
+    assert!(has(&d, "access-control-allow-methods", "PATCH"));
+    let auth = policy().decide(&pre(
+        "/any-headers/x",
+        "http://localhost:3000",
+        "GET",
+        "authorization",
+    ));
+    assert_eq!(auth.verdict, Verdict::HeaderRefused);
+}
+
+// tower-http's CorsLayer sends its static headers (e.g. allow-methods) to
+// refused origins too; Rack::Cors sends nothing. We follow Rack::Cors: a
+// refused origin learns nothing about the policy.
+#[test]
+fn refused_origins_learn_nothing_unlike_tower_http() {
+    let d = policy().decide(&get("/api/x", Some("https://evil.example")));
+    assert_eq!(d.verdict, Verdict::OriginRefused);
+    assert_eq!(cors_headers(&d), 0);
+}
+
+// tower-http's `Vary` for preflights lists the three request headers the
+// answer depends on; we do the same.
+#[test]
+fn preflight_vary_names_the_request_headers() {
+    let d = policy().decide(&pre("/api/x", "https://app.example", "GET", ""));
+    assert!(has(
+        &d,
+        "vary",
+        "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+    ));
+}
+
+// Rack::Cors matches resources in order within a block; paths outside every
+// resource are not CORS resources at all.
+#[test]
+fn paths_outside_every_resource_are_left_alone() {
+    let d = policy().decide(&get("/private/x", Some("https://app.example")));
+    assert_eq!((d.verdict, d.headers.len()), (Verdict::NotCors, 0));
+}
