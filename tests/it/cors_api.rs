@@ -198,3 +198,30 @@ async fn the_api_origin_home_page_points_back_to_the_page_origin() {
             .contains(&format!("href=\"{}/\"", page_origin(&app)))
     );
 }
+
+#[tokio::test]
+async fn the_cors_page_preflights_are_granted_by_the_default_policy() {
+    let app = TestApp::spawn().await;
+    let origin = page_origin(&app);
+    for (method, headers) in [
+        ("POST", "content-type"),
+        ("GET", "x-requested-with"),
+        ("POST", "content-type, x-requested-with"),
+    ] {
+        let reply = app
+            .api(
+                Req::options("/cors/results")
+                    .origin(&origin)
+                    .header("access-control-request-method", method)
+                    .header("access-control-request-headers", headers),
+            )
+            .await;
+        assert_eq!(reply.status, 204, "{method} {headers}");
+        assert_eq!(
+            reply.header("access-control-allow-origin"),
+            Some(origin.as_str()),
+            "{method} {headers}"
+        );
+        assert_eq!(reply.header("access-control-max-age"), Some("600"));
+    }
+}
