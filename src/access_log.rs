@@ -57,20 +57,15 @@ pub async fn log_request(State(state): State<LogState>, req: Request, next: Next
         origin: text(&header::ORIGIN),
         request_method: text(&header::ACCESS_CONTROL_REQUEST_METHOD),
         request_headers: text(&header::ACCESS_CONTROL_REQUEST_HEADERS),
-        sec_fetch: [SEC_FETCH_MODE, SEC_FETCH_SITE, SEC_FETCH_DEST]
-            .map(|n| text(&HeaderName::from_static(n))),
-        credentials: headers.contains_key(header::COOKIE)
-            || headers.contains_key(header::AUTHORIZATION),
+        sec_fetch: [SEC_FETCH_MODE, SEC_FETCH_SITE, SEC_FETCH_DEST].map(|n| text(&HeaderName::from_static(n))),
+        credentials: headers.contains_key(header::COOKIE) || headers.contains_key(header::AUTHORIZATION),
         status: 0,
         cors: "-",
         response_headers: Vec::new(),
     };
     let res = next.run(req).await;
     exchange.status = res.status().as_u16();
-    exchange.cors = res
-        .extensions()
-        .get::<CorsOutcome>()
-        .map_or("-", |o| o.as_str());
+    exchange.cors = res.extensions().get::<CorsOutcome>().map_or("-", |o| o.as_str());
     exchange.response_headers = res
         .headers()
         .iter()
@@ -98,11 +93,7 @@ const SEC_FETCH_DEST: &str = "sec-fetch-dest";
 /// A printable, bounded rendering of a header value.
 fn loggable(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
-    let mut out: String = text
-        .chars()
-        .take(MAX_LOGGED_VALUE)
-        .flat_map(char::escape_default)
-        .collect();
+    let mut out: String = text.chars().take(MAX_LOGGED_VALUE).flat_map(char::escape_default).collect();
     if text.chars().count() > MAX_LOGGED_VALUE {
         out.push('…');
     }
@@ -115,14 +106,8 @@ mod tests {
 
     #[test]
     fn hostile_origins_cannot_forge_log_lines() {
-        assert_eq!(
-            loggable(b"http://a\r\nINFO fake line"),
-            "http://a\\r\\nINFO fake line"
-        );
-        assert_eq!(
-            loggable(&[b'x'; 9000]).chars().count(),
-            MAX_LOGGED_VALUE + 1
-        );
+        assert_eq!(loggable(b"http://a\r\nINFO fake line"), "http://a\\r\\nINFO fake line");
+        assert_eq!(loggable(&[b'x'; 9000]).chars().count(), MAX_LOGGED_VALUE + 1);
         assert_eq!(loggable(b"http://localhost:3000"), "http://localhost:3000");
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use arc_swap::ArcSwapOption;
+use arc_swap::ArcSwap;
 use axum::Router;
 use axum_server::Handle;
 use axum_server::tls_rustls::RustlsConfig;
@@ -23,7 +23,7 @@ use crate::api::users::Users;
 use crate::config::Config;
 use crate::cors::file::{PolicyContext, PolicyFileError, process_env};
 use crate::cors::registry::OriginRegistry;
-use crate::cors::{Origin, Policy, PolicySwitch, defaults};
+use crate::cors::{Origin, Policy, PolicySwitch, Setup, defaults};
 use crate::exchanges::ExchangeLog;
 use crate::race::{self, Ticker};
 use crate::state::{AppState, Urls};
@@ -63,9 +63,7 @@ pub enum StartupError {
     #[error(transparent)]
     Tls(#[from] TlsError),
     /// The host name cannot be part of an origin.
-    #[error(
-        "--host {0:?} cannot be part of a URL: give a host name such as localhost or lab.local, or an IP address"
-    )]
+    #[error("--host {0:?} cannot be part of a URL: give a host name such as localhost or lab.local, or an IP address")]
     Host(String),
     /// The policy file cannot be read.
     #[error("cannot read the policy file {path}: {reason} (check --policy)")]
@@ -98,10 +96,7 @@ impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let ips = match config.bind {
             Some(ip) => vec![ip],
-            None => vec![
-                IpAddr::V4(Ipv4Addr::LOCALHOST),
-                IpAddr::V6(Ipv6Addr::LOCALHOST),
-            ],
+            None => vec![IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST)],
         };
         let page = bind_all(&ips, config.page_port, "--page-port")?;
         let api = bind_all(&ips, config.api_port, "--api-port")?;
@@ -111,10 +106,7 @@ impl Application {
         let (cert, key, ca_cert) = match (&config.cert, &config.key) {
             (Some(cert), Some(key)) => (cert.clone(), key.clone(), None),
             _ => {
-                let paths = tls::ensure_certificates(
-                    &config.certs_dir,
-                    std::slice::from_ref(&config.host),
-                )?;
+                let paths = tls::ensure_certificates(&config.certs_dir, std::slice::from_ref(&config.host))?;
                 (paths.cert, paths.key, Some(paths.ca_cert))
             }
         };
@@ -123,10 +115,10 @@ impl Application {
         let page_origins = page_origins(&config.host, page_port);
         let registry = OriginRegistry::new();
         let policy = load_policy(config.policy.as_deref(), &page_origins, &registry)?;
-        let policy = if config.no_cors {
-            None
+        let setup = if config.no_cors {
+            Setup { scenario: "cors-off".to_owned(), policy: None, quirks: Default::default() }
         } else {
-            Some(Arc::new(policy))
+            Setup::correct(Arc::new(policy))
         };
         let urls = Urls {
             page_origin: Origin::from_parts("http", &config.host, page_port)
@@ -138,7 +130,7 @@ impl Application {
         let seed = config.seed.unwrap_or_else(|| rand::rng().random());
         tracing::info!(seed, "race seed (pass --seed {seed} to replay this race)");
         let (race, ticker) = race::live::start(seed);
-        let policy: PolicySwitch = Arc::new(ArcSwapOption::new(policy));
+        let policy: PolicySwitch = Arc::new(ArcSwap::from_pointee(setup));
         let state = AppState {
             race,
             policy,
@@ -147,16 +139,7 @@ impl Application {
             users: Users::default(),
             exchanges: ExchangeLog::new(),
         };
-        Ok(Self {
-            page,
-            api,
-            tls,
-            state,
-            ticker,
-            lap_interval: config.lap_seconds,
-            ca_cert,
-            host: config.host,
-        })
+        Ok(Self { page, api, tls, state, ticker, lap_interval: config.lap_seconds, ca_cert, host: config.host })
     }
 
     /// Starts serving both origins and the race ticker.
@@ -175,8 +158,7 @@ impl Application {
         }
         for listener in self.api {
             let handle = Handle::new();
-            let server =
-                axum_server::from_tcp_rustls(listener, self.tls.clone())?.handle(handle.clone());
+            let server = axum_server::from_tcp_rustls(listener, self.tls.clone())?.handle(handle.clone());
             servers.push(tokio::spawn(server.serve(make_service(&api_router))));
             handles.push(handle);
         }
@@ -267,21 +249,13 @@ impl Running {
     }
 }
 
-fn make_service(
-    router: &Router,
-) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr> {
-    router
-        .clone()
-        .into_make_service_with_connect_info::<SocketAddr>()
+fn make_service(router: &Router) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr> {
+    router.clone().into_make_service_with_connect_info::<SocketAddr>()
 }
 
 /// Binds `port` on every address; with port 0 all addresses share the port
 /// the first one got (retrying if another process holds it on the others).
-fn bind_all(
-    ips: &[IpAddr],
-    port: u16,
-    flag: &'static str,
-) -> Result<Vec<TcpListener>, StartupError> {
+fn bind_all(ips: &[IpAddr], port: u16, flag: &'static str) -> Result<Vec<TcpListener>, StartupError> {
     let mut attempts = 0;
     'retry: loop {
         attempts += 1;
@@ -292,10 +266,8 @@ fn bind_all(
             match TcpListener::bind(addr).and_then(|l| l.set_nonblocking(true).map(|()| l)) {
                 Ok(listener) => {
                     if chosen == 0 {
-                        chosen = listener
-                            .local_addr()
-                            .map_err(|source| StartupError::Listen { addr, flag, source })?
-                            .port();
+                        chosen =
+                            listener.local_addr().map_err(|source| StartupError::Listen { addr, flag, source })?.port();
                     }
                     listeners.push(listener);
                 }
@@ -307,11 +279,7 @@ fn bind_all(
                     continue 'retry;
                 }
                 Err(e) if e.kind() == io::ErrorKind::AddrInUse => {
-                    return Err(StartupError::PortInUse {
-                        port: chosen,
-                        ip,
-                        flag,
-                    });
+                    return Err(StartupError::PortInUse { port: chosen, ip, flag });
                 }
                 Err(source) => return Err(StartupError::Listen { addr, flag, source }),
             }
@@ -321,17 +289,11 @@ fn bind_all(
 }
 
 fn is_unavailable(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::AddrNotAvailable | io::ErrorKind::Unsupported
-    ) || e.raw_os_error() == Some(97) // EAFNOSUPPORT: IPv6 disabled in the kernel
+    matches!(e.kind(), io::ErrorKind::AddrNotAvailable | io::ErrorKind::Unsupported) || e.raw_os_error() == Some(97) // EAFNOSUPPORT: IPv6 disabled in the kernel
 }
 
 fn local_port(listeners: &[TcpListener]) -> u16 {
-    listeners
-        .first()
-        .and_then(|l| l.local_addr().ok())
-        .map_or(0, |a| a.port())
+    listeners.first().and_then(|l| l.local_addr().ok()).map_or(0, |a| a.port())
 }
 
 /// Loads the policy file, or the shipped default.
@@ -340,27 +302,13 @@ fn load_policy(
     page_origins: &[Origin],
     registry: &OriginRegistry,
 ) -> Result<Policy, StartupError> {
-    let ctx = PolicyContext {
-        page_origins,
-        registry,
-        env: &process_env,
-    };
+    let ctx = PolicyContext { page_origins, registry, env: &process_env };
     let Some(path) = file else {
-        return Ok(crate::cors::file::parse(
-            defaults::DEFAULT_POLICY_NAME,
-            defaults::DEFAULT_POLICY,
-            &ctx,
-        )?);
+        return Ok(crate::cors::file::parse(defaults::DEFAULT_POLICY_NAME, defaults::DEFAULT_POLICY, &ctx)?);
     };
-    let text = std::fs::read_to_string(path).map_err(|e| StartupError::PolicyUnreadable {
-        path: path.to_owned(),
-        reason: crate::tls::io_reason(&e),
-    })?;
-    Ok(crate::cors::file::parse(
-        &path.display().to_string(),
-        &text,
-        &ctx,
-    )?)
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| StartupError::PolicyUnreadable { path: path.to_owned(), reason: crate::tls::io_reason(&e) })?;
+    Ok(crate::cors::file::parse(&path.display().to_string(), &text, &ctx)?)
 }
 
 /// The page origin under every name the server answers to: the loopback

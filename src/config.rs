@@ -107,9 +107,7 @@ fn parse_host(raw: &str) -> Result<String, String> {
 }
 
 fn parse_lap_seconds(raw: &str) -> Result<Duration, String> {
-    let secs: f64 = raw
-        .parse()
-        .map_err(|_| "expected a number of seconds, such as 4 or 0.5".to_owned())?;
+    let secs: f64 = raw.parse().map_err(|_| "expected a number of seconds, such as 4 or 0.5".to_owned())?;
     if (0.05..=3600.0).contains(&secs) {
         Ok(Duration::from_secs_f64(secs))
     } else {
@@ -126,19 +124,8 @@ mod tests {
         assert_eq!(parse_host("LocalHost").as_deref(), Ok("localhost"));
         assert_eq!(parse_host("[::1]").as_deref(), Ok("::1"));
         assert_eq!(parse_host("192.168.1.20").as_deref(), Ok("192.168.1.20"));
-        assert_eq!(
-            parse_host("lab-1.school.test").as_deref(),
-            Ok("lab-1.school.test")
-        );
-        for bad in [
-            "",
-            "a b",
-            "evil.test/x",
-            "-a.test",
-            "a..b",
-            "http://x",
-            "x:3000",
-        ] {
+        assert_eq!(parse_host("lab-1.school.test").as_deref(), Ok("lab-1.school.test"));
+        for bad in ["", "a b", "evil.test/x", "-a.test", "a..b", "http://x", "x:3000"] {
             assert!(parse_host(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -157,11 +144,8 @@ mod tests {
         let config = Config::try_parse_from(["f1-race-results"]);
         assert!(config.is_ok());
         let cmd = <Config as clap::CommandFactory>::command();
-        let envs: Vec<_> = cmd
-            .get_arguments()
-            .filter_map(|a| a.get_env())
-            .map(|e| e.to_string_lossy().into_owned())
-            .collect();
+        let envs: Vec<_> =
+            cmd.get_arguments().filter_map(|a| a.get_env()).map(|e| e.to_string_lossy().into_owned()).collect();
         assert!(envs.iter().all(|e| e.starts_with("F1_")), "{envs:?}");
         assert!(envs.len() >= 11);
     }

@@ -75,20 +75,12 @@ impl ExchangeLog {
 
     /// The exchanges recorded, oldest first.
     pub fn recent(&self) -> Vec<Arc<Exchange>> {
-        self.ring
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .cloned()
-            .collect()
+        self.ring.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect()
     }
 
     /// Exchanges on a listener whose path starts with `prefix`.
     pub fn matching(&self, listener: Listener, prefix: &str) -> Vec<Arc<Exchange>> {
-        self.recent()
-            .into_iter()
-            .filter(|e| e.listener == listener.as_str() && e.path.starts_with(prefix))
-            .collect()
+        self.recent().into_iter().filter(|e| e.listener == listener.as_str() && e.path.starts_with(prefix)).collect()
     }
 }
 

@@ -24,6 +24,7 @@ pub mod app;
 pub mod config;
 pub mod cors;
 pub mod exchanges;
+pub(crate) mod fsutil;
 pub mod pages;
 pub mod race;
 pub mod render;

@@ -14,10 +14,7 @@ fn main() -> ExitCode {
     // clap prints its own one-line error and exits 2 on a bad flag.
     let config = Config::parse();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -36,20 +33,12 @@ fn main() -> ExitCode {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let app = Application::build(config)
-        .await
-        .map_err(|e| e.to_string())?;
-    let running = app
-        .start()
-        .await
-        .map_err(|e| format!("cannot start serving: {e}"))?;
+    let app = Application::build(config).await.map_err(|e| e.to_string())?;
+    let running = app.start().await.map_err(|e| format!("cannot start serving: {e}"))?;
     println!("page origin: {}", running.page_url());
     println!("API origin: {}", running.api_url());
     if let Some(ca) = running.ca_cert() {
-        tracing::info!(
-            "browsers trust the API origin once they trust {} (see the README)",
-            ca.display()
-        );
+        tracing::info!("browsers trust the API origin once they trust {} (see the README)", ca.display());
     }
     running.run_until_stopped(shutdown_signal()).await;
     tracing::info!("stopped");

@@ -17,32 +17,19 @@ pub struct RenderError {
 impl IntoResponse for RenderError {
     fn into_response(self) -> Response {
         tracing::error!("{self}");
-        (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal error: the page could not be rendered\n",
-        )
-            .into_response()
+        (StatusCode::INTERNAL_SERVER_ERROR, "internal error: the page could not be rendered\n").into_response()
     }
 }
 
 /// Renders a template to a string.
 pub fn render<T: Template>(template: &T) -> Result<String, RenderError> {
-    template.render().map_err(|source| RenderError {
-        template: std::any::type_name::<T>(),
-        source,
-    })
+    template.render().map_err(|source| RenderError { template: std::any::type_name::<T>(), source })
 }
 
 /// Renders a whole HTML page, never cached (each shows live data).
 pub fn html<T: Template>(template: &T) -> Response {
     match render(template) {
-        Ok(body) => (
-            [
-                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            body,
-        )
+        Ok(body) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
             .into_response(),
         Err(err) => err.into_response(),
     }

@@ -33,14 +33,8 @@ pub async fn fragment(State(state): State<AppState>) -> Response {
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
                 (header::CACHE_CONTROL, "no-store".to_owned()),
-                (
-                    HeaderName::from_static("x-total-count"),
-                    snapshot.standings.rows.len().to_string(),
-                ),
-                (
-                    HeaderName::from_static("x-race-lap"),
-                    snapshot.standings.lap.to_string(),
-                ),
+                (HeaderName::from_static("x-total-count"), snapshot.standings.rows.len().to_string()),
+                (HeaderName::from_static("x-race-lap"), snapshot.standings.lap.to_string()),
             ],
             body,
         )

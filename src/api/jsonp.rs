@@ -43,11 +43,7 @@ pub fn callback_from_query(query: Option<&str>) -> Result<String, CallbackError>
         }
     }
     let callback = found.ok_or(CallbackError::Missing)?;
-    if is_valid_callback(&callback) {
-        Ok(callback)
-    } else {
-        Err(CallbackError::Invalid)
-    }
+    if is_valid_callback(&callback) { Ok(callback) } else { Err(CallbackError::Invalid) }
 }
 
 /// `refreshSection`, `app.handlers.refresh`, `$jsonp_1`: yes. Anything with
@@ -55,9 +51,7 @@ pub fn callback_from_query(query: Option<&str>) -> Result<String, CallbackError>
 pub fn is_valid_callback(name: &str) -> bool {
     let ident = |s: &str| {
         let mut bytes = s.bytes();
-        bytes
-            .next()
-            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'$')
+        bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'$')
             && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
     };
     name.len() <= MAX_CALLBACK_LEN && name.split('.').all(ident)
@@ -68,11 +62,7 @@ pub async fn results(State(state): State<AppState>, RawQuery(query): RawQuery) -
     let callback = match callback_from_query(query.as_deref()) {
         Ok(callback) => callback,
         Err(err) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                err.to_string(),
-            )
+            return (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], err.to_string())
                 .into_response();
         }
     };
@@ -84,10 +74,7 @@ pub async fn results(State(state): State<AppState>, RawQuery(query): RawQuery) -
     let json = serde_json::to_string(&fragment).unwrap_or_else(|_| "\"\"".to_owned());
     (
         [
-            (
-                header::CONTENT_TYPE,
-                "application/javascript; charset=utf-8",
-            ),
+            (header::CONTENT_TYPE, "application/javascript; charset=utf-8"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (header::CACHE_CONTROL, "no-store"),
         ],
@@ -102,14 +89,7 @@ mod tests {
 
     #[test]
     fn identifiers_and_dotted_paths_are_accepted() {
-        for ok in [
-            "refreshSection",
-            "app.handlers.refresh",
-            "$",
-            "_cb1",
-            "jQuery1102_1390",
-            &"a".repeat(64),
-        ] {
+        for ok in ["refreshSection", "app.handlers.refresh", "$", "_cb1", "jQuery1102_1390", &"a".repeat(64)] {
             assert!(is_valid_callback(ok), "{ok:?}");
         }
     }
@@ -143,27 +123,12 @@ mod tests {
 
     #[test]
     fn the_query_must_hold_exactly_one_callback() {
-        assert_eq!(
-            callback_from_query(Some("callback=refreshSection")),
-            Ok("refreshSection".to_owned())
-        );
-        assert_eq!(
-            callback_from_query(Some("callback=app%2Erefresh&_=1")),
-            Ok("app.refresh".to_owned())
-        );
+        assert_eq!(callback_from_query(Some("callback=refreshSection")), Ok("refreshSection".to_owned()));
+        assert_eq!(callback_from_query(Some("callback=app%2Erefresh&_=1")), Ok("app.refresh".to_owned()));
         assert_eq!(callback_from_query(None), Err(CallbackError::Missing));
-        assert_eq!(
-            callback_from_query(Some("cb=x")),
-            Err(CallbackError::Missing)
-        );
-        assert_eq!(
-            callback_from_query(Some("callback=a&callback=b")),
-            Err(CallbackError::Repeated)
-        );
-        assert_eq!(
-            callback_from_query(Some("callback=alert(1)%2F%2F")),
-            Err(CallbackError::Invalid)
-        );
+        assert_eq!(callback_from_query(Some("cb=x")), Err(CallbackError::Missing));
+        assert_eq!(callback_from_query(Some("callback=a&callback=b")), Err(CallbackError::Repeated));
+        assert_eq!(callback_from_query(Some("callback=alert(1)%2F%2F")), Err(CallbackError::Invalid));
     }
 
     #[test]

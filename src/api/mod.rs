@@ -23,32 +23,21 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(index))
-        .route(
-            "/cors/results",
-            get(standings::fragment).post(standings::fragment),
-        )
+        .route("/cors/results", get(standings::fragment).post(standings::fragment))
         .route("/ajax/results", get(standings::fragment))
         .route("/jsonp/results", get(jsonp::results))
         .route("/api/v1/public/standings", get(v1::public_standings))
         .route("/api/v1/admin/standings", get(v1::admin_standings))
-        .route(
-            "/api/v1/users/session",
-            post(users::login).delete(users::logout),
-        )
+        .route("/api/v1/users/session", post(users::login).delete(users::logout))
         .route("/api/v1/users/me", get(users::me))
         .route(
             "/api/v1/users/favourite",
-            get(users::favourite)
-                .put(users::set_favourite)
-                .delete(users::clear_favourite),
+            get(users::favourite).put(users::set_favourite).delete(users::clear_favourite),
         )
         .layer(from_fn_with_state(state.policy.clone(), cors::layer::cors))
         .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
         .layer(from_fn_with_state(
-            LogState {
-                listener: Listener::Api,
-                exchanges: state.exchanges.clone(),
-            },
+            LogState { listener: Listener::Api, exchanges: state.exchanges.clone() },
             access_log::log_request,
         ))
         .with_state(state)
@@ -62,7 +51,5 @@ struct ApiIndex<'a> {
 }
 
 async fn index(State(state): State<AppState>) -> Response {
-    html(&ApiIndex {
-        page_origin: state.urls.page_origin.as_str(),
-    })
+    html(&ApiIndex { page_origin: state.urls.page_origin.as_str() })
 }

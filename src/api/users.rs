@@ -64,32 +64,16 @@ fn session_token(headers: &HeaderMap) -> Option<&str> {
 /// cookie, not the login) and set the session cookie.
 pub async fn login(State(state): State<AppState>) -> Response {
     let mut rng = rand::rng();
-    let token: String = (0..32)
-        .map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16)]))
-        .collect();
+    let token: String = (0..32).map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16)])).collect();
     let user = format!("learner-{}", &token[..6]);
     {
-        let mut sessions = state
-            .users
-            .sessions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut sessions = state.users.sessions.lock().unwrap_or_else(PoisonError::into_inner);
         if sessions.len() >= MAX_SESSIONS {
-            if let Some(oldest) = sessions
-                .iter()
-                .min_by_key(|(_, s)| s.created)
-                .map(|(k, _)| k.clone())
-            {
+            if let Some(oldest) = sessions.iter().min_by_key(|(_, s)| s.created).map(|(k, _)| k.clone()) {
                 sessions.remove(&oldest);
             }
         }
-        sessions.insert(
-            token.clone(),
-            Session {
-                user: user.clone(),
-                created: Instant::now(),
-            },
-        );
+        sessions.insert(token.clone(), Session { user: user.clone(), created: Instant::now() });
     }
     let cookie = format!("{COOKIE}={token}; Max-Age=3600; {COOKIE_ATTRIBUTES}");
     let mut res = (StatusCode::CREATED, Json(json!({ "user": user }))).into_response();
@@ -105,9 +89,7 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Response {
         Some(user) => Json(json!({ "user": user })).into_response(),
         None => (
             StatusCode::UNAUTHORIZED,
-            Json(
-                json!({ "error": "not logged in: no valid session cookie came with the request" }),
-            ),
+            Json(json!({ "error": "not logged in: no valid session cookie came with the request" })),
         )
             .into_response(),
     }
@@ -116,12 +98,7 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Response {
 /// `DELETE /api/v1/users/session`: log out and expire the cookie.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = session_token(&headers) {
-        state
-            .users
-            .sessions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(token);
+        state.users.sessions.lock().unwrap_or_else(PoisonError::into_inner).remove(token);
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
     let expired = format!("{COOKIE}=; Max-Age=0; {COOKIE_ATTRIBUTES}");
@@ -138,19 +115,13 @@ pub struct FavouriteBody {
 }
 
 fn favourite_json(code: Option<&'static str>) -> Json<serde_json::Value> {
-    let name = code
-        .and_then(|c| bahrain_2014().drivers.iter().find(|d| d.code == c))
-        .map(|d| d.name);
+    let name = code.and_then(|c| bahrain_2014().drivers.iter().find(|d| d.code == c)).map(|d| d.name);
     Json(json!({ "favourite": code, "driver": name }))
 }
 
 /// `GET /api/v1/users/favourite`
 pub async fn favourite(State(state): State<AppState>) -> Response {
-    let current = *state
-        .users
-        .favourite
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
+    let current = *state.users.favourite.lock().unwrap_or_else(PoisonError::into_inner);
     favourite_json(current).into_response()
 }
 
@@ -160,32 +131,24 @@ pub async fn set_favourite(
     body: Result<Json<FavouriteBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Ok(Json(body)) = body else {
-        return (
-            StatusCode::BAD_REQUEST,
-            Json(json!({ "error": "send JSON like {\"driver\": \"HAM\"}" })),
-        )
+        return (StatusCode::BAD_REQUEST, Json(json!({ "error": "send JSON like {\"driver\": \"HAM\"}" })))
             .into_response();
     };
     let code = body.driver.trim().to_ascii_uppercase();
     let Some(driver) = bahrain_2014().drivers.iter().find(|d| d.code == code) else {
-        return (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": "unknown driver code: use a three-letter code from the standings, such as HAM" })))
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "error": "unknown driver code: use a three-letter code from the standings, such as HAM" })),
+        )
             .into_response();
     };
-    *state
-        .users
-        .favourite
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner) = Some(driver.code);
+    *state.users.favourite.lock().unwrap_or_else(PoisonError::into_inner) = Some(driver.code);
     favourite_json(Some(driver.code)).into_response()
 }
 
 /// `DELETE /api/v1/users/favourite`
 pub async fn clear_favourite(State(state): State<AppState>) -> Response {
-    *state
-        .users
-        .favourite
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner) = None;
+    *state.users.favourite.lock().unwrap_or_else(PoisonError::into_inner) = None;
     favourite_json(None).into_response()
 }
 
@@ -196,10 +159,7 @@ mod tests {
     #[test]
     fn the_session_token_is_found_among_other_cookies() {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("a=1; f1_session=abc; b=2"),
-        );
+        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; f1_session=abc; b=2"));
         assert_eq!(session_token(&headers), Some("abc"));
         headers.insert(header::COOKIE, HeaderValue::from_static("f1_sessionx=1"));
         assert_eq!(session_token(&headers), None);

@@ -35,6 +35,8 @@ pub struct CorsRequest<'a> {
 pub struct Decision {
     /// Whether the middleware answers (a preflight) or the handler does.
     pub answer_here: bool,
+    /// The status when the middleware answers (204 for a preflight).
+    pub status: u16,
     /// How the request fared, for the log and the inspector.
     pub verdict: Verdict,
     /// Response headers to add, in order.
@@ -75,17 +77,10 @@ impl Verdict {
 impl Policy {
     /// Decides one request.
     pub fn decide(&self, req: &CorsRequest<'_>) -> Decision {
-        let covered = self
-            .blocks
-            .iter()
-            .flat_map(|b| &b.resources)
-            .any(|r| r.path.matches(req.path));
+        let covered = self.blocks.iter().flat_map(|b| &b.resources).any(|r| r.path.matches(req.path));
         let preflight = req.method == "OPTIONS" && req.request_method.is_some();
-        let mut decision = Decision {
-            answer_here: preflight && covered,
-            verdict: Verdict::NotCors,
-            headers: Vec::new(),
-        };
+        let mut decision =
+            Decision { answer_here: preflight && covered, status: 204, verdict: Verdict::NotCors, headers: Vec::new() };
         if !covered {
             return decision;
         }
@@ -96,10 +91,7 @@ impl Policy {
         };
 
         let found = self.blocks.iter().find_map(|block| {
-            let resource = block
-                .resources
-                .iter()
-                .find(|r| r.path.matches(req.path) && condition_holds(r, req))?;
+            let resource = block.resources.iter().find(|r| r.path.matches(req.path) && condition_holds(r, req))?;
             block.origins.admits(origin).then_some((block, resource))
         });
         let Some((block, resource)) = found else {
@@ -109,18 +101,14 @@ impl Policy {
         let wildcard = block.origins.any;
         if preflight {
             match check_preflight(resource, req) {
-                Ok(()) => decision
-                    .headers
-                    .extend(preflight_headers(resource, req, origin, wildcard)),
+                Ok(()) => decision.headers.extend(preflight_headers(resource, req, origin, wildcard)),
                 Err(verdict) => {
                     decision.verdict = verdict;
                     return decision;
                 }
             }
         } else {
-            decision
-                .headers
-                .extend(actual_headers(resource, origin, wildcard));
+            decision.headers.extend(actual_headers(resource, origin, wildcard));
         }
         decision.verdict = Verdict::Granted;
         decision
@@ -148,11 +136,7 @@ impl std::fmt::Debug for CorsRequest<'_> {
 }
 
 fn vary(preflight: bool) -> &'static str {
-    if preflight {
-        "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
-    } else {
-        "Origin"
-    }
+    if preflight { "Origin, Access-Control-Request-Method, Access-Control-Request-Headers" } else { "Origin" }
 }
 
 fn check_preflight(resource: &Resource, req: &CorsRequest<'_>) -> Result<(), Verdict> {
@@ -160,21 +144,12 @@ fn check_preflight(resource: &Resource, req: &CorsRequest<'_>) -> Result<(), Ver
     if !resource.methods.allows(method) {
         return Err(Verdict::MethodRefused);
     }
-    let names = parse_header_list(req.request_headers.unwrap_or_default())
-        .ok_or(Verdict::MalformedRequest)?;
-    if names.iter().all(|n| resource.headers.allows(n)) {
-        Ok(())
-    } else {
-        Err(Verdict::HeaderRefused)
-    }
+    let names = parse_header_list(req.request_headers.unwrap_or_default()).ok_or(Verdict::MalformedRequest)?;
+    if names.iter().all(|n| resource.headers.allows(n)) { Ok(()) } else { Err(Verdict::HeaderRefused) }
 }
 
 fn allow_origin(origin: &str, wildcard: bool, credentials: bool) -> String {
-    if wildcard && !credentials {
-        "*".to_owned()
-    } else {
-        origin.to_owned()
-    }
+    if wildcard && !credentials { "*".to_owned() } else { origin.to_owned() }
 }
 
 fn preflight_headers(
@@ -184,10 +159,7 @@ fn preflight_headers(
     wildcard: bool,
 ) -> Vec<(&'static str, String)> {
     use super::policy::{Headers, Methods};
-    let mut out = vec![(
-        "access-control-allow-origin",
-        allow_origin(origin, wildcard, resource.credentials),
-    )];
+    let mut out = vec![("access-control-allow-origin", allow_origin(origin, wildcard, resource.credentials))];
     if resource.credentials {
         out.push(("access-control-allow-credentials", "true".to_owned()));
     }
@@ -199,9 +171,7 @@ fn preflight_headers(
     let headers = match &resource.headers {
         Headers::List(list) => list.join(", "),
         // Echo exactly what was asked (already checked to be well-formed).
-        Headers::Any => parse_header_list(req.request_headers.unwrap_or_default())
-            .unwrap_or_default()
-            .join(", "),
+        Headers::Any => parse_header_list(req.request_headers.unwrap_or_default()).unwrap_or_default().join(", "),
     };
     if !headers.is_empty() {
         out.push(("access-control-allow-headers", headers));
@@ -212,15 +182,8 @@ fn preflight_headers(
     out
 }
 
-fn actual_headers(
-    resource: &Resource,
-    origin: &str,
-    wildcard: bool,
-) -> Vec<(&'static str, String)> {
-    let mut out = vec![(
-        "access-control-allow-origin",
-        allow_origin(origin, wildcard, resource.credentials),
-    )];
+fn actual_headers(resource: &Resource, origin: &str, wildcard: bool) -> Vec<(&'static str, String)> {
+    let mut out = vec![("access-control-allow-origin", allow_origin(origin, wildcard, resource.credentials))];
     if resource.credentials {
         out.push(("access-control-allow-credentials", "true".to_owned()));
     }

@@ -22,10 +22,7 @@ use super::policy::{Block, Headers, Methods, Origins, PathPattern, Policy, Polic
 
 /// The tutorial's policy for the given page origins.
 pub fn tutorial_policy(page_origins: &[Origin]) -> Result<Policy, PolicyError> {
-    let origins = Origins::list(
-        1,
-        &page_origins.iter().map(Origin::as_str).collect::<Vec<_>>(),
-    )?;
+    let origins = Origins::list(1, &page_origins.iter().map(Origin::as_str).collect::<Vec<_>>())?;
     Policy::new(vec![Block {
         origins,
         resources: vec![Resource {

@@ -26,9 +26,7 @@ use toml::Spanned;
 
 use super::origin::Origin;
 use super::pattern::OriginPattern;
-use super::policy::{
-    Block, Condition, Headers, Methods, Origins, PathPattern, Policy, PolicyError, Resource,
-};
+use super::policy::{Block, Condition, Headers, Methods, Origins, PathPattern, Policy, PolicyError, Resource};
 use super::registry::OriginRegistry;
 
 /// What a policy file's tokens refer to in this running app.
@@ -109,13 +107,9 @@ pub fn parse(file: &str, text: &str, ctx: &PolicyContext<'_>) -> Result<Policy, 
         line: span.map_or(1, |s| line_of(text, s.start)),
         reason,
     };
-    let doc: FileDoc =
-        toml::from_str(text).map_err(|e| error(e.span(), e.message().trim().to_owned()))?;
+    let doc: FileDoc = toml::from_str(text).map_err(|e| error(e.span(), e.message().trim().to_owned()))?;
     if doc.allow.is_empty() {
-        return Err(error(
-            None,
-            "no [[allow]] block: a policy needs at least one".to_owned(),
-        ));
+        return Err(error(None, "no [[allow]] block: a policy needs at least one".to_owned()));
     }
     let mut blocks = Vec::new();
     let mut block_spans = Vec::new();
@@ -139,13 +133,7 @@ fn build_block(n: usize, doc: BlockDoc, ctx: &PolicyContext<'_>) -> Result<Block
     let mut entries = doc.origins;
     if let Some(var) = &doc.origins_env {
         let value = (ctx.env)(var).unwrap_or_default();
-        entries.extend(
-            value
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
-        );
+        entries.extend(value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned));
     }
     for entry in &entries {
         match entry.as_str() {
@@ -159,18 +147,12 @@ fn build_block(n: usize, doc: BlockDoc, ctx: &PolicyContext<'_>) -> Result<Block
         }
     }
     for pattern in &doc.origin_patterns {
-        let pattern =
-            OriginPattern::new(pattern).map_err(|e| (None, format!("allow block {n}: {e}")))?;
+        let pattern = OriginPattern::new(pattern).map_err(|e| (None, format!("allow block {n}: {e}")))?;
         origins.patterns.push(pattern);
     }
     if origins.is_empty() && doc.origins_env.is_some() && doc.origin_patterns.is_empty() {
         let var = doc.origins_env.unwrap_or_default();
-        return Err((
-            None,
-            format!(
-                "allow block {n}: no origins: the environment variable {var} is empty or unset"
-            ),
-        ));
+        return Err((None, format!("allow block {n}: no origins: the environment variable {var} is empty or unset")));
     }
     let resources = doc
         .resource
@@ -188,9 +170,7 @@ fn build_resource(n: usize, doc: ResourceDoc) -> Result<Resource, String> {
         match value {
             None => Ok(Some(Vec::new())),
             Some(StarOrList::Star(s)) if s == "*" => Ok(None),
-            Some(StarOrList::Star(s)) => Err(format!(
-                "allow block {n}: {what} is \"*\" or a list, not {s:?}"
-            )),
+            Some(StarOrList::Star(s)) => Err(format!("allow block {n}: {what} is \"*\" or a list, not {s:?}")),
             Some(StarOrList::List(list)) => Ok(Some(list)),
         }
     };
@@ -202,10 +182,7 @@ fn build_resource(n: usize, doc: ResourceDoc) -> Result<Resource, String> {
     let headers = match star("headers", doc.headers)? {
         None => Headers::Any,
         Some(list) => {
-            if let Some(bad) = list
-                .iter()
-                .find(|h| super::decide::parse_header_list(h).is_none_or(|v| v.len() != 1))
-            {
+            if let Some(bad) = list.iter().find(|h| super::decide::parse_header_list(h).is_none_or(|v| v.len() != 1)) {
                 return Err(format!("allow block {n}: {bad:?} is not a header name"));
             }
             Headers::list(&list)
@@ -239,8 +216,7 @@ fn block_number(e: &PolicyError) -> usize {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset)
-        .map_or(1, |before| before.matches('\n').count() + 1)
+    text.get(..offset).map_or(1, |before| before.matches('\n').count() + 1)
 }
 
 /// The environment of this process, for [`PolicyContext::env`].
@@ -250,10 +226,7 @@ pub fn process_env(name: &str) -> Option<String> {
 
 /// An environment with fixed values, for tests and docs.
 pub fn fixed_env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let map: BTreeMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
+    let map: BTreeMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     move |name| map.get(name).cloned()
 }
 

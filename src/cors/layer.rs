@@ -2,14 +2,14 @@
 //! pure [`Policy::decide`] rule, then answers a preflight itself or adds the
 //! headers to the handler's response.
 //!
-//! The policy sits behind an [`ArcSwapOption`]: loading it is one atomic
-//! read per request, a switch replaces it whole (a request never sees half
-//! of two policies), and `None` means the middleware is removed, as when the
-//! tutorial's Rack::Cors block is deleted.
+//! The [`Setup`] sits behind an [`ArcSwap`]: loading it is one atomic read
+//! per request, a switch replaces it whole (a request never sees half of
+//! two policies), and a setup without a policy means the middleware is
+//! removed, as when the tutorial's Rack::Cors block is deleted.
 
 use std::sync::Arc;
 
-use arc_swap::ArcSwapOption;
+use arc_swap::ArcSwap;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
@@ -17,10 +17,11 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::decide::{CorsRequest, Decision, Verdict};
-use super::policy::{HeaderLookup, Policy};
+use super::policy::HeaderLookup;
+use super::setup::Setup;
 
-/// The policy in force, shared by the middleware and whoever switches it.
-pub type PolicySwitch = Arc<ArcSwapOption<Policy>>;
+/// The setup in force, shared by the middleware and whoever switches it.
+pub type PolicySwitch = Arc<ArcSwap<Setup>>;
 
 /// What the middleware did, left in the response's extensions for the
 /// access log.
@@ -45,19 +46,19 @@ impl CorsOutcome {
 /// The middleware function; mount with `axum::middleware::from_fn_with_state`.
 pub async fn cors(State(switch): State<PolicySwitch>, req: Request, next: Next) -> Response {
     let decision = {
-        let guard = switch.load();
-        let Some(policy) = guard.as_ref() else {
-            let mut res = next.run(req).await;
-            res.extensions_mut().insert(CorsOutcome::Off);
-            return res;
-        };
+        let setup = switch.load();
         let headers = RequestHeaders(req.headers());
-        policy.decide(&cors_request(&req, &headers))
+        setup.decide(&cors_request(&req, &headers))
+    };
+    let Some(decision) = decision else {
+        let mut res = next.run(req).await;
+        res.extensions_mut().insert(CorsOutcome::Off);
+        return res;
     };
     let outcome = CorsOutcome::Decided(decision.verdict);
     let mut res = if decision.answer_here {
         let mut res = Response::new(Body::empty());
-        *res.status_mut() = StatusCode::NO_CONTENT;
+        *res.status_mut() = StatusCode::from_u16(decision.status).unwrap_or(StatusCode::NO_CONTENT);
         res
     } else {
         next.run(req).await
@@ -83,10 +84,8 @@ fn cors_request<'a>(req: &'a Request, lookup: &'a RequestHeaders<'a>) -> CorsReq
         method: req.method().as_str(),
         path: req.uri().path(),
         origin: single(headers, &header::ORIGIN).map(|v| v.unwrap_or_default()),
-        request_method: single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD)
-            .map(|v| v.unwrap_or_default()),
-        request_headers: single(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS)
-            .map(|v| v.unwrap_or_default()),
+        request_method: single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD).map(|v| v.unwrap_or_default()),
+        request_headers: single(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS).map(|v| v.unwrap_or_default()),
     }
 }
 
@@ -95,11 +94,7 @@ fn cors_request<'a>(req: &'a Request, lookup: &'a RequestHeaders<'a>) -> CorsReq
 fn single<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<Option<&'a str>> {
     let mut values = headers.get_all(name).iter();
     let first = values.next()?;
-    Some(if values.next().is_some() {
-        None
-    } else {
-        first.to_str().ok()
-    })
+    Some(if values.next().is_some() { None } else { first.to_str().ok() })
 }
 
 fn apply(headers: &mut HeaderMap, decision: &Decision) {

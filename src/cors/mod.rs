@@ -3,6 +3,7 @@
 //! - [`policy`]: what a policy says (Rack::Cors blocks), refused when invalid;
 //! - [`pattern`], [`registry`]: whole-origin patterns and run-time registered origins;
 //! - [`decide`]: the pure decision for one request;
+//! - [`setup`]: the policy in force plus a lab scenario's deliberate mistakes;
 //! - [`layer`]: the axum middleware that applies it;
 //! - [`defaults`]: the policy the app ships with.
 
@@ -14,8 +15,10 @@ pub mod origin;
 pub mod pattern;
 pub mod policy;
 pub mod registry;
+pub mod setup;
 
 pub use decide::{CorsRequest, Decision, Verdict};
 pub use layer::{CorsOutcome, PolicySwitch};
 pub use origin::Origin;
 pub use policy::Policy;
+pub use setup::Setup;

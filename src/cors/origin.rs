@@ -24,17 +24,13 @@ pub enum OriginError {
     #[error("an origin starts with http:// or https://")]
     Scheme,
     /// Paths, queries, fragments and trailing slashes are not part of an origin.
-    #[error(
-        "an origin has no path, query or trailing slash (write https://app.example, not https://app.example/)"
-    )]
+    #[error("an origin has no path, query or trailing slash (write https://app.example, not https://app.example/)")]
     Path,
     /// `user@host` is a URL, not an origin, and a classic bypass.
     #[error("an origin has no user name or password part")]
     Userinfo,
     /// The host is empty or has characters a host cannot have.
-    #[error(
-        "the host of an origin must be a name such as app.example, an IPv4 address or a bracketed IPv6 address"
-    )]
+    #[error("the host of an origin must be a name such as app.example, an IPv4 address or a bracketed IPv6 address")]
     Host,
     /// The port is not a number from 1 to 65535.
     #[error("the port of an origin must be a number from 1 to 65535")]
@@ -64,11 +60,7 @@ impl Origin {
             None => None,
             Some(p) => {
                 let valid = !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit());
-                let n: u16 = p
-                    .parse()
-                    .ok()
-                    .filter(|n| valid && *n > 0)
-                    .ok_or(OriginError::Port)?;
+                let n: u16 = p.parse().ok().filter(|n| valid && *n > 0).ok_or(OriginError::Port)?;
                 (n != default_port).then_some(n)
             }
         };
@@ -82,11 +74,7 @@ impl Origin {
     /// Builds the origin of `scheme://host:port` from parts the app already
     /// validated (its own host name and ports).
     pub fn from_parts(scheme: &str, host: &str, port: u16) -> Result<Self, OriginError> {
-        let host = if host.contains(':') {
-            format!("[{host}]")
-        } else {
-            host.to_owned()
-        };
+        let host = if host.contains(':') { format!("[{host}]") } else { host.to_owned() };
         Self::parse(&format!("{scheme}://{host}:{port}"))
     }
 
@@ -123,14 +111,9 @@ fn normalize_host(host: &str) -> Result<String, OriginError> {
         return Ok(format!("[{ip}]"));
     }
     let host = host.to_ascii_lowercase();
-    let label_ok = |l: &str| {
-        !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    };
-    if host.len() <= 253 && host.split('.').all(label_ok) {
-        Ok(host)
-    } else {
-        Err(OriginError::Host)
-    }
+    let label_ok =
+        |l: &str| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if host.len() <= 253 && host.split('.').all(label_ok) { Ok(host) } else { Err(OriginError::Host) }
 }
 
 #[cfg(test)]
@@ -157,10 +140,7 @@ mod tests {
     fn ipv6_literals_are_bracketed_and_compressed() {
         assert_eq!(ser("http://[::1]:3000"), "http://[::1]:3000");
         assert_eq!(ser("http://[0:0:0:0:0:0:0:1]:3000"), "http://[::1]:3000");
-        assert_eq!(
-            Origin::from_parts("http", "::1", 3000).map(|o| o.to_string()),
-            Ok("http://[::1]:3000".into())
-        );
+        assert_eq!(Origin::from_parts("http", "::1", 3000).map(|o| o.to_string()), Ok("http://[::1]:3000".into()));
         assert_eq!(Origin::parse("http://[::1"), Err(OriginError::Host));
         assert_eq!(Origin::parse("http://[nope]:1"), Err(OriginError::Host));
     }
@@ -172,27 +152,12 @@ mod tests {
         assert_eq!(Origin::parse("null"), Err(OriginError::Scheme));
         assert_eq!(Origin::parse("http://a.example/"), Err(OriginError::Path));
         assert_eq!(Origin::parse("http://a.example/x"), Err(OriginError::Path));
-        assert_eq!(
-            Origin::parse("http://localhost:3000@evil.test"),
-            Err(OriginError::Userinfo)
-        );
+        assert_eq!(Origin::parse("http://localhost:3000@evil.test"), Err(OriginError::Userinfo));
         assert_eq!(Origin::parse("http://a.example:0"), Err(OriginError::Port));
-        assert_eq!(
-            Origin::parse("http://a.example:65536"),
-            Err(OriginError::Port)
-        );
-        assert_eq!(
-            Origin::parse("http://a.example:+80"),
-            Err(OriginError::Port)
-        );
+        assert_eq!(Origin::parse("http://a.example:65536"), Err(OriginError::Port));
+        assert_eq!(Origin::parse("http://a.example:+80"), Err(OriginError::Port));
         assert_eq!(Origin::parse("http://a.example:"), Err(OriginError::Port));
-        for bad in [
-            "http://",
-            "http://a b",
-            "http://a_b.example",
-            "http://a..b",
-            "http://a.example.",
-        ] {
+        for bad in ["http://", "http://a b", "http://a_b.example", "http://a..b", "http://a.example."] {
             assert_eq!(Origin::parse(bad), Err(OriginError::Host), "{bad}");
         }
     }

@@ -40,8 +40,7 @@ impl OriginPattern {
     /// Compiles an anchored pattern.
     pub fn new(source: &str) -> Result<Self, PatternError> {
         let anchored_start = source.starts_with('^') || source.starts_with("\\A");
-        let anchored_end =
-            (source.ends_with('$') && !source.ends_with("\\$")) || source.ends_with("\\z");
+        let anchored_end = (source.ends_with('$') && !source.ends_with("\\$")) || source.ends_with("\\z");
         if !anchored_start || !anchored_end || has_top_level_alternation(source) {
             return Err(PatternError::Unanchored(source.to_owned()));
         }
@@ -50,14 +49,9 @@ impl OriginPattern {
 
     /// Compiles any pattern, anchored or not: for demonstrating the mistake.
     pub fn unchecked(source: &str) -> Result<Self, PatternError> {
-        let regex = Regex::new(source).map_err(|e| PatternError::Invalid {
-            pattern: source.to_owned(),
-            reason: e.to_string(),
-        })?;
-        Ok(Self {
-            source: source.to_owned(),
-            regex,
-        })
+        let regex = Regex::new(source)
+            .map_err(|e| PatternError::Invalid { pattern: source.to_owned(), reason: e.to_string() })?;
+        Ok(Self { source: source.to_owned(), regex })
     }
 
     /// Whether the origin matches.
@@ -121,26 +115,11 @@ mod tests {
 
     #[test]
     fn unanchored_or_invalid_patterns_are_refused() {
-        for bad in [
-            r"example\.com",
-            r"^https://example\.com",
-            r"example\.com$",
-            r"^a\.example|b\.example$",
-            r"^x\$",
-        ] {
-            assert!(
-                matches!(OriginPattern::new(bad), Err(PatternError::Unanchored(_))),
-                "{bad}"
-            );
+        for bad in [r"example\.com", r"^https://example\.com", r"example\.com$", r"^a\.example|b\.example$", r"^x\$"] {
+            assert!(matches!(OriginPattern::new(bad), Err(PatternError::Unanchored(_))), "{bad}");
         }
-        assert!(
-            OriginPattern::new(r"^(a|b)\.example$").is_ok(),
-            "alternation inside a group is fine"
-        );
-        assert!(matches!(
-            OriginPattern::new("^(unclosed$"),
-            Err(PatternError::Invalid { .. })
-        ));
+        assert!(OriginPattern::new(r"^(a|b)\.example$").is_ok(), "alternation inside a group is fine");
+        assert!(matches!(OriginPattern::new("^(unclosed$"), Err(PatternError::Invalid { .. })));
     }
 
     #[test]

@@ -163,10 +163,7 @@ impl Policy {
 impl Origins {
     /// `origins '*'`.
     pub fn any() -> Self {
-        Self {
-            any: true,
-            ..Self::default()
-        }
+        Self { any: true, ..Self::default() }
     }
 
     /// Parses a list of origins (`null` allowed by name) for block `block`.
@@ -199,11 +196,7 @@ impl Origins {
 
     /// Whether no rule could ever admit anything.
     pub fn is_empty(&self) -> bool {
-        !self.any
-            && !self.null
-            && self.exact.is_empty()
-            && self.patterns.is_empty()
-            && self.registry.is_none()
+        !self.any && !self.null && self.exact.is_empty() && self.patterns.is_empty() && self.registry.is_none()
     }
 
     /// Whether a request's `Origin` value is admitted. Exact origins are
@@ -242,22 +235,14 @@ pub struct HeaderList<'a>(pub &'a [(&'a str, &'a str)]);
 
 impl HeaderLookup for HeaderList<'_> {
     fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| *v)
+        self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v)
     }
 }
 
 impl Methods {
     /// A list of methods, upper-cased.
     pub fn list<S: AsRef<str>>(methods: &[S]) -> Self {
-        Self::List(
-            methods
-                .iter()
-                .map(|m| m.as_ref().to_ascii_uppercase())
-                .collect(),
-        )
+        Self::List(methods.iter().map(|m| m.as_ref().to_ascii_uppercase()).collect())
     }
 
     pub(super) fn allows(&self, method: &str) -> bool {
@@ -271,12 +256,7 @@ impl Methods {
 impl Headers {
     /// A list of header names, lower-cased.
     pub fn list<S: AsRef<str>>(headers: &[S]) -> Self {
-        Self::List(
-            headers
-                .iter()
-                .map(|h| h.as_ref().trim().to_ascii_lowercase())
-                .collect(),
-        )
+        Self::List(headers.iter().map(|h| h.as_ref().trim().to_ascii_lowercase()).collect())
     }
 
     /// `name` must be lower-case.
@@ -292,38 +272,19 @@ impl PathPattern {
     /// Parses a pattern; `block` names the block in the error.
     pub fn parse(block: usize, raw: &str) -> Result<Self, PolicyError> {
         if raw == "*" {
-            return Ok(Self {
-                segments: Vec::new(),
-                open_ended: true,
-            });
+            return Ok(Self { segments: Vec::new(), open_ended: true });
         }
-        let bad = || PolicyError::BadPath {
-            block,
-            path: raw.to_owned(),
-        };
+        let bad = || PolicyError::BadPath { block, path: raw.to_owned() };
         let rest = raw.strip_prefix('/').ok_or_else(bad)?;
-        let (rest, open_ended) = match rest
-            .strip_suffix("/*")
-            .or_else(|| (rest == "*").then_some(""))
-        {
+        let (rest, open_ended) = match rest.strip_suffix("/*").or_else(|| (rest == "*").then_some("")) {
             Some(prefix) => (prefix, true),
             None => (rest, false),
         };
-        let segments = if rest.is_empty() {
-            Vec::new()
-        } else {
-            rest.split('/').map(Segment::parse).collect()
-        };
-        if segments
-            .iter()
-            .any(|s| matches!(s, Segment::Literal(l) if l.is_empty() || l.contains('*')))
-        {
+        let segments = if rest.is_empty() { Vec::new() } else { rest.split('/').map(Segment::parse).collect() };
+        if segments.iter().any(|s| matches!(s, Segment::Literal(l) if l.is_empty() || l.contains('*'))) {
             return Err(bad());
         }
-        Ok(Self {
-            segments,
-            open_ended,
-        })
+        Ok(Self { segments, open_ended })
     }
 
     /// Whether `path` (no query string) matches.
@@ -331,23 +292,14 @@ impl PathPattern {
         let Some(rest) = path.strip_prefix('/') else {
             return false;
         };
-        let parts: Vec<&str> = if rest.is_empty() {
-            Vec::new()
-        } else {
-            rest.split('/').collect()
-        };
-        if parts.len() < self.segments.len()
-            || (!self.open_ended && parts.len() != self.segments.len())
-        {
+        let parts: Vec<&str> = if rest.is_empty() { Vec::new() } else { rest.split('/').collect() };
+        if parts.len() < self.segments.len() || (!self.open_ended && parts.len() != self.segments.len()) {
             return false;
         }
-        self.segments
-            .iter()
-            .zip(&parts)
-            .all(|(seg, part)| match seg {
-                Segment::Literal(l) => l == part,
-                Segment::Param => !part.is_empty(),
-            })
+        self.segments.iter().zip(&parts).all(|(seg, part)| match seg {
+            Segment::Literal(l) => l == part,
+            Segment::Param => !part.is_empty(),
+        })
     }
 }
 
@@ -395,14 +347,8 @@ mod tests {
 
     #[test]
     fn wildcard_with_credentials_is_refused_naming_the_block() {
-        let ok = Block {
-            origins: Origins::any(),
-            resources: vec![resource("/a/*", false)],
-        };
-        let bad = Block {
-            origins: Origins::any(),
-            resources: vec![resource("/b/*", true)],
-        };
+        let ok = Block { origins: Origins::any(), resources: vec![resource("/a/*", false)] };
+        let bad = Block { origins: Origins::any(), resources: vec![resource("/b/*", true)] };
         let err = Policy::new(vec![ok, bad]).expect_err("must be refused");
         assert_eq!(err, PolicyError::WildcardWithCredentials { block: 2 });
         assert!(err.to_string().starts_with("allow block 2:"));
@@ -410,17 +356,10 @@ mod tests {
 
     #[test]
     fn origin_lists_admit_exact_serializations_only() {
-        let origins =
-            Origins::list(1, &["http://localhost:3000", "HTTPS://App.Example:443"]).expect("valid");
+        let origins = Origins::list(1, &["http://localhost:3000", "HTTPS://App.Example:443"]).expect("valid");
         assert!(origins.admits("http://localhost:3000"));
         assert!(origins.admits("https://app.example"));
-        for no in [
-            "http://localhost:3000/",
-            "http://LOCALHOST:3000",
-            "http://localhost:3001",
-            "null",
-            "",
-        ] {
+        for no in ["http://localhost:3000/", "http://LOCALHOST:3000", "http://localhost:3001", "null", ""] {
             assert!(!origins.admits(no), "{no:?}");
         }
         let with_null = Origins::list(1, &["null"]).expect("valid");

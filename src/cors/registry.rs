@@ -43,9 +43,7 @@ impl OriginRegistry {
 
     /// Removes an origin; returns whether it was registered.
     pub fn remove(&self, raw: &str) -> bool {
-        let key = Origin::parse(raw.trim())
-            .map(|o| o.as_str().to_owned())
-            .unwrap_or_else(|_| raw.to_owned());
+        let key = Origin::parse(raw.trim()).map(|o| o.as_str().to_owned()).unwrap_or_else(|_| raw.to_owned());
         let mut removed = false;
         self.update(|set| removed = set.remove(&key));
         removed
@@ -65,10 +63,7 @@ impl OriginRegistry {
     fn update(&self, change: impl FnOnce(&mut BTreeSet<String>)) {
         // A poisoned lock only means another writer panicked mid-change;
         // the set itself is replaced atomically, so carry on.
-        let _guard = self
-            .writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _guard = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut next = BTreeSet::clone(&self.origins.load());
         change(&mut next);
         self.origins.store(Arc::new(next));
@@ -90,14 +85,9 @@ mod tests {
         let registry = OriginRegistry::new();
         let clone = registry.clone();
         assert!(!clone.contains("https://partner.example"));
-        let origin = registry
-            .register(" HTTPS://Partner.Example:443 ")
-            .expect("an origin");
+        let origin = registry.register(" HTTPS://Partner.Example:443 ").expect("an origin");
         assert_eq!(origin.as_str(), "https://partner.example");
-        assert!(
-            clone.contains("https://partner.example"),
-            "clones share the set"
-        );
+        assert!(clone.contains("https://partner.example"), "clones share the set");
         assert!(registry.register("partner.example").is_err());
         assert!(registry.remove("https://partner.example:443"));
         assert!(!clone.contains("https://partner.example"));

@@ -25,13 +25,7 @@ macro_rules! asset {
             path: concat!($dir, "/", $name),
             name: $name,
             content_type: $type,
-            body: include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/static/",
-                $dir,
-                "/",
-                $name
-            )),
+            body: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/static/", $dir, "/", $name)),
         }
     };
 }

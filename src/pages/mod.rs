@@ -34,10 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(assets::serve))
         .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
         .layer(from_fn_with_state(
-            LogState {
-                listener: Listener::Page,
-                exchanges: state.exchanges.clone(),
-            },
+            LogState { listener: Listener::Page, exchanges: state.exchanges.clone() },
             access_log::log_request,
         ))
         .with_state(state)
@@ -70,10 +67,7 @@ struct Index {
 }
 
 async fn index(State(state): State<AppState>) -> Response {
-    html(&Index {
-        layout: Layout::new(&state),
-        snapshot: state.race.current(),
-    })
+    html(&Index { layout: Layout::new(&state), snapshot: state.race.current() })
 }
 
 /// Declares a technique page: its template, its title and its script.
@@ -92,23 +86,12 @@ macro_rules! technique_page {
             let Some(script) = assets::find(concat!("js/", $script)) else {
                 return missing_asset($script);
             };
-            html(&$ty {
-                layout: Layout::new(&state),
-                title: $title,
-                script,
-                snapshot: state.race.current(),
-            })
+            html(&$ty { layout: Layout::new(&state), title: $title, script, snapshot: state.race.current() })
         }
     };
 }
 
-technique_page!(
-    iframe,
-    IframePage,
-    "iframe.html",
-    "Hidden iframe",
-    "iframe.js"
-);
+technique_page!(iframe, IframePage, "iframe.html", "Hidden iframe", "iframe.js");
 technique_page!(ajax, AjaxPage, "ajax.html", "AJAX (same origin)", "ajax.js");
 technique_page!(jsonp, JsonpPage, "jsonp.html", "JSONP", "jsonp.js");
 technique_page!(cors, CorsPage, "cors.html", "CORS", "cors.js");
@@ -116,11 +99,7 @@ technique_page!(cors, CorsPage, "cors.html", "CORS", "cors.js");
 fn missing_asset(name: &str) -> Response {
     use axum::response::IntoResponse;
     tracing::error!("the embedded script {name} is missing");
-    (
-        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-        "internal error: a script is missing\n",
-    )
-        .into_response()
+    (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal error: a script is missing\n").into_response()
 }
 
 #[derive(Template)]
@@ -130,9 +109,7 @@ struct IframeResults {
 }
 
 async fn iframe_results(State(state): State<AppState>) -> Response {
-    html(&IframeResults {
-        snapshot: state.race.current(),
-    })
+    html(&IframeResults { snapshot: state.race.current() })
 }
 
 #[cfg(test)]
@@ -141,8 +118,7 @@ mod tests {
 
     #[test]
     fn every_script_a_template_loads_is_embedded() {
-        let templates = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))
-            .expect("templates dir");
+        let templates = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")).expect("templates dir");
         for entry in templates.flatten() {
             let text = std::fs::read_to_string(entry.path()).expect("readable template");
             for (i, _) in text.match_indices("/static/") {

@@ -67,20 +67,8 @@ const fn team(name: &'static str, pace: f64) -> Team {
     Team { name, pace }
 }
 
-const fn driver(
-    number: u32,
-    code: &'static str,
-    name: &'static str,
-    team: &'static Team,
-    skill: f64,
-) -> Driver {
-    Driver {
-        number,
-        code,
-        name,
-        team,
-        skill,
-    }
+const fn driver(number: u32, code: &'static str, name: &'static str, team: &'static Team, skill: f64) -> Driver {
+    Driver { number, code, name, team, skill }
 }
 
 // Grid order as specified for this lab (pole first).

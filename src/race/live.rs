@@ -56,21 +56,9 @@ pub struct Ticker {
 /// Starts a race on the grid; the same seed gives the same sequence of races.
 pub fn start(seed: u64) -> (LiveRace, Ticker) {
     let race = Race::new(bahrain_2014());
-    let first = Snapshot {
-        standings: race.standings(),
-        race_number: 1,
-        updated_at: clock_time(SystemTime::now()),
-    };
-    let live = LiveRace {
-        current: Arc::new(ArcSwap::from_pointee(first)),
-    };
-    let ticker = Ticker {
-        race,
-        rng: StdRng::seed_from_u64(seed),
-        race_number: 1,
-        held_laps: 0,
-        live: live.clone(),
-    };
+    let first = Snapshot { standings: race.standings(), race_number: 1, updated_at: clock_time(SystemTime::now()) };
+    let live = LiveRace { current: Arc::new(ArcSwap::from_pointee(first)) };
+    let ticker = Ticker { race, rng: StdRng::seed_from_u64(seed), race_number: 1, held_laps: 0, live: live.clone() };
     (live, ticker)
 }
 
@@ -89,11 +77,8 @@ impl Ticker {
         } else {
             self.race.advance_lap(&mut self.rng);
         }
-        let snapshot = Snapshot {
-            standings: self.race.standings(),
-            race_number: self.race_number,
-            updated_at: clock_time(now),
-        };
+        let snapshot =
+            Snapshot { standings: self.race.standings(), race_number: self.race_number, updated_at: clock_time(now) };
         self.live.current.store(Arc::new(snapshot));
     }
 
@@ -142,14 +127,7 @@ mod tests {
         }
         ticker.tick(now);
         let next = live.current();
-        assert_eq!(
-            (
-                next.race_number,
-                next.standings.lap,
-                next.standings.finished
-            ),
-            (2, 0, false)
-        );
+        assert_eq!((next.race_number, next.standings.lap, next.standings.finished), (2, 0, false));
     }
 
     #[test]

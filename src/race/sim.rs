@@ -96,15 +96,7 @@ impl Race {
             tyre_age: 0,
             retired: None,
         });
-        Race {
-            gp,
-            cars: cars.collect(),
-            lap: 0,
-            started: false,
-            finished: false,
-            retirements: 0,
-            fastest: None,
-        }
+        Race { gp, cars: cars.collect(), lap: 0, started: false, finished: false, retirements: 0, fastest: None }
     }
 
     /// The Grand Prix being raced.
@@ -190,15 +182,11 @@ impl Race {
     /// Earliest pending event; ties go to the car higher on the grid.
     fn next_event(&self) -> Option<(usize, Event)> {
         let running = self.cars.iter().enumerate();
-        let events = running
-            .filter(|(_, c)| c.retired.is_none())
-            .map(|(i, c)| match c.retire_at {
-                Some(t) => (i, t, Event::Retire),
-                None => (i, c.time + c.next_lap, Event::Cross),
-            });
-        events
-            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
-            .map(|(i, _, event)| (i, event))
+        let events = running.filter(|(_, c)| c.retired.is_none()).map(|(i, c)| match c.retire_at {
+            Some(t) => (i, t, Event::Retire),
+            None => (i, c.time + c.next_lap, Event::Cross),
+        });
+        events.min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0))).map(|(i, _, event)| (i, event))
     }
 
     /// Chequered flag: every running car finishes the lap it is on and is
@@ -224,11 +212,7 @@ fn cross_line(car: &mut Car, fastest: &mut Option<Best>) {
         car.tyre_age += 1;
     }
     if fastest.is_none_or(|b| car.next_lap < b.time) {
-        *fastest = Some(Best {
-            driver: car.driver,
-            lap: car.laps,
-            time: car.next_lap,
-        });
+        *fastest = Some(Best { driver: car.driver, lap: car.laps, time: car.next_lap });
     }
 }
 
@@ -236,11 +220,7 @@ fn cross_line(car: &mut Car, fastest: &mut Option<Best>) {
 /// end of it, and whether it breaks down on the way.
 fn plan_lap(car: &mut Car, gp: &GrandPrix, rng: &mut impl Rng) {
     let d = car.driver;
-    let mut t = gp.base_lap
-        + d.team.pace
-        + d.skill
-        + noise(rng, LAP_SPREAD)
-        + TYRE_WEAR * f64::from(car.tyre_age)
+    let mut t = gp.base_lap + d.team.pace + d.skill + noise(rng, LAP_SPREAD) + TYRE_WEAR * f64::from(car.tyre_age)
         - FUEL_GAIN * f64::from(car.laps);
     car.pitting = car.pit_laps.contains(&(car.laps + 1));
     if car.pitting {
@@ -261,10 +241,7 @@ fn plan_stops(laps: u32, rng: &mut impl Rng) -> Vec<u32> {
     let mut prev = 0;
     for k in 1..=stops {
         let ideal = laps.saturating_mul(k) / (stops + 1);
-        let lap = ideal
-            .saturating_add_signed(rng.random_range(-3..=3))
-            .max(prev + 4)
-            .min(laps.saturating_sub(2));
+        let lap = ideal.saturating_add_signed(rng.random_range(-3..=3)).max(prev + 4).min(laps.saturating_sub(2));
         if lap > prev {
             plan.push(lap);
             prev = lap;

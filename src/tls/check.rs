@@ -16,8 +16,8 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::GeneralName;
 
 use super::error::{io_reason, pem_reason};
-use super::files::read_optional;
 use super::names::Host;
+use crate::fsutil::read_optional;
 
 /// Certificates that expire sooner than this are replaced at start-up, so a
 /// lab started in the evening still works the next morning.
@@ -84,55 +84,36 @@ pub(crate) enum CaProblem {
 
 /// Loads and validates the CA, so a broken one is replaced rather than used
 /// to sign a leaf that no browser would accept.
-pub(crate) fn load_ca(
-    cert_path: &Path,
-    key_path: &Path,
-    now: OffsetDateTime,
-) -> Result<Ca, CaProblem> {
+pub(crate) fn load_ca(cert_path: &Path, key_path: &Path, now: OffsetDateTime) -> Result<Ca, CaProblem> {
     let unusable = CaProblem::Unusable;
-    let cert_bytes = read_optional(cert_path)
-        .map_err(|e| unusable(format!("ca.pem cannot be read ({})", io_reason(&e))))?;
-    let key_bytes = read_optional(key_path)
-        .map_err(|e| unusable(format!("ca-key.pem cannot be read ({})", io_reason(&e))))?;
+    let cert_bytes =
+        read_optional(cert_path).map_err(|e| unusable(format!("ca.pem cannot be read ({})", io_reason(&e))))?;
+    let key_bytes =
+        read_optional(key_path).map_err(|e| unusable(format!("ca-key.pem cannot be read ({})", io_reason(&e))))?;
     let (cert_bytes, key_bytes) = match (cert_bytes, key_bytes) {
         (None, None) => return Err(CaProblem::Absent),
         (None, Some(_)) => return Err(unusable("ca.pem is missing".into())),
         (Some(_), None) => return Err(unusable("ca-key.pem is missing".into())),
         (Some(cert), Some(key)) => (cert, key),
     };
-    let der = first_certificate(&cert_bytes)
-        .map_err(|why| unusable(format!("ca.pem cannot be used ({why})")))?;
-    let cert =
-        parse_x509(&der).map_err(|why| unusable(format!("ca.pem cannot be used ({why})")))?;
+    let der = first_certificate(&cert_bytes).map_err(|why| unusable(format!("ca.pem cannot be used ({why})")))?;
+    let cert = parse_x509(&der).map_err(|why| unusable(format!("ca.pem cannot be used ({why})")))?;
     if !cert.is_ca() {
         return Err(unusable("ca.pem is not a CA certificate".into()));
     }
     let not_after = cert.validity().not_after.to_datetime();
     if not_after - now < RENEW_MARGIN {
-        let verb = if not_after <= now {
-            "expired"
-        } else {
-            "expires"
-        };
+        let verb = if not_after <= now { "expired" } else { "expires" };
         return Err(unusable(format!("the CA {verb} on {}", day(not_after))));
     }
-    let key = load_key(&key_bytes)
-        .map_err(|why| unusable(format!("ca-key.pem cannot be used ({why})")))?;
+    let key = load_key(&key_bytes).map_err(|why| unusable(format!("ca-key.pem cannot be used ({why})")))?;
     if key.subject_public_key_info() != cert.tbs_certificate.subject_pki.raw {
         return Err(unusable("ca-key.pem does not match ca.pem".into()));
     }
     let mut roots = RootCertStore::empty();
-    roots
-        .add(der.clone())
-        .map_err(|e| unusable(format!("ca.pem cannot be a trust anchor ({e})")))?;
-    let cert_pem =
-        String::from_utf8(cert_bytes).map_err(|_| unusable("ca.pem is not text".into()))?;
-    Ok(Ca {
-        cert_pem,
-        key,
-        not_after,
-        roots: Arc::new(roots),
-    })
+    roots.add(der.clone()).map_err(|e| unusable(format!("ca.pem cannot be a trust anchor ({e})")))?;
+    let cert_pem = String::from_utf8(cert_bytes).map_err(|_| unusable("ca.pem is not text".into()))?;
+    Ok(Ca { cert_pem, key, not_after, roots: Arc::new(roots) })
 }
 
 /// Checks the leaf against everything a browser trusting `ca` would check,
@@ -181,12 +162,7 @@ pub(crate) fn check_leaf(
 /// Runs rustls' own certificate verifier with the local CA as the only root:
 /// this catches a leaf from another CA (even one with the same name) and
 /// anything else a real client would refuse (wrong key usage, not yet valid).
-fn verify_with_ca(
-    ca: &Ca,
-    der: &CertificateDer<'_>,
-    hosts: &[Host],
-    now: OffsetDateTime,
-) -> Result<(), LeafReason> {
+fn verify_with_ca(ca: &Ca, der: &CertificateDer<'_>, hosts: &[Host], now: OffsetDateTime) -> Result<(), LeafReason> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = WebPkiServerVerifier::builder_with_provider(ca.roots.clone(), provider)
         .build()
@@ -194,15 +170,14 @@ fn verify_with_ca(
     let Some(first) = hosts.first() else {
         return Ok(());
     };
-    let server_name =
-        ServerName::try_from(first.to_string()).map_err(|e| LeafReason::Rejected(e.to_string()))?;
+    let server_name = ServerName::try_from(first.to_string()).map_err(|e| LeafReason::Rejected(e.to_string()))?;
     let seconds = u64::try_from(now.unix_timestamp()).unwrap_or(0);
     let now = UnixTime::since_unix_epoch(Duration::from_secs(seconds));
     match verifier.verify_server_cert(der, &[], &server_name, &[], now) {
         Ok(_) => Ok(()),
-        Err(rustls::Error::InvalidCertificate(
-            CertificateError::UnknownIssuer | CertificateError::BadSignature,
-        )) => Err(LeafReason::WrongCa),
+        Err(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer | CertificateError::BadSignature)) => {
+            Err(LeafReason::WrongCa)
+        }
         Err(other) => Err(LeafReason::Rejected(other.to_string())),
     }
 }
@@ -257,10 +232,5 @@ fn load_key(bytes: &[u8]) -> Result<KeyPair, String> {
 /// A date as YYYY-MM-DD for log lines.
 pub(crate) fn day(at: OffsetDateTime) -> String {
     let date = at.date();
-    format!(
-        "{}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
+    format!("{}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
 }

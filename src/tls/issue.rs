@@ -1,8 +1,8 @@
 //! Creates the local CA and API certificates with rcgen.
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, SanType,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, SanType,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -34,30 +34,18 @@ pub(crate) struct Issued {
 /// A fresh self-signed CA with an ECDSA P-256 key, allowed to sign server
 /// certificates only (path length 0).
 pub(crate) fn new_ca(now: OffsetDateTime) -> Result<Issued, TlsError> {
-    let failed = |e: rcgen::Error| TlsError::Generate {
-        what: "local CA",
-        reason: e.to_string(),
-    };
+    let failed = |e: rcgen::Error| TlsError::Generate { what: "local CA", reason: e.to_string() };
     let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).map_err(failed)?;
     let mut params = CertificateParams::default();
     params.distinguished_name = DistinguishedName::new();
     params.distinguished_name.push(DnType::CommonName, CA_NAME);
-    params
-        .distinguished_name
-        .push(DnType::OrganizationName, "F1 Race Results CORS lab");
+    params.distinguished_name.push(DnType::OrganizationName, "F1 Race Results CORS lab");
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    params.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::CrlSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
     params.not_before = now - BACKDATE;
     params.not_after = now + CA_LIFETIME;
     let cert = params.self_signed(&key).map_err(failed)?;
-    Ok(Issued {
-        cert_pem: cert.pem(),
-        key_pem: key.serialize_pem(),
-    })
+    Ok(Issued { cert_pem: cert.pem(), key_pem: key.serialize_pem() })
 }
 
 /// A fresh API certificate for `hosts`, signed by the CA given as PEM text
@@ -69,10 +57,7 @@ pub(crate) fn new_leaf(
     hosts: &[Host],
     now: OffsetDateTime,
 ) -> Result<Issued, TlsError> {
-    let failed = |e: rcgen::Error| TlsError::Generate {
-        what: "API certificate",
-        reason: e.to_string(),
-    };
+    let failed = |e: rcgen::Error| TlsError::Generate { what: "API certificate", reason: e.to_string() };
     // rcgen 0.14 reads the issuer's name and key identifier from the CA
     // certificate itself; the old CertificateParams::from_ca_cert_pem is gone.
     let issuer = Issuer::from_ca_cert_pem(ca_cert_pem, ca_key).map_err(failed)?;
@@ -80,12 +65,8 @@ pub(crate) fn new_leaf(
 
     let mut params = CertificateParams::default();
     params.distinguished_name = DistinguishedName::new();
-    let common_name = hosts
-        .first()
-        .map_or_else(|| "localhost".to_string(), Host::to_string);
-    params
-        .distinguished_name
-        .push(DnType::CommonName, common_name);
+    let common_name = hosts.first().map_or_else(|| "localhost".to_string(), Host::to_string);
+    params.distinguished_name.push(DnType::CommonName, common_name);
     params.subject_alt_names = hosts.iter().map(san).collect::<Result<_, _>>()?;
     params.is_ca = IsCa::ExplicitNoCa;
     // ECDSA keys sign the handshake; they never encipher keys.
@@ -98,19 +79,14 @@ pub(crate) fn new_leaf(
     // serial_number stays None: rcgen derives it from the new public key, so
     // every re-issued leaf gets a new serial (Firefox rejects reused ones).
     let cert = params.signed_by(&key, &issuer).map_err(failed)?;
-    Ok(Issued {
-        cert_pem: cert.pem(),
-        key_pem: key.serialize_pem(),
-    })
+    Ok(Issued { cert_pem: cert.pem(), key_pem: key.serialize_pem() })
 }
 
 fn san(host: &Host) -> Result<SanType, TlsError> {
     match host {
         Host::Ip(ip) => Ok(SanType::IpAddress(*ip)),
-        Host::Dns(name) => name
-            .as_str()
-            .try_into()
-            .map(SanType::DnsName)
-            .map_err(|_| TlsError::InvalidName { name: name.clone() }),
+        Host::Dns(name) => {
+            name.as_str().try_into().map(SanType::DnsName).map_err(|_| TlsError::InvalidName { name: name.clone() })
+        }
     }
 }

@@ -22,7 +22,7 @@
 mod check;
 mod config;
 mod error;
-mod files;
+
 mod issue;
 mod names;
 
@@ -37,8 +37,8 @@ pub use error::TlsError;
 pub(crate) use error::io_reason;
 pub use issue::CA_NAME;
 
+use crate::fsutil::{Access, write_atomic};
 use check::{Ca, CaProblem};
-use files::{Access, write_atomic};
 use names::Host;
 
 /// File name of the CA certificate.
@@ -95,10 +95,7 @@ pub enum CertStatus {
 /// [`TlsError::Generate`] if the crypto library fails.
 pub fn ensure_certificates(dir: &Path, names: &[String]) -> Result<CertPaths, TlsError> {
     let hosts = names::hosts(names)?;
-    let cannot_write = |source| TlsError::Write {
-        dir: dir.to_path_buf(),
-        source,
-    };
+    let cannot_write = |source| TlsError::Write { dir: dir.to_path_buf(), source };
     fs::create_dir_all(dir).map_err(cannot_write)?;
 
     let ca_cert = dir.join(CA_CERT_FILE);
@@ -140,12 +137,7 @@ pub fn ensure_certificates(dir: &Path, names: &[String]) -> Result<CertPaths, Tl
             CertStatus::CaRegenerated(reason)
         }
     };
-    Ok(CertPaths {
-        ca_cert,
-        cert,
-        key,
-        status,
-    })
+    Ok(CertPaths { ca_cert, cert, key, status })
 }
 
 /// Writes a new CA, then a leaf signed by it. The key is written before the
@@ -157,18 +149,13 @@ fn create_all(dir: &Path, hosts: &[Host], now: OffsetDateTime) -> Result<(), Tls
     write(dir, CA_CERT_FILE, &issued.cert_pem, Access::Public)?;
     // Reload what was just written so the leaf is signed exactly the way it
     // will be on later starts, from the files on disk.
-    let ca = check::load_ca(&dir.join(CA_CERT_FILE), &dir.join(CA_KEY_FILE), now).map_err(
-        |problem| {
-            let reason = match problem {
-                CaProblem::Absent => "the new CA files vanished".to_string(),
-                CaProblem::Unusable(reason) => reason,
-            };
-            TlsError::Generate {
-                what: "local CA",
-                reason,
-            }
-        },
-    )?;
+    let ca = check::load_ca(&dir.join(CA_CERT_FILE), &dir.join(CA_KEY_FILE), now).map_err(|problem| {
+        let reason = match problem {
+            CaProblem::Absent => "the new CA files vanished".to_string(),
+            CaProblem::Unusable(reason) => reason,
+        };
+        TlsError::Generate { what: "local CA", reason }
+    })?;
     write_leaf(dir, &ca, hosts, now)
 }
 
@@ -180,8 +167,6 @@ fn write_leaf(dir: &Path, ca: &Ca, hosts: &[Host], now: OffsetDateTime) -> Resul
 }
 
 fn write(dir: &Path, name: &str, contents: &str, access: Access) -> Result<(), TlsError> {
-    write_atomic(dir, name, contents.as_bytes(), access).map_err(|source| TlsError::Write {
-        dir: dir.to_path_buf(),
-        source,
-    })
+    write_atomic(dir, name, contents.as_bytes(), access)
+        .map_err(|source| TlsError::Write { dir: dir.to_path_buf(), source })
 }

@@ -49,10 +49,7 @@ pub(crate) fn hosts(names: &[String]) -> Result<Vec<Host>, TlsError> {
 fn parse(name: &str) -> Result<Host, TlsError> {
     let trimmed = name.trim();
     // Accept the URL spelling of IPv6 literals, "[::1]".
-    let unbracketed = trimmed
-        .strip_prefix('[')
-        .and_then(|rest| rest.strip_suffix(']'))
-        .unwrap_or(trimmed);
+    let unbracketed = trimmed.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).unwrap_or(trimmed);
     if let Ok(ip) = unbracketed.parse::<IpAddr>() {
         return Ok(Host::Ip(ip));
     }
@@ -61,8 +58,6 @@ fn parse(name: &str) -> Result<Host, TlsError> {
     // (ports, spaces, underscores in odd places, non-ASCII, empty strings).
     match ServerName::try_from(lower.as_str()) {
         Ok(ServerName::DnsName(_)) => Ok(Host::Dns(lower)),
-        _ => Err(TlsError::InvalidName {
-            name: name.to_string(),
-        }),
+        _ => Err(TlsError::InvalidName { name: name.to_string() }),
     }
 }

@@ -8,21 +8,13 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_f1-race-results");
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
 /// Starts the binary on free ports and waits for its two ready lines.
 fn start(certs: &std::path::Path) -> (Child, Vec<String>) {
     let mut child = Command::new(BIN)
-        .args([
-            "--page-port",
-            &free_port().to_string(),
-            "--api-port",
-            &free_port().to_string(),
-        ])
+        .args(["--page-port", &free_port().to_string(), "--api-port", &free_port().to_string()])
         .arg("--certs-dir")
         .arg(certs)
         .env("PORT", "5000") // what foreman sets; it must be ignored
@@ -31,11 +23,7 @@ fn start(certs: &std::path::Path) -> (Child, Vec<String>) {
         .spawn()
         .expect("the binary starts");
     let stdout = child.stdout.take().expect("stdout");
-    let lines: Vec<String> = BufReader::new(stdout)
-        .lines()
-        .take(2)
-        .map(|l| l.expect("a line"))
-        .collect();
+    let lines: Vec<String> = BufReader::new(stdout).lines().take(2).map(|l| l.expect("a line")).collect();
     (child, lines)
 }
 
@@ -44,44 +32,26 @@ fn it_prints_both_origins_and_stops_quickly_on_sigterm() {
     let certs = tempfile::tempdir().expect("temp dir");
     let (mut child, lines) = start(certs.path());
     assert_eq!(lines.len(), 2, "{lines:?}");
-    assert!(
-        lines[0].starts_with("page origin: http://localhost:"),
-        "{lines:?}"
-    );
-    assert!(
-        lines[1].starts_with("API origin: https://localhost:"),
-        "{lines:?}"
-    );
+    assert!(lines[0].starts_with("page origin: http://localhost:"), "{lines:?}");
+    assert!(lines[1].starts_with("API origin: https://localhost:"), "{lines:?}");
     assert!(!lines[0].ends_with(":5000"), "PORT must not move the app");
 
     let started = Instant::now();
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
     assert!(status.success());
     let exit = loop {
         if let Some(exit) = child.try_wait().expect("wait") {
             break exit;
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "still running 1 s after SIGTERM"
-        );
+        assert!(started.elapsed() < Duration::from_secs(1), "still running 1 s after SIGTERM");
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(exit.success(), "{exit:?}");
 }
 
 fn run_to_end(args: &[&str]) -> (i32, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let out = Command::new(BIN).args(args).output().expect("the binary runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 #[test]
@@ -91,24 +61,11 @@ fn a_busy_port_is_one_sentence_and_a_failure_exit() {
     let certs = tempfile::tempdir().expect("temp dir");
     let certs = certs.path().to_string_lossy().into_owned();
     let api = free_port().to_string();
-    let (code, stderr) = run_to_end(&[
-        "--page-port",
-        &port,
-        "--api-port",
-        &api,
-        "--certs-dir",
-        &certs,
-    ]);
+    let (code, stderr) = run_to_end(&["--page-port", &port, "--api-port", &api, "--certs-dir", &certs]);
     assert_eq!(code, 1);
     let last = stderr.lines().last().unwrap_or_default();
-    assert!(
-        last.starts_with("error: port ") && last.contains(&port) && last.contains("--page-port"),
-        "{stderr}"
-    );
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("backtrace"),
-        "{stderr}"
-    );
+    assert!(last.starts_with("error: port ") && last.contains(&port) && last.contains("--page-port"), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
 }
 
 #[test]
@@ -130,10 +87,7 @@ fn bad_flag_values_are_explained() {
 fn help_lists_every_flag_with_its_environment_variable() {
     let out = Command::new(BIN).arg("--help").output().expect("runs");
     // Help text is wrapped to the terminal: compare with whitespace folded.
-    let help = String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let help = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
     for (flag, env) in [
         ("--page-port", "F1_PAGE_PORT"),
         ("--api-port", "F1_API_PORT"),
@@ -147,10 +101,7 @@ fn help_lists_every_flag_with_its_environment_variable() {
         ("--policy", "F1_POLICY"),
         ("--key", "F1_KEY"),
     ] {
-        assert!(
-            help.contains(flag) && help.contains(&format!("[env: {env}=")),
-            "{flag} / {env} missing:\n{help}"
-        );
+        assert!(help.contains(flag) && help.contains(&format!("[env: {env}=")), "{flag} / {env} missing:\n{help}");
     }
 }
 
@@ -165,66 +116,43 @@ fn a_policy_file_with_environment_origins_is_applied() {
     .expect("write policy");
     let api_port = free_port();
     let mut child = Command::new(BIN)
-        .args([
-            "--page-port",
-            &free_port().to_string(),
-            "--api-port",
-            &api_port.to_string(),
-        ])
+        .args(["--page-port", &free_port().to_string(), "--api-port", &api_port.to_string()])
         .arg("--certs-dir")
         .arg(dir.path().join("certs"))
         .env("F1_POLICY", &policy)
-        .env(
-            "ALLOWED_ORIGINS",
-            "https://partner.example,https://b.example:443",
-        )
+        .env("ALLOWED_ORIGINS", "https://partner.example,https://b.example:443")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("starts");
     let stdout = child.stdout.take().expect("stdout");
-    let ready: Vec<String> = BufReader::new(stdout)
-        .lines()
-        .take(2)
-        .map_while(Result::ok)
-        .collect();
+    let ready: Vec<String> = BufReader::new(stdout).lines().take(2).map_while(Result::ok).collect();
     assert_eq!(ready.len(), 2, "{ready:?}");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let tls = crate::helpers::connector_trusting(&dir.path().join("certs/ca.pem"));
     let ask = |origin: &'static str| {
         let tls = tls.clone();
-        runtime.block_on(async move {
-            crate::helpers::get_over_tls(&tls, api_port, "/cors/results", origin).await
-        })
+        runtime.block_on(async move { crate::helpers::get_over_tls(&tls, api_port, "/cors/results", origin).await })
     };
     let partner = ask("https://partner.example");
     let second = ask("https://b.example");
     let page = ask("http://localhost:3000");
     let _ = child.kill();
     let _ = child.wait();
-    assert_eq!(
-        partner.header("access-control-allow-origin"),
-        Some("https://partner.example")
-    );
-    assert_eq!(
-        second.header("access-control-allow-origin"),
-        Some("https://b.example")
-    );
-    assert!(
-        page.access_control().is_empty(),
-        "this policy names only the partners"
-    );
+    assert_eq!(partner.header("access-control-allow-origin"), Some("https://partner.example"));
+    assert_eq!(second.header("access-control-allow-origin"), Some("https://b.example"));
+    assert!(page.access_control().is_empty(), "this policy names only the partners");
 }
 
 #[test]
 fn a_broken_policy_file_stops_startup_with_file_line_and_reason() {
     let dir = tempfile::tempdir().expect("temp dir");
     let policy = dir.path().join("broken.toml");
-    std::fs::write(&policy, "[[allow]]\norigins = [\"*\"]\n\n  [[allow.resource]]\n  path = \"/x/*\"\n  credentials = true\n")
-        .expect("write policy");
+    std::fs::write(
+        &policy,
+        "[[allow]]\norigins = [\"*\"]\n\n  [[allow.resource]]\n  path = \"/x/*\"\n  credentials = true\n",
+    )
+    .expect("write policy");
     let certs = dir.path().join("certs");
     let (page, api) = (free_port().to_string(), free_port().to_string());
     let args = [
@@ -257,8 +185,5 @@ fn a_broken_policy_file_stops_startup_with_file_line_and_reason() {
     ];
     let (code, stderr) = run_to_end(&args);
     assert_eq!(code, 1);
-    assert!(
-        stderr.contains("cannot read the policy file") && stderr.contains("--policy"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("cannot read the policy file") && stderr.contains("--policy"), "{stderr}");
 }

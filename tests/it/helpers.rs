@@ -40,11 +40,7 @@ impl Reply {
 
     /// Names of every `Access-Control-*` response header.
     pub fn access_control(&self) -> Vec<String> {
-        self.headers
-            .keys()
-            .map(|k| k.as_str().to_owned())
-            .filter(|k| k.starts_with("access-control-"))
-            .collect()
+        self.headers.keys().map(|k| k.as_str().to_owned()).filter(|k| k.starts_with("access-control-")).collect()
     }
 }
 
@@ -67,26 +63,18 @@ impl TestApp {
         let app = Application::build(config).await.expect("the app builds");
         let running = app.start().await.expect("the app starts");
         let ca = running.ca_cert().expect("generated certificates").clone();
-        Self {
-            running,
-            certs,
-            tls: connector_trusting(&ca),
-        }
+        Self { running, certs, tls: connector_trusting(&ca) }
     }
 
     /// Sends a request to the page origin (HTTP).
     pub async fn page(&self, req: Req) -> Reply {
-        let stream = TcpStream::connect(("127.0.0.1", self.running.page_port()))
-            .await
-            .expect("connect to page origin");
+        let stream = TcpStream::connect(("127.0.0.1", self.running.page_port())).await.expect("connect to page origin");
         send(stream, req, self.running.page_port()).await
     }
 
     /// Sends a request to the API origin over verified TLS as `localhost`.
     pub async fn api(&self, req: Req) -> Reply {
-        self.api_with(&self.tls, req)
-            .await
-            .expect("TLS handshake with the API origin")
+        self.api_with(&self.tls, req).await.expect("TLS handshake with the API origin")
     }
 
     /// Sends a request to the API origin with a given TLS client.
@@ -111,9 +99,7 @@ pub fn connector_trusting(ca_pem: &Path) -> TlsConnector {
     use rustls::pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore::empty();
     for cert in CertificateDer::pem_file_iter(ca_pem).expect("readable CA") {
-        roots
-            .add(cert.expect("CA PEM"))
-            .expect("CA added to the root store");
+        roots.add(cert.expect("CA PEM")).expect("CA added to the root store");
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
@@ -135,28 +121,16 @@ pub struct Req {
 
 impl Req {
     pub fn get(path: &str) -> Self {
-        Self {
-            method: Method::GET,
-            path: path.to_owned(),
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
+        Self { method: Method::GET, path: path.to_owned(), headers: Vec::new(), body: Vec::new() }
     }
 
     pub fn post(path: &str, content_type: &str, body: &str) -> Self {
-        Self {
-            method: Method::POST,
-            body: body.as_bytes().to_vec(),
-            ..Self::get(path)
-        }
-        .header("content-type", content_type)
+        Self { method: Method::POST, body: body.as_bytes().to_vec(), ..Self::get(path) }
+            .header("content-type", content_type)
     }
 
     pub fn options(path: &str) -> Self {
-        Self {
-            method: Method::OPTIONS,
-            ..Self::get(path)
-        }
+        Self { method: Method::OPTIONS, ..Self::get(path) }
     }
 
     /// Changes the method (keeping headers and body).
@@ -179,41 +153,23 @@ async fn send<S>(stream: S, req: Req, port: u16) -> Reply
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .expect("HTTP handshake");
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("HTTP handshake");
     tokio::spawn(conn);
-    let mut builder = Request::builder()
-        .method(req.method)
-        .uri(&req.path)
-        .header("host", format!("localhost:{port}"));
+    let mut builder = Request::builder().method(req.method).uri(&req.path).header("host", format!("localhost:{port}"));
     for (name, value) in &req.headers {
         builder = builder.header(name, value);
     }
-    let request = builder
-        .body(Full::new(Bytes::from(req.body)))
-        .expect("valid request");
+    let request = builder.body(Full::new(Bytes::from(req.body))).expect("valid request");
     let response = sender.send_request(request).await.expect("a response");
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("a body")
-        .to_bytes();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    }
+    let body = response.into_body().collect().await.expect("a body").to_bytes();
+    Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
 }
 
 /// One GET with an Origin to a process's API port (for tests of the binary).
 pub async fn get_over_tls(tls: &TlsConnector, port: u16, path: &str, origin: &str) -> Reply {
-    let tcp = TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect");
+    let tcp = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
     let name = ServerName::try_from("localhost").expect("valid name");
     let stream = tls.connect(name, tcp).await.expect("TLS handshake");
     send(stream, Req::get(path).origin(origin), port).await

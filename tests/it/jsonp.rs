@@ -5,14 +5,9 @@ use crate::helpers::{Req, TestApp};
 #[tokio::test]
 async fn a_valid_callback_gets_a_script_calling_it_with_the_fragment() {
     let app = TestApp::spawn().await;
-    let reply = app
-        .api(Req::get("/jsonp/results?callback=refreshSection"))
-        .await;
+    let reply = app.api(Req::get("/jsonp/results?callback=refreshSection")).await;
     assert_eq!(reply.status, 200);
-    assert_eq!(
-        reply.header("content-type"),
-        Some("application/javascript; charset=utf-8")
-    );
+    assert_eq!(reply.header("content-type"), Some("application/javascript; charset=utf-8"));
     assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
     let json = reply
         .body
@@ -20,10 +15,7 @@ async fn a_valid_callback_gets_a_script_calling_it_with_the_fragment() {
         .and_then(|rest| rest.strip_suffix(");"))
         .unwrap_or_else(|| panic!("not a call: {}", reply.body));
     let fragment: String = serde_json::from_str(json).expect("the argument is one JSON string");
-    assert!(
-        fragment.contains("data-lap=") && fragment.contains("<table>"),
-        "{fragment}"
-    );
+    assert!(fragment.contains("data-lap=") && fragment.contains("<table>"), "{fragment}");
 }
 
 #[tokio::test]
@@ -40,27 +32,16 @@ async fn bad_callbacks_get_400_without_an_echo() {
         "%E2%80%A8x",
     ];
     for payload in payloads {
-        let reply = app
-            .api(Req::get(&format!("/jsonp/results?callback={payload}")))
-            .await;
+        let reply = app.api(Req::get(&format!("/jsonp/results?callback={payload}"))).await;
         assert_eq!(reply.status, 400, "{payload}");
-        assert_eq!(
-            reply.header("content-type"),
-            Some("text/plain; charset=utf-8")
-        );
-        assert!(
-            !reply.body.contains("alert") && !reply.body.contains("<script"),
-            "echoed: {}",
-            reply.body
-        );
+        assert_eq!(reply.header("content-type"), Some("text/plain; charset=utf-8"));
+        assert!(!reply.body.contains("alert") && !reply.body.contains("<script"), "echoed: {}", reply.body);
         if !payload.is_empty() {
             assert!(!reply.body.contains(payload), "echoed: {}", reply.body);
         }
     }
     let missing = app.api(Req::get("/jsonp/results")).await;
     assert_eq!(missing.status, 400);
-    let repeated = app
-        .api(Req::get("/jsonp/results?callback=a&callback=b"))
-        .await;
+    let repeated = app.api(Req::get("/jsonp/results?callback=a&callback=b")).await;
     assert_eq!(repeated.status, 400);
 }

@@ -12,25 +12,15 @@ use std::time::{Duration, Instant};
 const STARTUP_LIMIT: Duration = Duration::from_secs(600);
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
 fn found(tool: &str) -> bool {
-    let present = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let present =
+        Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success());
     if !present {
-        assert!(
-            std::env::var_os("CI").is_none_or(|v| v.is_empty()),
-            "{tool} is required when CI is set"
-        );
-        eprintln!(
-            "SKIP Procfile test: {tool} not found (apt-get install ruby-foreman / pip install honcho)"
-        );
+        assert!(std::env::var_os("CI").is_none_or(|v| v.is_empty()), "{tool} is required when CI is set");
+        eprintln!("SKIP Procfile test: {tool} not found (apt-get install ruby-foreman / pip install honcho)");
     }
     present
 }
@@ -75,9 +65,7 @@ fn run_procfile(tool: &str) {
     let reachable = std::net::TcpStream::connect(("127.0.0.1", page_port)).is_ok();
 
     let stop = Instant::now();
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     let exited = loop {
         if child.try_wait().ok().flatten().is_some() {
             break true;
@@ -88,23 +76,12 @@ fn run_procfile(tool: &str) {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert!(
-        ready,
-        "{tool} never printed the ready lines:\n{}",
-        seen.join("\n")
-    );
-    assert!(
-        page_line_seen,
-        "{tool}: expected {expected:?} in:\n{}",
-        seen.join("\n")
-    );
+    assert!(ready, "{tool} never printed the ready lines:\n{}", seen.join("\n"));
+    assert!(page_line_seen, "{tool}: expected {expected:?} in:\n{}", seen.join("\n"));
     assert!(reachable, "{tool}: nothing listens on the page port");
     assert!(exited, "{tool} did not stop on SIGTERM");
     let after = std::net::TcpStream::connect(("127.0.0.1", page_port));
-    assert!(
-        after.is_err(),
-        "{tool}: the app kept running after its manager stopped"
-    );
+    assert!(after.is_err(), "{tool}: the app kept running after its manager stopped");
 }
 
 #[test]

@@ -7,9 +7,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use f1_race_results::tls::{
-    CertPaths, CertStatus, LeafReason, TlsError, ensure_certificates, server_config,
-};
+use f1_race_results::tls::{CertPaths, CertStatus, LeafReason, TlsError, ensure_certificates, server_config};
 use rcgen::{CertificateParams, ExtendedKeyUsagePurpose, Issuer, KeyPair, PKCS_ECDSA_P256_SHA256};
 use rustls::{ClientConfig, ClientConnection, Connection, RootCertStore, ServerConnection};
 use rustls_pki_types::pem::PemObject;
@@ -31,16 +29,11 @@ fn names(list: &[&str]) -> Vec<String> {
 }
 
 fn snapshot(dir: &Path) -> Result<Vec<Vec<u8>>, Box<dyn Error>> {
-    FILES
-        .iter()
-        .map(|file| Ok(fs::read(dir.join(file))?))
-        .collect()
+    FILES.iter().map(|file| Ok(fs::read(dir.join(file))?)).collect()
 }
 
 fn parse_leaf(path: &Path) -> Result<Vec<u8>, Box<dyn Error>> {
-    let der = CertificateDer::pem_file_iter(path)?
-        .next()
-        .ok_or("no certificate")??;
+    let der = CertificateDer::pem_file_iter(path)?.next().ok_or("no certificate")??;
     Ok(der.to_vec())
 }
 
@@ -56,16 +49,10 @@ fn sans(path: &Path) -> Result<Vec<String>, Box<dyn Error>> {
         out.push(match name {
             GeneralName::DNSName(dns) => format!("DNS:{dns}"),
             GeneralName::IPAddress(bytes) if bytes.len() == 4 => {
-                format!(
-                    "IP:{}",
-                    std::net::Ipv4Addr::from(<[u8; 4]>::try_from(*bytes)?)
-                )
+                format!("IP:{}", std::net::Ipv4Addr::from(<[u8; 4]>::try_from(*bytes)?))
             }
             GeneralName::IPAddress(bytes) => {
-                format!(
-                    "IP:{}",
-                    std::net::Ipv6Addr::from(<[u8; 16]>::try_from(*bytes)?)
-                )
+                format!("IP:{}", std::net::Ipv6Addr::from(<[u8; 16]>::try_from(*bytes)?))
             }
             other => format!("other:{other}"),
         });
@@ -110,11 +97,7 @@ fn transfer(from: &mut Connection, to: &mut Connection) -> Result<(), rustls::Er
 
 /// Runs a complete in-memory TLS handshake for `server_name` and exchanges
 /// one message each way; returns the negotiated ALPN protocol.
-fn handshake(
-    client: Arc<ClientConfig>,
-    paths: &CertPaths,
-    server_name: &str,
-) -> Result<Vec<u8>, Box<dyn Error>> {
+fn handshake(client: Arc<ClientConfig>, paths: &CertPaths, server_name: &str) -> Result<Vec<u8>, Box<dyn Error>> {
     let server_config = Arc::new(server_config(&paths.cert, &paths.key)?);
     let name = ServerName::try_from(server_name.to_string())?;
     let mut client = Connection::from(ClientConnection::new(client, name)?);
@@ -177,9 +160,7 @@ impl tracing::Subscriber for Capture {
 /// Runs `ensure_certificates` and returns its result with the log lines.
 fn ensure_logged(dir: &Path, list: &[&str]) -> Result<(CertPaths, LogLines), Box<dyn Error>> {
     let capture = Capture::default();
-    let result = tracing::subscriber::with_default(capture.clone(), || {
-        ensure_certificates(dir, &names(list))
-    });
+    let result = tracing::subscriber::with_default(capture.clone(), || ensure_certificates(dir, &names(list)));
     let lines = capture.0.lock().map_err(|_| "poisoned")?.clone();
     Ok((result?, lines))
 }
@@ -195,11 +176,7 @@ fn first_start_creates_four_files_then_reuses_them() -> TestResult {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(
         (first.ca_cert.clone(), first.cert.clone(), first.key.clone()),
-        (
-            dir.join("ca.pem"),
-            dir.join("cert.pem"),
-            dir.join("key.pem")
-        )
+        (dir.join("ca.pem"), dir.join("cert.pem"), dir.join("key.pem"))
     );
 
     // Exactly the four files: no temporary files left behind.
@@ -213,11 +190,7 @@ fn first_start_creates_four_files_then_reuses_them() -> TestResult {
     {
         use std::os::unix::fs::PermissionsExt;
         for key in ["ca-key.pem", "key.pem"] {
-            assert_eq!(
-                fs::metadata(dir.join(key))?.permissions().mode() & 0o777,
-                0o600,
-                "{key}"
-            );
+            assert_eq!(fs::metadata(dir.join(key))?.permissions().mode() & 0o777, 0o600, "{key}");
         }
     }
 
@@ -236,47 +209,23 @@ fn generated_certificates_have_the_promised_shape() -> TestResult {
     let ca_der = parse_leaf(&paths.ca_cert)?;
     let (_, ca) = x509_parser::parse_x509_certificate(&ca_der)?;
     assert!(ca.is_ca());
-    assert!(
-        ca.subject()
-            .to_string()
-            .contains("F1 Race Results local CA")
-    );
+    assert!(ca.subject().to_string().contains("F1 Race Results local CA"));
     assert!(ca.key_usage()?.ok_or("no key usage")?.value.key_cert_sign());
-    let ca_days = (ca.validity().not_after.to_datetime() - ca.validity().not_before.to_datetime())
-        .whole_days();
-    assert!(
-        (3640..=3660).contains(&ca_days),
-        "CA lifetime {ca_days} days"
-    );
+    let ca_days = (ca.validity().not_after.to_datetime() - ca.validity().not_before.to_datetime()).whole_days();
+    assert!((3640..=3660).contains(&ca_days), "CA lifetime {ca_days} days");
 
     let leaf_der = parse_leaf(&paths.cert)?;
     let (_, leaf) = x509_parser::parse_x509_certificate(&leaf_der)?;
     assert!(!leaf.is_ca());
-    assert!(
-        leaf.extended_key_usage()?
-            .ok_or("no EKU")?
-            .value
-            .server_auth
-    );
-    assert!(
-        leaf.subject().to_string().contains("CN=lab.local"),
-        "{}",
-        leaf.subject()
-    );
-    let lifetime =
-        leaf.validity().not_after.to_datetime() - leaf.validity().not_before.to_datetime();
-    assert!(
-        lifetime >= Duration::days(365) && lifetime <= Duration::days(397),
-        "leaf lifetime {lifetime}"
-    );
+    assert!(leaf.extended_key_usage()?.ok_or("no EKU")?.value.server_auth);
+    assert!(leaf.subject().to_string().contains("CN=lab.local"), "{}", leaf.subject());
+    let lifetime = leaf.validity().not_after.to_datetime() - leaf.validity().not_before.to_datetime();
+    assert!(lifetime >= Duration::days(365) && lifetime <= Duration::days(397), "leaf lifetime {lifetime}");
     assert_eq!(leaf.issuer(), ca.subject());
 
     let sans = sans(&paths.cert)?;
     for expected in ["DNS:lab.local", "DNS:localhost", "IP:127.0.0.1", "IP:::1"] {
-        assert!(
-            sans.iter().any(|san| san == expected),
-            "{expected} missing from {sans:?}"
-        );
+        assert!(sans.iter().any(|san| san == expected), "{expected} missing from {sans:?}");
     }
     assert_eq!(sans.len(), 4, "duplicates or extras: {sans:?}");
 
@@ -296,12 +245,7 @@ fn damaged_leaf_is_regenerated_and_ca_kept() -> TestResult {
             let text = fs::read(p)?;
             fs::write(p, &text[..text.len() / 2])
         }),
-        ("garbage", |p| {
-            fs::write(
-                p,
-                b"-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n",
-            )
-        }),
+        ("garbage", |p| fs::write(p, b"-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n")),
     ];
     for (what, damage) in damages {
         let tmp = tempfile::tempdir()?;
@@ -316,23 +260,10 @@ fn damaged_leaf_is_regenerated_and_ca_kept() -> TestResult {
             other => return Err(format!("{what}: unexpected status {other:?}").into()),
         }
         assert_eq!(lines.len(), 1, "{what}: {lines:?}");
-        assert!(
-            lines[0]
-                .1
-                .starts_with("regenerating the API certificate: cert.pem "),
-            "{what}: {lines:?}"
-        );
-        assert_eq!(
-            fs::read(tmp.path().join("ca.pem"))?,
-            ca_before,
-            "{what}: CA must be kept"
-        );
+        assert!(lines[0].1.starts_with("regenerating the API certificate: cert.pem "), "{what}: {lines:?}");
+        assert_eq!(fs::read(tmp.path().join("ca.pem"))?, ca_before, "{what}: CA must be kept");
         handshake(client_trusting(&paths.ca_cert)?, &paths, "localhost")?;
-        assert_eq!(
-            ensure_certificates(tmp.path(), &[])?.status,
-            CertStatus::Reused,
-            "{what}"
-        );
+        assert_eq!(ensure_certificates(tmp.path(), &[])?.status, CertStatus::Reused, "{what}");
     }
     Ok(())
 }
@@ -343,13 +274,7 @@ fn missing_or_foreign_leaf_key_regenerates_leaf() -> TestResult {
     let paths = ensure_certificates(tmp.path(), &[])?;
     fs::remove_file(&paths.key)?;
     let status = ensure_certificates(tmp.path(), &[])?.status;
-    assert!(
-        matches!(
-            status,
-            CertStatus::LeafRegenerated(LeafReason::KeyUnusable(_))
-        ),
-        "{status:?}"
-    );
+    assert!(matches!(status, CertStatus::LeafRegenerated(LeafReason::KeyUnusable(_))), "{status:?}");
 
     fs::copy(tmp.path().join("ca-key.pem"), &paths.key)?;
     let status = ensure_certificates(tmp.path(), &[])?.status;
@@ -365,50 +290,27 @@ fn new_names_regenerate_the_leaf_which_then_covers_them() -> TestResult {
     let ca_before = fs::read(tmp.path().join("ca.pem"))?;
 
     let (paths, lines) = ensure_logged(tmp.path(), &["lab.local"])?;
-    assert_eq!(
-        paths.status,
-        CertStatus::LeafRegenerated(LeafReason::MissingName("lab.local".into()))
-    );
+    assert_eq!(paths.status, CertStatus::LeafRegenerated(LeafReason::MissingName("lab.local".into())));
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert_eq!(
-        lines[0].1,
-        "regenerating the API certificate: it does not cover the name lab.local"
-    );
+    assert_eq!(lines[0].1, "regenerating the API certificate: it does not cover the name lab.local");
     assert!(sans(&paths.cert)?.iter().any(|san| san == "DNS:lab.local"));
-    assert_eq!(
-        handshake(client_trusting(&paths.ca_cert)?, &paths, "lab.local")?,
-        b"http/1.1"
-    );
+    assert_eq!(handshake(client_trusting(&paths.ca_cert)?, &paths, "lab.local")?, b"http/1.1");
 
     let paths = ensure_certificates(tmp.path(), &names(&["lab.local", "192.168.1.20"]))?;
-    assert_eq!(
-        paths.status,
-        CertStatus::LeafRegenerated(LeafReason::MissingName("192.168.1.20".into()))
-    );
+    assert_eq!(paths.status, CertStatus::LeafRegenerated(LeafReason::MissingName("192.168.1.20".into())));
     // The TLS client only checks the certificate; no packet leaves memory.
-    assert!(
-        sans(&paths.cert)?
-            .iter()
-            .any(|san| san == "IP:192.168.1.20")
-    );
+    assert!(sans(&paths.cert)?.iter().any(|san| san == "IP:192.168.1.20"));
     handshake(client_trusting(&paths.ca_cert)?, &paths, "192.168.1.20")?;
 
     // Same names again (different case, with duplicates): nothing to do.
-    let again = ensure_certificates(
-        tmp.path(),
-        &names(&["LAB.local", "192.168.1.20", "localhost", "[::1]"]),
-    )?;
+    let again = ensure_certificates(tmp.path(), &names(&["LAB.local", "192.168.1.20", "localhost", "[::1]"]))?;
     assert_eq!(again.status, CertStatus::Reused);
     assert_eq!(fs::read(tmp.path().join("ca.pem"))?, ca_before);
     Ok(())
 }
 
 /// Writes a leaf signed by the directory's own CA with the given validity.
-fn write_leaf_with_validity(
-    dir: &Path,
-    not_before: OffsetDateTime,
-    not_after: OffsetDateTime,
-) -> TestResult {
+fn write_leaf_with_validity(dir: &Path, not_before: OffsetDateTime, not_after: OffsetDateTime) -> TestResult {
     let ca_key = KeyPair::from_pem(&fs::read_to_string(dir.join("ca-key.pem"))?)?;
     let issuer = Issuer::from_ca_cert_pem(&fs::read_to_string(dir.join("ca.pem"))?, ca_key)?;
     let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
@@ -428,48 +330,20 @@ fn expired_or_expiring_leaf_is_replaced() -> TestResult {
     ensure_certificates(tmp.path(), &[])?;
     let now = OffsetDateTime::now_utc();
 
-    write_leaf_with_validity(
-        tmp.path(),
-        now - Duration::days(30),
-        now - Duration::days(1),
-    )?;
+    write_leaf_with_validity(tmp.path(), now - Duration::days(30), now - Duration::days(1))?;
     // Sanity check of the fixture: it is accepted by the CA but expired.
     assert!(server_config(&tmp.path().join("cert.pem"), &tmp.path().join("key.pem")).is_ok());
     let paths = ensure_certificates(tmp.path(), &[])?;
-    assert!(
-        matches!(
-            paths.status,
-            CertStatus::LeafRegenerated(LeafReason::Expired(_))
-        ),
-        "{:?}",
-        paths.status
-    );
+    assert!(matches!(paths.status, CertStatus::LeafRegenerated(LeafReason::Expired(_))), "{:?}", paths.status);
     handshake(client_trusting(&paths.ca_cert)?, &paths, "localhost")?;
 
-    write_leaf_with_validity(
-        tmp.path(),
-        now - Duration::days(30),
-        now + Duration::hours(2),
-    )?;
+    write_leaf_with_validity(tmp.path(), now - Duration::days(30), now + Duration::hours(2))?;
     let status = ensure_certificates(tmp.path(), &[])?.status;
-    assert!(
-        matches!(
-            status,
-            CertStatus::LeafRegenerated(LeafReason::ExpiresSoon(_))
-        ),
-        "{status:?}"
-    );
+    assert!(matches!(status, CertStatus::LeafRegenerated(LeafReason::ExpiresSoon(_))), "{status:?}");
 
     // A leaf valid for weeks more is kept, even if not made by the lab.
-    write_leaf_with_validity(
-        tmp.path(),
-        now - Duration::days(30),
-        now + Duration::days(30),
-    )?;
-    assert_eq!(
-        ensure_certificates(tmp.path(), &[])?.status,
-        CertStatus::Reused
-    );
+    write_leaf_with_validity(tmp.path(), now - Duration::days(30), now + Duration::days(30))?;
+    assert_eq!(ensure_certificates(tmp.path(), &[])?.status, CertStatus::Reused);
     Ok(())
 }
 
@@ -507,10 +381,7 @@ fn leaf_from_another_ca_is_replaced() -> TestResult {
         fs::copy(theirs.path().join(file), ours.path().join(file))?;
     }
     let paths = ensure_certificates(ours.path(), &[])?;
-    assert_eq!(
-        paths.status,
-        CertStatus::LeafRegenerated(LeafReason::WrongCa)
-    );
+    assert_eq!(paths.status, CertStatus::LeafRegenerated(LeafReason::WrongCa));
     handshake(client_trusting(&paths.ca_cert)?, &paths, "localhost")?;
     Ok(())
 }
@@ -520,10 +391,7 @@ fn corrupt_or_mismatched_ca_makes_a_new_ca() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let first = ensure_certificates(tmp.path(), &[])?;
     let old_ca = fs::read(&first.ca_cert)?;
-    fs::write(
-        &first.ca_cert,
-        b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
-    )?;
+    fs::write(&first.ca_cert, b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")?;
 
     let (paths, lines) = ensure_logged(tmp.path(), &[])?;
     assert!(
@@ -533,25 +401,16 @@ fn corrupt_or_mismatched_ca_makes_a_new_ca() -> TestResult {
     );
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0].0, tracing::Level::WARN);
-    assert!(
-        lines[0].1.contains("browsers must trust the new"),
-        "{lines:?}"
-    );
+    assert!(lines[0].1.contains("browsers must trust the new"), "{lines:?}");
     assert_ne!(fs::read(&paths.ca_cert)?, old_ca);
     handshake(client_trusting(&paths.ca_cert)?, &paths, "localhost")?;
 
     // A CA key from elsewhere does not match ca.pem.
     let other = tempfile::tempdir()?;
     ensure_certificates(other.path(), &[])?;
-    fs::copy(
-        other.path().join("ca-key.pem"),
-        tmp.path().join("ca-key.pem"),
-    )?;
+    fs::copy(other.path().join("ca-key.pem"), tmp.path().join("ca-key.pem"))?;
     let status = ensure_certificates(tmp.path(), &[])?.status;
-    assert_eq!(
-        status,
-        CertStatus::CaRegenerated("ca-key.pem does not match ca.pem".into())
-    );
+    assert_eq!(status, CertStatus::CaRegenerated("ca-key.pem does not match ca.pem".into()));
     handshake(client_trusting(&paths.ca_cert)?, &paths, "127.0.0.1")?;
     Ok(())
 }
@@ -562,22 +421,11 @@ fn unwritable_directory_error_names_it() -> TestResult {
     let file = tmp.path().join("not-a-dir");
     fs::write(&file, b"")?;
     let dir = file.join("certs");
-    let err = ensure_certificates(&dir, &[])
-        .err()
-        .ok_or("expected an error")?;
+    let err = ensure_certificates(&dir, &[]).err().ok_or("expected an error")?;
     assert!(matches!(err, TlsError::Write { .. }), "{err:?}");
     let message = err.to_string();
-    assert!(
-        message.starts_with(&format!(
-            "cannot write certificates into {}: ",
-            dir.display()
-        )),
-        "{message}"
-    );
-    assert!(
-        message.ends_with("(choose a writable directory with --certs-dir)"),
-        "{message}"
-    );
+    assert!(message.starts_with(&format!("cannot write certificates into {}: ", dir.display())), "{message}");
+    assert!(message.ends_with("(choose a writable directory with --certs-dir)"), "{message}");
     assert!(!message.contains("os error"), "{message}");
     Ok(())
 }
@@ -586,19 +434,11 @@ fn unwritable_directory_error_names_it() -> TestResult {
 fn invalid_name_is_rejected_clearly() -> TestResult {
     let tmp = tempfile::tempdir()?;
     for bad in ["lab.local:3001", "", "two words"] {
-        let err = ensure_certificates(tmp.path(), &names(&[bad]))
-            .err()
-            .ok_or("expected an error")?;
-        assert!(
-            matches!(err, TlsError::InvalidName { .. }),
-            "{bad}: {err:?}"
-        );
+        let err = ensure_certificates(tmp.path(), &names(&[bad])).err().ok_or("expected an error")?;
+        assert!(matches!(err, TlsError::InvalidName { .. }), "{bad}: {err:?}");
         assert!(err.to_string().contains(&format!("{bad:?}")), "{err}");
     }
-    assert!(
-        !tmp.path().join("ca.pem").exists(),
-        "nothing written for bad input"
-    );
+    assert!(!tmp.path().join("ca.pem").exists(), "nothing written for bad input");
     Ok(())
 }
 
@@ -608,28 +448,19 @@ fn handshake_succeeds_for_localhost_and_ip_with_the_lab_ca_only() -> TestResult 
     let paths = ensure_certificates(tmp.path(), &[])?;
     let client = client_trusting(&paths.ca_cert)?;
     for name in ["localhost", "127.0.0.1", "::1"] {
-        assert_eq!(
-            handshake(client.clone(), &paths, name)?,
-            b"http/1.1",
-            "{name}"
-        );
+        assert_eq!(handshake(client.clone(), &paths, name)?, b"http/1.1", "{name}");
     }
 
     // A name the certificate does not cover fails, proving names are checked.
-    let err = handshake(client, &paths, "example.com")
-        .err()
-        .ok_or("example.com must fail")?;
+    let err = handshake(client, &paths, "example.com").err().ok_or("example.com must fail")?;
     assert!(err.to_string().contains("not valid for name"), "{err}");
 
     // A client that trusts another CA refuses the certificate.
     let other = tempfile::tempdir()?;
     let other_paths = ensure_certificates(other.path(), &[])?;
-    let err = handshake(client_trusting(&other_paths.ca_cert)?, &paths, "localhost")
-        .err()
-        .ok_or("foreign CA must fail")?;
-    let err = err
-        .downcast::<rustls::Error>()
-        .map_err(|e| format!("not a TLS error: {e}"))?;
+    let err =
+        handshake(client_trusting(&other_paths.ca_cert)?, &paths, "localhost").err().ok_or("foreign CA must fail")?;
+    let err = err.downcast::<rustls::Error>().map_err(|e| format!("not a TLS error: {e}"))?;
     assert!(
         matches!(
             *err,
@@ -649,9 +480,7 @@ fn server_config_reports_bad_files_clearly() -> TestResult {
 
     let no_pem = tmp.path().join("my.pem");
     fs::write(&no_pem, b"hello, this is not a certificate\n")?;
-    let err = server_config(&no_pem, &paths.key)
-        .err()
-        .ok_or("expected an error")?;
+    let err = server_config(&no_pem, &paths.key).err().ok_or("expected an error")?;
     assert!(matches!(err, TlsError::ReadCert { .. }), "{err:?}");
     assert!(
         err.to_string().starts_with(&format!(
@@ -662,17 +491,10 @@ fn server_config_reports_bad_files_clearly() -> TestResult {
     );
 
     let missing = tmp.path().join("missing.pem");
-    let err = server_config(&missing, &paths.key)
-        .err()
-        .ok_or("expected an error")?;
-    assert!(
-        err.to_string().contains("no such file or directory"),
-        "{err}"
-    );
+    let err = server_config(&missing, &paths.key).err().ok_or("expected an error")?;
+    assert!(err.to_string().contains("no such file or directory"), "{err}");
 
-    let err = server_config(&paths.cert, &no_pem)
-        .err()
-        .ok_or("expected an error")?;
+    let err = server_config(&paths.cert, &no_pem).err().ok_or("expected an error")?;
     assert!(
         err.to_string().starts_with(&format!(
             "cannot read the private key file {}: no PEM private key found in it",
@@ -682,22 +504,12 @@ fn server_config_reports_bad_files_clearly() -> TestResult {
     );
 
     let garbage_key = tmp.path().join("garbage-key.pem");
-    fs::write(
-        &garbage_key,
-        b"-----BEGIN PRIVATE KEY-----\nAAAAAAAA\n-----END PRIVATE KEY-----\n",
-    )?;
-    let err = server_config(&paths.cert, &garbage_key)
-        .err()
-        .ok_or("expected an error")?;
+    fs::write(&garbage_key, b"-----BEGIN PRIVATE KEY-----\nAAAAAAAA\n-----END PRIVATE KEY-----\n")?;
+    let err = server_config(&paths.cert, &garbage_key).err().ok_or("expected an error")?;
     assert!(matches!(err, TlsError::ReadKey { .. }), "{err:?}");
-    assert!(
-        err.to_string().contains(&garbage_key.display().to_string()),
-        "{err}"
-    );
+    assert!(err.to_string().contains(&garbage_key.display().to_string()), "{err}");
 
-    let err = server_config(&paths.cert, &tmp.path().join("ca-key.pem"))
-        .err()
-        .ok_or("expected an error")?;
+    let err = server_config(&paths.cert, &tmp.path().join("ca-key.pem")).err().ok_or("expected an error")?;
     assert_eq!(
         err.to_string(),
         format!(
@@ -709,10 +521,7 @@ fn server_config_reports_bad_files_clearly() -> TestResult {
 
     // A chain (leaf followed by the CA) is accepted, as mkcert users may pass.
     let chain = tmp.path().join("chain.pem");
-    fs::write(
-        &chain,
-        [fs::read(&paths.cert)?, fs::read(&paths.ca_cert)?].concat(),
-    )?;
+    fs::write(&chain, [fs::read(&paths.cert)?, fs::read(&paths.ca_cert)?].concat())?;
     let config = server_config(&chain, &paths.key)?;
     assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]);
     Ok(())

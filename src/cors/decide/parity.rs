@@ -30,25 +30,12 @@ fn policy() -> Policy {
     let registry = OriginRegistry::new();
     let env = fixed_env(&[]);
     let page: [Origin; 0] = [];
-    parse(
-        "parity.toml",
-        RACK_LIKE,
-        &PolicyContext {
-            page_origins: &page,
-            registry: &registry,
-            env: &env,
-        },
-    )
-    .expect("valid")
+    parse("parity.toml", RACK_LIKE, &PolicyContext { page_origins: &page, registry: &registry, env: &env })
+        .expect("valid")
 }
 
 fn get<'a>(path: &'a str, origin: Option<&'a str>) -> CorsRequest<'a> {
-    CorsRequest {
-        method: "GET",
-        path,
-        origin,
-        ..Default::default()
-    }
+    CorsRequest { method: "GET", path, origin, ..Default::default() }
 }
 
 fn pre<'a>(path: &'a str, origin: &'a str, method: &'a str, headers: &'a str) -> CorsRequest<'a> {
@@ -67,10 +54,7 @@ fn has(d: &Decision, name: &str, value: &str) -> bool {
 }
 
 fn cors_headers(d: &Decision) -> usize {
-    d.headers
-        .iter()
-        .filter(|(n, _)| n.starts_with("access-control-"))
-        .count()
+    d.headers.iter().filter(|(n, _)| n.starts_with("access-control-")).count()
 }
 
 // Rack::Cors "should support simple CORS request": the origin is echoed
@@ -78,11 +62,7 @@ fn cors_headers(d: &Decision) -> usize {
 #[test]
 fn simple_request_echoes_the_allowed_origin() {
     let d = policy().decide(&get("/api/x", Some("https://app.example")));
-    assert!(has(
-        &d,
-        "access-control-allow-origin",
-        "https://app.example"
-    ));
+    assert!(has(&d, "access-control-allow-origin", "https://app.example"));
     assert!(has(&d, "access-control-expose-headers", "X-Total-Count"));
 }
 
@@ -106,12 +86,7 @@ fn public_resources_answer_with_a_wildcard() {
 // not allow headers that are not in the list" (no CORS headers at all).
 #[test]
 fn preflight_headers_are_case_insensitive_and_checked() {
-    let ok = policy().decide(&pre(
-        "/api/x",
-        "https://app.example",
-        "PUT",
-        "x-domain-token, CONTENT-TYPE",
-    ));
+    let ok = policy().decide(&pre("/api/x", "https://app.example", "PUT", "x-domain-token, CONTENT-TYPE"));
     assert_eq!(ok.verdict, Verdict::Granted);
     assert!(has(&ok, "access-control-allow-methods", "GET, POST, PUT"));
     let bad = policy().decide(&pre("/api/x", "https://app.example", "PUT", "x-other"));
@@ -135,20 +110,10 @@ fn preflight_methods_are_checked_here_unlike_tower_http() {
 // exception, as in browsers' own `*` rule.
 #[test]
 fn any_headers_mirror_the_request_except_authorization() {
-    let d = policy().decide(&pre(
-        "/any-headers/x",
-        "http://localhost:3000",
-        "PATCH",
-        "x-a, x-b",
-    ));
+    let d = policy().decide(&pre("/any-headers/x", "http://localhost:3000", "PATCH", "x-a, x-b"));
     assert!(has(&d, "access-control-allow-headers", "x-a, x-b"));
     assert!(has(&d, "access-control-allow-methods", "PATCH"));
-    let auth = policy().decide(&pre(
-        "/any-headers/x",
-        "http://localhost:3000",
-        "GET",
-        "authorization",
-    ));
+    let auth = policy().decide(&pre("/any-headers/x", "http://localhost:3000", "GET", "authorization"));
     assert_eq!(auth.verdict, Verdict::HeaderRefused);
 }
 
@@ -167,11 +132,7 @@ fn refused_origins_learn_nothing_unlike_tower_http() {
 #[test]
 fn preflight_vary_names_the_request_headers() {
     let d = policy().decide(&pre("/api/x", "https://app.example", "GET", ""));
-    assert!(has(
-        &d,
-        "vary",
-        "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
-    ));
+    assert!(has(&d, "vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"));
 }
 
 // Rack::Cors matches resources in order within a block; paths outside every

@@ -5,20 +5,13 @@ use crate::cors::origin::Origin;
 const PAGE: &str = "http://localhost:3000";
 
 fn policy() -> Policy {
-    let origins = [
-        "http://localhost:3000",
-        "http://127.0.0.1:3000",
-        "http://[::1]:3000",
-    ]
-    .map(|o| Origin::parse(o).expect("valid origin"));
+    let origins = ["http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"]
+        .map(|o| Origin::parse(o).expect("valid origin"));
     tutorial_policy(&origins).expect("valid policy")
 }
 
 fn header<'d>(d: &'d Decision, name: &str) -> Option<&'d str> {
-    d.headers
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.as_str())
+    d.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
 }
 
 fn preflight<'a>(origin: &'a str, method: &'a str, headers: &'a str) -> CorsRequest<'a> {
@@ -38,14 +31,8 @@ fn the_tutorials_curl_preflight_is_granted() {
     assert!(d.answer_here);
     assert_eq!(d.verdict, Verdict::Granted);
     assert_eq!(header(&d, "access-control-allow-origin"), Some(PAGE));
-    assert_eq!(
-        header(&d, "access-control-allow-methods"),
-        Some("GET, POST")
-    );
-    assert_eq!(
-        header(&d, "access-control-allow-headers"),
-        Some("origin, accept, content-type")
-    );
+    assert_eq!(header(&d, "access-control-allow-methods"), Some("GET, POST"));
+    assert_eq!(header(&d, "access-control-allow-headers"), Some("origin, accept, content-type"));
     assert!(header(&d, "vary").is_some_and(|v| v.starts_with("Origin")));
 }
 
@@ -53,10 +40,7 @@ fn the_tutorials_curl_preflight_is_granted() {
 fn odd_spacing_and_case_in_the_header_list_are_fine() {
     let d = policy().decide(&preflight(PAGE, "POST", "  ORIGIN ,accept,\tContent-Type "));
     assert_eq!(d.verdict, Verdict::Granted);
-    assert_eq!(
-        parse_header_list(" a ,B"),
-        Some(vec!["a".to_owned(), "b".to_owned()])
-    );
+    assert_eq!(parse_header_list(" a ,B"), Some(vec!["a".to_owned(), "b".to_owned()]));
     assert_eq!(parse_header_list("a,,b"), None);
     assert_eq!(parse_header_list("a b"), None);
     assert_eq!(parse_header_list("x-\u{e9}"), None);
@@ -65,52 +49,26 @@ fn odd_spacing_and_case_in_the_header_list_are_fine() {
 #[test]
 fn refused_preflights_get_no_access_control_headers() {
     let cases = [
-        (
-            preflight("http://evil.example", "POST", "content-type"),
-            Verdict::OriginRefused,
-        ),
-        (
-            preflight("http://localhost:3001", "POST", ""),
-            Verdict::OriginRefused,
-        ),
+        (preflight("http://evil.example", "POST", "content-type"), Verdict::OriginRefused),
+        (preflight("http://localhost:3001", "POST", ""), Verdict::OriginRefused),
         (preflight("null", "POST", ""), Verdict::OriginRefused),
         (preflight(PAGE, "PUT", ""), Verdict::MethodRefused),
-        (
-            preflight(PAGE, "POST", "x-requested-with"),
-            Verdict::HeaderRefused,
-        ),
+        (preflight(PAGE, "POST", "x-requested-with"), Verdict::HeaderRefused),
         (preflight(PAGE, "POST", "a,,b"), Verdict::MalformedRequest),
     ];
     for (req, verdict) in cases {
         let d = policy().decide(&req);
         assert_eq!(d.verdict, verdict, "{req:?}");
-        assert!(
-            d.answer_here,
-            "the middleware answers every preflight of a CORS resource"
-        );
-        assert!(
-            d.headers
-                .iter()
-                .all(|(n, _)| !n.starts_with("access-control")),
-            "{d:?}"
-        );
+        assert!(d.answer_here, "the middleware answers every preflight of a CORS resource");
+        assert!(d.headers.iter().all(|(n, _)| !n.starts_with("access-control")), "{d:?}");
         assert!(header(&d, "vary").is_some(), "refusals vary on Origin too");
     }
 }
 
 #[test]
 fn simple_requests_from_every_page_name_are_granted_with_their_own_origin() {
-    for origin in [
-        "http://localhost:3000",
-        "http://127.0.0.1:3000",
-        "http://[::1]:3000",
-    ] {
-        let req = CorsRequest {
-            method: "POST",
-            path: "/cors/results",
-            origin: Some(origin),
-            ..Default::default()
-        };
+    for origin in ["http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"] {
+        let req = CorsRequest { method: "POST", path: "/cors/results", origin: Some(origin), ..Default::default() };
         let d = policy().decide(&req);
         assert!(!d.answer_here);
         assert_eq!(d.verdict, Verdict::Granted);
@@ -122,29 +80,17 @@ fn simple_requests_from_every_page_name_are_granted_with_their_own_origin() {
 
 #[test]
 fn paths_outside_the_policy_are_not_cors_resources() {
-    let req = CorsRequest {
-        method: "GET",
-        path: "/ajax/results",
-        origin: Some(PAGE),
-        ..Default::default()
-    };
+    let req = CorsRequest { method: "GET", path: "/ajax/results", origin: Some(PAGE), ..Default::default() };
     let d = policy().decide(&req);
     assert_eq!(d.verdict, Verdict::NotCors);
     assert!(d.headers.is_empty());
-    let pre = CorsRequest {
-        path: "/jsonp/results",
-        ..preflight(PAGE, "GET", "")
-    };
+    let pre = CorsRequest { path: "/jsonp/results", ..preflight(PAGE, "GET", "") };
     assert!(!policy().decide(&pre).answer_here);
 }
 
 #[test]
 fn same_origin_or_curl_requests_without_origin_only_get_vary() {
-    let req = CorsRequest {
-        method: "GET",
-        path: "/cors/results",
-        ..Default::default()
-    };
+    let req = CorsRequest { method: "GET", path: "/cors/results", ..Default::default() };
     let d = policy().decide(&req);
     assert_eq!(d.verdict, Verdict::NotCors);
     assert_eq!(d.headers, vec![("vary", "Origin".to_owned())]);
@@ -152,11 +98,6 @@ fn same_origin_or_curl_requests_without_origin_only_get_vary() {
 
 #[test]
 fn unreadable_origins_are_refused() {
-    let req = CorsRequest {
-        method: "GET",
-        path: "/cors/results",
-        origin: Some(""),
-        ..Default::default()
-    };
+    let req = CorsRequest { method: "GET", path: "/cors/results", origin: Some(""), ..Default::default() };
     assert_eq!(policy().decide(&req).verdict, Verdict::OriginRefused);
 }

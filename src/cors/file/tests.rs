@@ -1,10 +1,7 @@
 use super::*;
 
 fn page() -> Vec<Origin> {
-    ["http://localhost:3000", "http://127.0.0.1:3000"]
-        .iter()
-        .map(|o| Origin::parse(o).expect("origin"))
-        .collect()
+    ["http://localhost:3000", "http://127.0.0.1:3000"].iter().map(|o| Origin::parse(o).expect("origin")).collect()
 }
 
 fn load(text: &str) -> Result<Policy, PolicyFileError> {
@@ -15,15 +12,7 @@ fn load_env(text: &str, vars: &[(&str, &str)]) -> Result<Policy, PolicyFileError
     let registry = OriginRegistry::new();
     let env = fixed_env(vars);
     let page = page();
-    parse(
-        "test.toml",
-        text,
-        &PolicyContext {
-            page_origins: &page,
-            registry: &registry,
-            env: &env,
-        },
-    )
+    parse("test.toml", text, &PolicyContext { page_origins: &page, registry: &registry, env: &env })
 }
 
 fn err(text: &str) -> PolicyFileError {
@@ -40,10 +29,7 @@ fn the_shipped_default_policy_loads() {
     assert!(page_block.origins.registry.is_some());
     assert_eq!(page_block.resources.len(), 3);
     let admin = &page_block.resources[2];
-    assert_eq!(
-        admin.headers,
-        Headers::list(&["authorization", "content-type"])
-    );
+    assert_eq!(admin.headers, Headers::list(&["authorization", "content-type"]));
     assert_eq!((admin.credentials, admin.max_age), (true, Some(0)));
 }
 
@@ -67,45 +53,26 @@ origin_patterns = ['^https://([a-z0-9-]+\.)?b\.example$']
     .expect("valid");
     let block = &policy.blocks()[0];
     assert!(block.origins.admits("https://a.example") && block.origins.admits("null"));
-    assert!(
-        block.origins.admits("https://x.b.example")
-            && !block.origins.admits("https://b.example.evil")
-    );
+    assert!(block.origins.admits("https://x.b.example") && !block.origins.admits("https://b.example.evil"));
     let r = &block.resources[0];
     assert!(r.path.matches("/items/7"));
     assert_eq!(r.methods, Methods::Any);
     assert_eq!(r.headers, Headers::list(&["x-api-key"]));
     assert_eq!(r.expose, vec!["X-Total-Count".to_owned()]);
     assert_eq!((r.credentials, r.max_age), (true, Some(86400)));
-    assert_eq!(
-        r.condition,
-        Some(Condition::HeaderEquals("x-lab".into(), "on".into()))
-    );
+    assert_eq!(r.condition, Some(Condition::HeaderEquals("x-lab".into(), "on".into())));
 }
 
 #[test]
 fn environment_origins_fill_a_block() {
     let text = "[[allow]]\norigins_env = \"ALLOWED_ORIGINS\"\n[[allow.resource]]\npath = \"*\"\n";
-    let policy = load_env(
-        text,
-        &[(
-            "ALLOWED_ORIGINS",
-            "https://a.example, https://b.example:443",
-        )],
-    )
-    .expect("valid");
+    let policy = load_env(text, &[("ALLOWED_ORIGINS", "https://a.example, https://b.example:443")]).expect("valid");
     let origins = &policy.blocks()[0].origins;
     assert!(origins.admits("https://a.example") && origins.admits("https://b.example"));
     let unset = err(text);
-    assert!(
-        unset.reason.contains("ALLOWED_ORIGINS is empty or unset"),
-        "{unset}"
-    );
+    assert!(unset.reason.contains("ALLOWED_ORIGINS is empty or unset"), "{unset}");
     let bad = load_env(text, &[("ALLOWED_ORIGINS", "a.example")]).expect_err("no scheme");
-    assert!(
-        bad.reason.contains("\"a.example\" is not an origin"),
-        "{bad}"
-    );
+    assert!(bad.reason.contains("\"a.example\" is not an origin"), "{bad}");
 }
 
 #[test]
@@ -115,9 +82,7 @@ fn wildcard_with_credentials_names_the_block_and_its_line() {
     );
     assert_eq!(e.line, 6, "{e}");
     assert!(
-        e.to_string().starts_with(
-            "test.toml:6: allow block 2: origins '*' cannot be combined with credentials"
-        ),
+        e.to_string().starts_with("test.toml:6: allow block 2: origins '*' cannot be combined with credentials"),
         "{e}"
     );
 }
@@ -127,58 +92,37 @@ fn mistakes_are_reported_with_file_line_and_reason() {
     let cases: &[(&str, usize, &str)] = &[
         ("[[allow]]\norgins = [\"*\"]\n", 2, "unknown field"),
         ("[[allow]]\norigins = [\"*\"\n", 2, ""),
-        (
-            "[[allow]]\norigins = [\"localhost:3000\"]\n[[allow.resource]]\npath = \"/x\"\n",
-            1,
-            "is not an origin",
-        ),
-        (
-            "[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"x/*\"\n",
-            3,
-            "must start with /",
-        ),
+        ("[[allow]]\norigins = [\"localhost:3000\"]\n[[allow.resource]]\npath = \"/x\"\n", 1, "is not an origin"),
+        ("[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"x/*\"\n", 3, "must start with /"),
         (
             "[[allow]]\norigin_patterns = ['localhost']\n[[allow.resource]]\npath = \"/x\"\n",
             1,
             "must match the whole origin",
         ),
-        (
-            "[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"/x\"\nmethods = \"any\"\n",
-            3,
-            "\"*\" or a list",
-        ),
+        ("[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"/x\"\nmethods = \"any\"\n", 3, "\"*\" or a list"),
         (
             "[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"/x\"\nheaders = [\"a b\"]\n",
             3,
             "not a header name",
         ),
-        (
-            "[[allow]]\norigins = [\"*\"]\n",
-            1,
-            "at least one origin and one resource",
-        ),
+        ("[[allow]]\norigins = [\"*\"]\n", 1, "at least one origin and one resource"),
         ("# nothing\n", 1, "no [[allow]] block"),
-        (
-            "[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"/x\"\nmax_age = -1\n",
-            5,
-            "",
-        ),
+        ("[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"/x\"\nmax_age = -1\n", 5, ""),
     ];
     for (text, line, needle) in cases {
         let e = err(text);
         assert_eq!(e.line, *line, "{text:?} -> {e}");
         assert!(e.reason.contains(needle), "{text:?} -> {e}");
-        assert!(
-            e.to_string().starts_with(&format!("test.toml:{line}: ")),
-            "{e}"
-        );
+        assert!(e.to_string().starts_with(&format!("test.toml:{line}: ")), "{e}");
     }
 }
 
 #[test]
 fn conditions_gate_their_resource() {
     use crate::cors::decide::{CorsRequest, Verdict};
-    let policy = load("[[allow]]\norigins = [\"@page\"]\n[[allow.resource]]\npath = \"/x\"\nif = { header = \"X-Lab\" }\n").expect("valid");
+    let policy =
+        load("[[allow]]\norigins = [\"@page\"]\n[[allow.resource]]\npath = \"/x\"\nif = { header = \"X-Lab\" }\n")
+            .expect("valid");
     use crate::cors::policy::HeaderList;
     let req = |headers: &'static HeaderList<'static>| CorsRequest {
         method: "GET",
@@ -190,8 +134,5 @@ fn conditions_gate_their_resource() {
     static WITH: HeaderList<'static> = HeaderList(&[("x-lab", "1")]);
     static WITHOUT: HeaderList<'static> = HeaderList(&[]);
     assert_eq!(policy.decide(&req(&WITH)).verdict, Verdict::Granted);
-    assert_eq!(
-        policy.decide(&req(&WITHOUT)).verdict,
-        Verdict::OriginRefused
-    );
+    assert_eq!(policy.decide(&req(&WITHOUT)).verdict, Verdict::OriginRefused);
 }

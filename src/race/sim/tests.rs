@@ -20,9 +20,7 @@ fn run(seed: u64) -> Vec<Standings> {
 }
 
 fn finish(seed: u64) -> Standings {
-    run(seed)
-        .pop()
-        .unwrap_or_else(|| Race::new(bahrain_2014()).standings())
+    run(seed).pop().unwrap_or_else(|| Race::new(bahrain_2014()).standings())
 }
 
 fn codes(s: &Standings) -> Vec<&'static str> {
@@ -62,8 +60,8 @@ fn different_seeds_give_different_races() {
 fn lap_zero_shows_the_starting_grid() {
     let s = Race::new(bahrain_2014()).standings();
     let expected = [
-        "ROS", "HAM", "RIC", "BOT", "PER", "BUT", "MAS", "MAG", "RAI", "ALO", "VET", "HUL", "KVY",
-        "GRO", "VER", "MAL", "GUT", "SUT", "BIA", "KOB", "CHI", "ERI",
+        "ROS", "HAM", "RIC", "BOT", "PER", "BUT", "MAS", "MAG", "RAI", "ALO", "VET", "HUL", "KVY", "GRO", "VER", "MAL",
+        "GUT", "SUT", "BIA", "KOB", "CHI", "ERI",
     ];
     assert_eq!(codes(&s), expected);
     assert_eq!((s.lap, s.total_laps, s.finished), (0, 57, false));
@@ -149,10 +147,7 @@ fn retired_cars_sit_at_the_bottom_with_dnf() {
         retirements += finish(seed).rows.iter().filter(|r| r.retired).count();
     }
     // 0-3 per race on average, but not never.
-    assert!(
-        (1..=150).contains(&retirements),
-        "{retirements} DNFs in 50 races"
-    );
+    assert!((1..=150).contains(&retirements), "{retirements} DNFs in 50 races");
 }
 
 #[test]
@@ -203,15 +198,9 @@ fn fastest_lap_is_plausible_and_belongs_to_a_driver_on_the_grid() {
         let Some(fl) = s.fastest_lap else {
             panic!("no fastest lap after a full race");
         };
-        assert!(
-            ("1:30.000".."1:50.000").contains(&fl.time.as_str()),
-            "{fl:?}"
-        );
+        assert!(("1:30.000".."1:50.000").contains(&fl.time.as_str()), "{fl:?}");
         assert!((1..=57).contains(&fl.lap));
-        let on_grid = bahrain_2014()
-            .drivers
-            .iter()
-            .any(|d| d.code == fl.code && d.name == fl.driver);
+        let on_grid = bahrain_2014().drivers.iter().any(|d| d.code == fl.code && d.name == fl.driver);
         assert!(on_grid, "{fl:?}");
     }
 }

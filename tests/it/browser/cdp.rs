@@ -159,11 +159,7 @@ impl Browser {
             .spawn()
             .map_err(|e| format!("starting {}: {e}", binary.display()))?;
         let mut process = ProcessGuard { child: Some(child) };
-        let stderr = process
-            .child
-            .as_mut()
-            .and_then(|c| c.stderr.take())
-            .ok_or("Chromium's stderr pipe is missing")?;
+        let stderr = process.child.as_mut().and_then(|c| c.stderr.take()).ok_or("Chromium's stderr pipe is missing")?;
 
         let tail = Arc::new(Mutex::new(VecDeque::new()));
         let mut stderr = BufReader::new(stderr);
@@ -212,13 +208,7 @@ impl Browser {
             stderr_tail: tail,
         });
         let reader = tokio::spawn(read_loop(stream, conn.clone()));
-        Ok(Some(Browser {
-            conn,
-            reader,
-            stderr_drain,
-            process,
-            home: Some(home),
-        }))
+        Ok(Some(Browser { conn, reader, stderr_drain, process, home: Some(home) }))
     }
 
     /// Opens a new tab and attaches to it.
@@ -234,15 +224,7 @@ impl Browser {
     /// its own cookies and its own preflight cache, so a test can observe
     /// a preflight that an earlier request would otherwise have cached.
     pub async fn new_isolated_page(&self) -> Result<Page, String> {
-        let context = self
-            .conn
-            .call(
-                None,
-                "Target.createBrowserContext",
-                json!({}),
-                COMMAND_TIMEOUT,
-            )
-            .await?;
+        let context = self.conn.call(None, "Target.createBrowserContext", json!({}), COMMAND_TIMEOUT).await?;
         let context_id = str_field(&context, "browserContextId", "Target.createBrowserContext")?;
         Page::open(self.conn.clone(), Some(context_id)).await
     }
@@ -257,10 +239,7 @@ impl Browser {
     pub async fn close(mut self) -> Result<(), String> {
         // A clean shutdown lets Chromium stop its helper processes itself. The reply may
         // never come because Chromium closes the socket while exiting, so ignore it.
-        let _ = self
-            .conn
-            .call(None, "Browser.close", json!({}), Duration::from_secs(5))
-            .await;
+        let _ = self.conn.call(None, "Browser.close", json!({}), Duration::from_secs(5)).await;
         let mut result = Ok(());
         if let Some(mut child) = self.process.child.take()
             && !matches!(timeout(CLOSE_TIMEOUT, child.wait()).await, Ok(Ok(_)))
@@ -269,11 +248,7 @@ impl Browser {
             match timeout(REAP_TIMEOUT, child.wait()).await {
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => result = Err(format!("waiting for Chromium to exit: {e}")),
-                Err(_) => {
-                    result = Err(format!(
-                        "Chromium did not exit within {REAP_TIMEOUT:?} after SIGKILL"
-                    ))
-                }
+                Err(_) => result = Err(format!("Chromium did not exit within {REAP_TIMEOUT:?} after SIGKILL")),
             }
         }
         self.reader.abort();
@@ -364,17 +339,10 @@ impl Page {
         if let Some(id) = context_id {
             params["browserContextId"] = json!(id);
         }
-        let target = conn
-            .call(None, "Target.createTarget", params, COMMAND_TIMEOUT)
-            .await?;
+        let target = conn.call(None, "Target.createTarget", params, COMMAND_TIMEOUT).await?;
         let target_id = str_field(&target, "targetId", "Target.createTarget")?;
         let attached = conn
-            .call(
-                None,
-                "Target.attachToTarget",
-                json!({"targetId": target_id, "flatten": true}),
-                COMMAND_TIMEOUT,
-            )
+            .call(None, "Target.attachToTarget", json!({"targetId": target_id, "flatten": true}), COMMAND_TIMEOUT)
             .await?;
         let session_id = str_field(&attached, "sessionId", "Target.attachToTarget")?;
 
@@ -389,13 +357,7 @@ impl Page {
         // Subscribe before enabling domains: enabling replays earlier console messages.
         lock(&conn.sessions).insert(session_id.clone(), handler);
 
-        let page = Page {
-            conn,
-            session_id,
-            target_id,
-            state,
-            changed,
-        };
+        let page = Page { conn, session_id, target_id, state, changed };
         for (method, params) in [
             ("Page.enable", json!({})),
             // Lifecycle events carry the loader id, which ties a `load` to our navigation;
@@ -426,9 +388,7 @@ impl Page {
         let Some(loader_id) = nav["loaderId"].as_str() else {
             return Ok(());
         };
-        let loaded = self
-            .wait_state(NAVIGATION_TIMEOUT, |s| s.loaded.contains(loader_id))
-            .await;
+        let loaded = self.wait_state(NAVIGATION_TIMEOUT, |s| s.loaded.contains(loader_id)).await;
         if loaded {
             Ok(())
         } else {
@@ -500,11 +460,7 @@ impl Page {
     /// Waits until a console message containing `needle` is recorded and returns it.
     ///
     /// Useful for CORS errors: Chromium logs them slightly after `fetch` rejects.
-    pub async fn wait_for_console(
-        &self,
-        needle: &str,
-        timeout: Duration,
-    ) -> Result<String, String> {
+    pub async fn wait_for_console(&self, needle: &str, timeout: Duration) -> Result<String, String> {
         let mut line = None;
         self.wait_state(timeout, |s| {
             line = s.console.iter().find(|l| l.contains(needle)).cloned();
@@ -538,45 +494,30 @@ impl Page {
     /// Saves a PNG screenshot of the visible viewport to `path`.
     pub async fn screenshot(&self, path: impl AsRef<Path>) -> Result<(), String> {
         let path = path.as_ref();
-        let shot = self
-            .call("Page.captureScreenshot", json!({"format": "png"}))
-            .await?;
+        let shot = self.call("Page.captureScreenshot", json!({"format": "png"})).await?;
         let data = str_field(&shot, "data", "Page.captureScreenshot")?;
         let png = base64::engine::general_purpose::STANDARD
             .decode(data)
             .map_err(|e| format!("Page.captureScreenshot: invalid base64: {e}"))?;
-        tokio::fs::write(path, png)
-            .await
-            .map_err(|e| format!("writing screenshot {}: {e}", path.display()))
+        tokio::fs::write(path, png).await.map_err(|e| format!("writing screenshot {}: {e}", path.display()))
     }
 
     /// Closes the tab. Dropping a `Page` only stops recording its events.
     pub async fn close(self) -> Result<(), String> {
         self.conn
-            .call(
-                None,
-                "Target.closeTarget",
-                json!({"targetId": self.target_id}),
-                COMMAND_TIMEOUT,
-            )
+            .call(None, "Target.closeTarget", json!({"targetId": self.target_id}), COMMAND_TIMEOUT)
             .await
             .map(|_| ())
     }
 
     /// Sends a command to this page's session.
     async fn call(&self, method: &str, params: Value) -> Reply {
-        self.conn
-            .call(Some(&self.session_id), method, params, COMMAND_TIMEOUT)
-            .await
+        self.conn.call(Some(&self.session_id), method, params, COMMAND_TIMEOUT).await
     }
 
     /// `Runtime.evaluate`; the outer `Err` is a protocol/transport failure, the inner
     /// `Err` is the description of an exception thrown by the page's JavaScript.
-    async fn evaluate(
-        &self,
-        expression: &str,
-        timeout: Duration,
-    ) -> Result<Result<Value, String>, String> {
+    async fn evaluate(&self, expression: &str, timeout: Duration) -> Result<Result<Value, String>, String> {
         let params = json!({
             "expression": expression,
             "awaitPromise": true,
@@ -584,10 +525,7 @@ impl Page {
             // Lets clicks open popups, play media etc. like a real user's click would.
             "userGesture": true,
         });
-        let reply = self
-            .conn
-            .call(Some(&self.session_id), "Runtime.evaluate", params, timeout)
-            .await?;
+        let reply = self.conn.call(Some(&self.session_id), "Runtime.evaluate", params, timeout).await?;
         if let Some(details) = reply.get("exceptionDetails") {
             return Ok(Err(exception_text(details)));
         }
@@ -596,11 +534,7 @@ impl Page {
 
     /// Waits until `done` holds for the page state, re-checking after every event.
     /// Returns false on timeout or when the connection to Chromium is gone.
-    async fn wait_state(
-        &self,
-        timeout: Duration,
-        mut done: impl FnMut(&PageState) -> bool,
-    ) -> bool {
+    async fn wait_state(&self, timeout: Duration, mut done: impl FnMut(&PageState) -> bool) -> bool {
         let deadline = Instant::now() + timeout;
         let mut changed = self.changed.clone();
         loop {
@@ -626,20 +560,11 @@ impl Page {
             out.push_str("\n  ");
             out.push_str(line);
         }
-        let failed: Vec<_> = state
-            .network
-            .iter()
-            .filter(|e| e.error_text.is_some())
-            .collect();
+        let failed: Vec<_> = state.network.iter().filter(|e| e.error_text.is_some()).collect();
         if !failed.is_empty() {
             out.push_str("\nfailed requests:");
             for e in failed {
-                out.push_str(&format!(
-                    "\n  {} {}: {}",
-                    e.method,
-                    e.url,
-                    e.error_text.as_deref().unwrap_or_default()
-                ));
+                out.push_str(&format!("\n  {} {}: {}", e.method, e.url, e.error_text.as_deref().unwrap_or_default()));
                 if let Some(cors) = &e.cors_error {
                     out.push_str(&format!(" (CORS: {cors})"));
                 }
@@ -675,13 +600,7 @@ struct Connection {
 impl Connection {
     /// Sends one command and waits for its reply. `session` is `None` for browser-level
     /// commands (`Target.*`, `Browser.*`).
-    async fn call(
-        &self,
-        session: Option<&str>,
-        method: &str,
-        params: Value,
-        limit: Duration,
-    ) -> Reply {
+    async fn call(&self, session: Option<&str>, method: &str, params: Value, limit: Duration) -> Reply {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (reply_tx, reply_rx) = oneshot::channel();
         match lock(&self.pending).as_mut() {
@@ -742,10 +661,7 @@ impl Connection {
     }
 
     fn closed_message(&self) -> String {
-        format!(
-            "the connection to Chromium is closed (did it crash?){}",
-            tail_text(&self.stderr_tail)
-        )
+        format!("the connection to Chromium is closed (did it crash?){}", tail_text(&self.stderr_tail))
     }
 }
 
@@ -765,9 +681,7 @@ async fn read_loop(mut stream: SplitStream<Ws>, conn: Arc<Connection>) {
             if let Some(waiter) = waiter {
                 let _ = waiter.send(reply_of(&message));
             }
-        } else if let (Some(method), Some(session)) =
-            (message["method"].as_str(), message["sessionId"].as_str())
-        {
+        } else if let (Some(method), Some(session)) = (message["method"].as_str(), message["sessionId"].as_str()) {
             // Clone the handler out so the sessions lock is not held while it runs.
             let handler = lock(&conn.sessions).get(session).cloned();
             if let Some(handler) = handler {
@@ -784,10 +698,7 @@ fn reply_of(message: &Value) -> Reply {
             "Chromium error {}: {}{}",
             error["code"],
             error["message"].as_str().unwrap_or("(no message)"),
-            error["data"]
-                .as_str()
-                .map(|d| format!(" ({d})"))
-                .unwrap_or_default()
+            error["data"].as_str().map(|d| format!(" ({d})")).unwrap_or_default()
         )),
         None => Ok(message.get("result").cloned().unwrap_or(Value::Null)),
     }
@@ -797,14 +708,10 @@ fn reply_of(message: &Value) -> Reply {
 fn record_event(state: &mut PageState, method: &str, params: &Value) -> bool {
     match method {
         "Runtime.consoleAPICalled" => {
-            let args: Vec<String> = params["args"]
-                .as_array()
-                .map(|args| args.iter().map(remote_object_text).collect())
-                .unwrap_or_default();
+            let args: Vec<String> =
+                params["args"].as_array().map(|args| args.iter().map(remote_object_text).collect()).unwrap_or_default();
             let kind = params["type"].as_str().unwrap_or("log");
-            state
-                .console
-                .push(format!("[console.{kind}] {}", args.join(" ")));
+            state.console.push(format!("[console.{kind}] {}", args.join(" ")));
         }
         "Runtime.exceptionThrown" => {
             let text = exception_text(&params["exceptionDetails"]);
@@ -827,20 +734,17 @@ fn record_event(state: &mut PageState, method: &str, params: &Value) -> bool {
             });
         }
         "Network.responseReceived" => {
-            let status = params["response"]["status"]
-                .as_u64()
-                .and_then(|s| u16::try_from(s).ok());
+            let status = params["response"]["status"].as_u64().and_then(|s| u16::try_from(s).ok());
             network_entry(state, params).status = status;
         }
         "Network.loadingFailed" => {
             let cors = &params["corsErrorStatus"];
-            let cors_error =
-                cors["corsError"].as_str().map(|error| {
-                    match cors["failedParameter"].as_str().filter(|p| !p.is_empty()) {
-                        Some(parameter) => format!("{error} ({parameter})"),
-                        None => error.to_string(),
-                    }
-                });
+            let cors_error = cors["corsError"].as_str().map(|error| {
+                match cors["failedParameter"].as_str().filter(|p| !p.is_empty()) {
+                    Some(parameter) => format!("{error} ({parameter})"),
+                    None => error.to_string(),
+                }
+            });
             let error_text = params["errorText"].as_str().map(str::to_string);
             let entry = network_entry(state, params);
             entry.error_text = error_text;
@@ -860,17 +764,10 @@ fn record_event(state: &mut PageState, method: &str, params: &Value) -> bool {
 /// the request was never announced so no failure is lost.
 fn network_entry<'a>(state: &'a mut PageState, params: &Value) -> &'a mut NetworkEntry {
     let request_id = params["requestId"].as_str().unwrap_or_default();
-    let index = match state
-        .network
-        .iter()
-        .rposition(|e| e.request_id == request_id)
-    {
+    let index = match state.network.iter().rposition(|e| e.request_id == request_id) {
         Some(index) => index,
         None => {
-            state.network.push(NetworkEntry {
-                request_id: request_id.to_string(),
-                ..NetworkEntry::default()
-            });
+            state.network.push(NetworkEntry { request_id: request_id.to_string(), ..NetworkEntry::default() });
             state.network.len() - 1
         }
     };
@@ -912,10 +809,7 @@ fn exception_text(details: &Value) -> String {
     if exception.get("value").is_some_and(|v| !v.is_null()) {
         return remote_object_text(exception);
     }
-    details["text"]
-        .as_str()
-        .unwrap_or("unknown exception")
-        .to_string()
+    details["text"].as_str().unwrap_or("unknown exception").to_string()
 }
 
 /// A JavaScript string literal for `text` (JSON strings are valid JavaScript).
@@ -924,26 +818,19 @@ fn js_string(text: &str) -> String {
 }
 
 fn str_field(value: &Value, field: &str, method: &str) -> Result<String, String> {
-    value[field]
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| format!("{method}: reply has no {field}: {value}"))
+    value[field].as_str().map(str::to_string).ok_or_else(|| format!("{method}: reply has no {field}: {value}"))
 }
 
 /// Locks a mutex, ignoring poisoning: the data is plain logs and maps that stay
 /// consistent, and one panicking test thread must not cascade into others.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The skip-or-fail decision when a required tool is not installed.
 fn unavailable(tool: &str, package: &str) -> Result<Option<Browser>, String> {
     if std::env::var_os("CI").is_some_and(|ci| !ci.is_empty()) {
-        Err(format!(
-            "{tool} is required when CI is set: apt-get install {package}"
-        ))
+        Err(format!("{tool} is required when CI is set: apt-get install {package}"))
     } else {
         eprintln!("SKIP browser test: {tool} not found (apt-get install chromium libnss3-tools)");
         Ok(None)
@@ -960,23 +847,16 @@ fn find_chromium() -> Result<Option<PathBuf>, String> {
         } else {
             which(&path.to_string_lossy())
         };
-        return found.map(Some).ok_or_else(|| {
-            format!(
-                "CHROMIUM={} is not an executable file",
-                configured.to_string_lossy()
-            )
-        });
+        return found
+            .map(Some)
+            .ok_or_else(|| format!("CHROMIUM={} is not an executable file", configured.to_string_lossy()));
     }
-    Ok(["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find_map(which))
+    Ok(["chromium", "chromium-browser", "google-chrome"].into_iter().find_map(which))
 }
 
 fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| is_executable(candidate))
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| is_executable(candidate))
 }
 
 fn is_executable(path: &Path) -> bool {
@@ -1001,28 +881,16 @@ async fn trust_ca(certutil: &Path, home: &Path, pem: &Path) -> Result<(), String
         return Err(format!("trust_ca_pem {} is not a file", pem.display()));
     }
     let db = home.join(".pki").join("nssdb");
-    tokio::fs::create_dir_all(&db)
-        .await
-        .map_err(|e| format!("creating {}: {e}", db.display()))?;
+    tokio::fs::create_dir_all(&db).await.map_err(|e| format!("creating {}: {e}", db.display()))?;
     let db = format!("sql:{}", db.display());
     run_certutil(certutil, home, &["-d", &db, "-N", "--empty-password"]).await?;
     let pem = pem.to_string_lossy();
-    run_certutil(
-        certutil,
-        home,
-        &["-d", &db, "-A", "-t", "C,,", "-n", CA_NICKNAME, "-i", &pem],
-    )
-    .await
+    run_certutil(certutil, home, &["-d", &db, "-A", "-t", "C,,", "-n", CA_NICKNAME, "-i", &pem]).await
 }
 
 async fn run_certutil(certutil: &Path, home: &Path, args: &[&str]) -> Result<(), String> {
     let command = format!("{} {}", certutil.display(), args.join(" "));
-    let output = Command::new(certutil)
-        .args(args)
-        .env("HOME", home)
-        .stdin(Stdio::null())
-        .kill_on_drop(true)
-        .output();
+    let output = Command::new(certutil).args(args).env("HOME", home).stdin(Stdio::null()).kill_on_drop(true).output();
     match timeout(CERTUTIL_TIMEOUT, output).await {
         Ok(Ok(output)) if output.status.success() => Ok(()),
         Ok(Ok(output)) => Err(format!(
@@ -1032,9 +900,7 @@ async fn run_certutil(certutil: &Path, home: &Path, args: &[&str]) -> Result<(),
             String::from_utf8_lossy(&output.stdout).trim()
         )),
         Ok(Err(e)) => Err(format!("running `{command}`: {e}")),
-        Err(_) => Err(format!(
-            "`{command}` did not finish within {CERTUTIL_TIMEOUT:?}"
-        )),
+        Err(_) => Err(format!("`{command}` did not finish within {CERTUTIL_TIMEOUT:?}")),
     }
 }
 
@@ -1063,10 +929,7 @@ async fn devtools_url<R: AsyncRead + Unpin>(
 }
 
 /// Keeps reading stderr so Chromium never blocks on a full pipe; remembers the tail.
-async fn drain_lines<R: AsyncRead + Unpin>(
-    mut stderr: BufReader<R>,
-    tail: Arc<Mutex<VecDeque<String>>>,
-) {
+async fn drain_lines<R: AsyncRead + Unpin>(mut stderr: BufReader<R>, tail: Arc<Mutex<VecDeque<String>>>) {
     let mut buf = Vec::new();
     loop {
         buf.clear();

@@ -26,16 +26,10 @@ fn target(id: &str) -> (&'static str, &'static str) {
 
 /// Clicks a button; returns (outcome, HTTP status the page saw).
 async fn press(page: &Page, id: &str) -> (String, String) {
-    page.eval("document.getElementById('outcome').dataset.outcome = 'idle'")
-        .await
-        .expect("reset");
-    page.click(&format!("#{id}"))
-        .await
-        .expect("the button exists");
+    page.eval("document.getElementById('outcome').dataset.outcome = 'idle'").await.expect("reset");
+    page.click(&format!("#{id}")).await.expect("the button exists");
     let done = format!("['ok', 'blocked', 'error'].includes({OUTCOME})");
-    page.wait_for(&done, WAIT)
-        .await
-        .unwrap_or_else(|e| panic!("#{id} never finished: {e}"));
+    page.wait_for(&done, WAIT).await.unwrap_or_else(|e| panic!("#{id} never finished: {e}"));
     let outcome = text(page, OUTCOME).await;
     let status = text(page, "document.getElementById('outcome').dataset.status").await;
     (outcome, status)
@@ -53,57 +47,26 @@ async fn every_button_reaches_its_outcome_with_the_default_policy() {
     };
     let page = super::open(&browser, &app, "/cors").await;
     for button in REQUESTS {
-        let shown = text(
-            &page,
-            &format!("document.getElementById('{}-code').textContent", button.id),
-        )
-        .await;
-        assert!(
-            shown.contains("fetch(api("),
-            "{} shows its request code: {shown:?}",
-            button.id
-        );
+        let shown = text(&page, &format!("document.getElementById('{}-code').textContent", button.id)).await;
+        assert!(shown.contains("fetch(api("), "{} shows its request code: {shown:?}", button.id);
     }
 
-    for id in [
-        "cors-simple-get",
-        "cors-simple-post",
-        "cors-json-post",
-        "cors-custom-header",
-        "cors-public-get",
-    ] {
-        assert_eq!(
-            press(&page, id).await,
-            ("ok".into(), "200".into()),
-            "{id}: {:#?}",
-            page.console()
-        );
+    for id in ["cors-simple-get", "cors-simple-post", "cors-json-post", "cors-custom-header", "cors-public-get"] {
+        assert_eq!(press(&page, id).await, ("ok".into(), "200".into()), "{id}: {:#?}", page.console());
     }
 
     assert_eq!(press(&page, "cors-put").await, ("ok".into(), "200".into()));
     assert!(last_body(&page).await.contains("\"favourite\":\"HAM\""));
-    assert_eq!(
-        press(&page, "cors-delete").await,
-        ("ok".into(), "200".into())
-    );
+    assert_eq!(press(&page, "cors-delete").await, ("ok".into(), "200".into()));
     assert!(last_body(&page).await.contains("\"favourite\":null"));
 
-    assert_eq!(
-        press(&page, "cors-basic-auth").await,
-        ("ok".into(), "200".into())
-    );
+    assert_eq!(press(&page, "cors-basic-auth").await, ("ok".into(), "200".into()));
     assert!(last_body(&page).await.contains("\"admin\":true"));
 
     assert_eq!(press(&page, "cors-read-header").await.0, "ok");
     let exposed = text(&page, "document.getElementById('exposed').textContent").await;
-    let lap = exposed
-        .rsplit(' ')
-        .next()
-        .and_then(|n| n.parse::<u32>().ok());
-    assert!(
-        exposed.starts_with("X-Total-Count: 22, X-Race-Lap: ") && lap.is_some(),
-        "{exposed}"
-    );
+    let lap = exposed.rsplit(' ').next().and_then(|n| n.parse::<u32>().ok());
+    assert!(exposed.starts_with("X-Total-Count: 22, X-Race-Lap: ") && lap.is_some(), "{exposed}");
 }
 
 #[tokio::test]
@@ -113,51 +76,23 @@ async fn the_session_cookie_is_stored_and_sent_back() {
         return;
     };
     let page = super::open(&browser, &app, "/cors").await;
-    assert_eq!(
-        press(&page, "cors-cookie-me").await,
-        ("ok".into(), "401".into()),
-        "not logged in yet"
-    );
-    assert_eq!(
-        press(&page, "cors-cookie-login").await,
-        ("ok".into(), "201".into())
-    );
+    assert_eq!(press(&page, "cors-cookie-me").await, ("ok".into(), "401".into()), "not logged in yet");
+    assert_eq!(press(&page, "cors-cookie-login").await, ("ok".into(), "201".into()));
     let login = last_body(&page).await;
-    assert_eq!(
-        press(&page, "cors-cookie-me").await,
-        ("ok".into(), "200".into()),
-        "the cookie came back"
-    );
+    assert_eq!(press(&page, "cors-cookie-me").await, ("ok".into(), "200".into()), "the cookie came back");
     let me = last_body(&page).await;
-    let user = login
-        .split('"')
-        .nth(3)
-        .expect("a user name in the login answer");
-    assert!(
-        user.starts_with("learner-") && me.contains(user),
-        "login {login} vs me {me}"
-    );
+    let user = login.split('"').nth(3).expect("a user name in the login answer");
+    assert!(user.starts_with("learner-") && me.contains(user), "login {login} vs me {me}");
     assert!(
         text(&page, "document.cookie").await.is_empty(),
         "HttpOnly, and another site's cookie anyway: invisible to this page's script"
     );
     let sent = app.running.state().exchanges.recent();
-    let me_exchange = sent
-        .iter()
-        .rev()
-        .find(|e| e.path == "/api/v1/users/me")
-        .expect("recorded");
+    let me_exchange = sent.iter().rev().find(|e| e.path == "/api/v1/users/me").expect("recorded");
     assert!(me_exchange.credentials, "the browser sent the cookie");
 
-    assert_eq!(
-        press(&page, "cors-cookie-logout").await,
-        ("ok".into(), "204".into())
-    );
-    assert_eq!(
-        press(&page, "cors-cookie-me").await,
-        ("ok".into(), "401".into()),
-        "logged out"
-    );
+    assert_eq!(press(&page, "cors-cookie-logout").await, ("ok".into(), "204".into()));
+    assert_eq!(press(&page, "cors-cookie-me").await, ("ok".into(), "401".into()), "logged out");
 }
 
 #[tokio::test]
@@ -175,19 +110,11 @@ async fn preflighted_kinds_really_send_a_preflight_and_simple_ones_do_not() {
         let before = app.running.state().exchanges.next_id();
         let (outcome, _) = press(&page, button.id).await;
         assert_eq!(outcome, "ok", "{}", button.id);
-        let new: Vec<_> = app
-            .running
-            .state()
-            .exchanges
-            .recent()
-            .into_iter()
-            .filter(|e| e.id > before && e.path == path)
-            .collect();
+        let new: Vec<_> =
+            app.running.state().exchanges.recent().into_iter().filter(|e| e.id > before && e.path == path).collect();
         let preflight = new.iter().find(|e| e.method == "OPTIONS");
-        let actual = new
-            .iter()
-            .find(|e| e.method == method)
-            .unwrap_or_else(|| panic!("{}: no {method} {path}", button.id));
+        let actual =
+            new.iter().find(|e| e.method == method).unwrap_or_else(|| panic!("{}: no {method} {path}", button.id));
         assert_eq!(actual.origin.as_deref(), Some(origin.as_str()));
         match preflight {
             Some(p) if button.preflighted => {
@@ -196,10 +123,7 @@ async fn preflighted_kinds_really_send_a_preflight_and_simple_ones_do_not() {
                 assert_eq!(p.cors, "granted");
             }
             None if !button.preflighted => {}
-            other => panic!(
-                "{}: preflighted = {}, but saw {other:?}",
-                button.id, button.preflighted
-            ),
+            other => panic!("{}: preflighted = {}, but saw {other:?}", button.id, button.preflighted),
         }
         page.close().await.expect("closes");
     }

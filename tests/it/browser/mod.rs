@@ -23,18 +23,14 @@ pub const WAIT: Duration = Duration::from_secs(15);
 /// Chromium is not installed and CI is not set.
 pub async fn browser_for(app: &TestApp) -> Option<Browser> {
     let ca = app.running.ca_cert().cloned();
-    Browser::launch(LaunchOptions { trust_ca_pem: ca })
-        .await
-        .expect("Chromium starts")
+    Browser::launch(LaunchOptions { trust_ca_pem: ca }).await.expect("Chromium starts")
 }
 
 /// Opens `path` of the page origin, as a learner would (http://localhost:PORT).
 pub async fn open(browser: &Browser, app: &TestApp, path: &str) -> Page {
     let page = browser.new_page().await.expect("a tab");
     let url = format!("{}{path}", app.running.page_url());
-    page.goto(&url)
-        .await
-        .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+    page.goto(&url).await.unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
     page
 }
 

@@ -13,24 +13,13 @@ const SHOWN: &str = "(() => { const l = document.querySelector('#standings [data
 
 /// Clicks `button` and waits for the outcome it ends with.
 async fn click_and_wait(page: &Page, button: &str, expected: &str) {
-    page.eval("document.getElementById('outcome').dataset.outcome = 'idle'")
-        .await
-        .expect("reset");
-    page.click(&format!("#{button}"))
-        .await
-        .expect("the button exists");
+    page.eval("document.getElementById('outcome').dataset.outcome = 'idle'").await.expect("reset");
+    page.click(&format!("#{button}")).await.expect("the button exists");
     let done = format!("['ok', 'blocked', 'error'].includes({OUTCOME})");
-    page.wait_for(&done, WAIT)
-        .await
-        .unwrap_or_else(|e| panic!("#{button} never finished: {e}"));
+    page.wait_for(&done, WAIT).await.unwrap_or_else(|e| panic!("#{button} never finished: {e}"));
     let outcome = text(page, OUTCOME).await;
     let sentence = text(page, "document.getElementById('outcome').textContent").await;
-    assert_eq!(
-        outcome,
-        expected,
-        "#{button}: {sentence}\nconsole: {:#?}",
-        page.console()
-    );
+    assert_eq!(outcome, expected, "#{button}: {sentence}\nconsole: {:#?}", page.console());
 }
 
 /// Waits until the server's race has moved past what the page shows.
@@ -42,10 +31,7 @@ async fn wait_for_next_lap(app: &TestApp, page: &Page) {
         if format!("{}:{}", now.race_number, now.standings.lap) != shown {
             return;
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the race did not move past {shown}"
-        );
+        assert!(tokio::time::Instant::now() < deadline, "the race did not move past {shown}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -53,23 +39,16 @@ async fn wait_for_next_lap(app: &TestApp, page: &Page) {
 /// The learner's check: click, see the standings change, no reload.
 async fn refreshes_without_reloading(app: &TestApp, page: &Page) {
     let loaded_at = text(page, "document.getElementById('loaded-at').textContent").await;
-    page.eval("window.__sameDocument = true")
-        .await
-        .expect("mark the document");
+    page.eval("window.__sameDocument = true").await.expect("mark the document");
     click_and_wait(page, "refresh", "ok").await;
     let before = text(page, SHOWN).await;
     wait_for_next_lap(app, page).await;
     click_and_wait(page, "refresh", "ok").await;
     let after = text(page, SHOWN).await;
     assert_ne!(before, after, "a second click shows the new lap");
+    assert_eq!(text(page, "document.getElementById('loaded-at').textContent").await, loaded_at);
     assert_eq!(
-        text(page, "document.getElementById('loaded-at').textContent").await,
-        loaded_at
-    );
-    assert_eq!(
-        page.eval("window.__sameDocument === true")
-            .await
-            .expect("eval"),
+        page.eval("window.__sameDocument === true").await.expect("eval"),
         serde_json::Value::Bool(true),
         "the page reloaded"
     );
@@ -86,9 +65,7 @@ async fn every_technique_refreshes_the_standings_without_reloading() {
         refreshes_without_reloading(&app, &page).await;
         if let Ok(dir) = std::env::var("F1_SCREENSHOTS") {
             let name = path.trim_start_matches('/');
-            page.screenshot(format!("{dir}/{name}.png"))
-                .await
-                .expect("screenshot");
+            page.screenshot(format!("{dir}/{name}.png")).await.expect("screenshot");
         }
     }
 }
@@ -101,18 +78,9 @@ async fn the_same_origin_policy_blocks_cross_origin_ajax() {
     };
     let page = open(&browser, &app, "/ajax").await;
     click_and_wait(&page, "refresh-cross-origin", "blocked").await;
-    let message = page
-        .wait_for_console("blocked by CORS policy", WAIT)
-        .await
-        .expect("Chromium explains");
-    assert!(
-        message.contains("No 'Access-Control-Allow-Origin' header"),
-        "{message}"
-    );
-    assert!(
-        message.contains(&format!("from origin '{}'", app.running.page_url())),
-        "{message}"
-    );
+    let message = page.wait_for_console("blocked by CORS policy", WAIT).await.expect("Chromium explains");
+    assert!(message.contains("No 'Access-Control-Allow-Origin' header"), "{message}");
+    assert!(message.contains(&format!("from origin '{}'", app.running.page_url())), "{message}");
 }
 
 #[tokio::test]
@@ -123,9 +91,7 @@ async fn without_cors_only_the_cors_page_is_blocked() {
     };
     let cors = open(&browser, &app, "/cors").await;
     click_and_wait(&cors, "refresh", "blocked").await;
-    cors.wait_for_console("blocked by CORS policy", WAIT)
-        .await
-        .expect("Chromium explains");
+    cors.wait_for_console("blocked by CORS policy", WAIT).await.expect("Chromium explains");
     for path in ["/iframe", "/jsonp"] {
         let page = open(&browser, &app, path).await;
         click_and_wait(&page, "refresh", "ok").await;
@@ -139,38 +105,18 @@ async fn the_home_page_tells_whether_the_api_certificate_is_accepted() {
         return;
     };
     let home = open(&browser, &app, "/").await;
-    home.wait_for(
-        "document.getElementById('api-check').dataset.state !== 'checking'",
-        WAIT,
-    )
-    .await
-    .expect("checked");
-    assert_eq!(
-        text(&home, "document.getElementById('api-check').dataset.state").await,
-        "reachable"
-    );
+    home.wait_for("document.getElementById('api-check').dataset.state !== 'checking'", WAIT).await.expect("checked");
+    assert_eq!(text(&home, "document.getElementById('api-check').dataset.state").await, "reachable");
     if let Ok(dir) = std::env::var("F1_SCREENSHOTS") {
-        home.screenshot(format!("{dir}/home.png"))
-            .await
-            .expect("screenshot");
+        home.screenshot(format!("{dir}/home.png")).await.expect("screenshot");
     }
 
     // A browser that does not trust the CA sees the guidance instead.
-    let untrusting = super::cdp::Browser::launch(super::cdp::LaunchOptions::default())
-        .await
-        .expect("starts");
+    let untrusting = super::cdp::Browser::launch(super::cdp::LaunchOptions::default()).await.expect("starts");
     let Some(untrusting) = untrusting else { return };
     let page = open(&untrusting, &app, "/").await;
-    page.wait_for(
-        "document.getElementById('api-check').dataset.state !== 'checking'",
-        WAIT,
-    )
-    .await
-    .expect("checked");
-    assert_eq!(
-        text(&page, "document.getElementById('api-check').dataset.state").await,
-        "unreachable"
-    );
+    page.wait_for("document.getElementById('api-check').dataset.state !== 'checking'", WAIT).await.expect("checked");
+    assert_eq!(text(&page, "document.getElementById('api-check').dataset.state").await, "unreachable");
     let jsonp = open(&untrusting, &app, "/jsonp").await;
     click_and_wait(&jsonp, "refresh", "blocked").await;
 }

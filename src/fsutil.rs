@@ -1,4 +1,4 @@
-//! Crash-safe file writing for the certificates directory.
+//! Crash-safe file writing: certificates, keys and the lab's saved state.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -17,12 +17,7 @@ pub(crate) enum Access {
 /// or the complete new one, never a prefix: the bytes go to a temporary file
 /// in the same directory (so the rename cannot cross file systems), are
 /// flushed to disk, and only then renamed over the target.
-pub(crate) fn write_atomic(
-    dir: &Path,
-    name: &str,
-    contents: &[u8],
-    access: Access,
-) -> io::Result<()> {
+pub(crate) fn write_atomic(dir: &Path, name: &str, contents: &[u8], access: Access) -> io::Result<()> {
     let target = dir.join(name);
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     // A leftover from a killed run of the same pid would make create_new fail.
@@ -48,11 +43,7 @@ fn write_synced(path: &Path, contents: &[u8], access: Access) -> io::Result<()> 
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(if access == Access::Private {
-            0o600
-        } else {
-            0o644
-        });
+        options.mode(if access == Access::Private { 0o600 } else { 0o644 });
     }
     #[cfg(not(unix))]
     let _ = access;
@@ -84,23 +75,14 @@ mod tests {
         fs::write(tmp.path().join("cert.pem").join("keep"), b"old")?;
         assert!(write_atomic(tmp.path(), "cert.pem", b"new", Access::Public).is_err());
         assert_eq!(fs::read(tmp.path().join("cert.pem").join("keep"))?, b"old");
-        assert_eq!(
-            fs::read_dir(tmp.path())?.count(),
-            1,
-            "temporary file left behind"
-        );
+        assert_eq!(fs::read_dir(tmp.path())?.count(), 1, "temporary file left behind");
         Ok(())
     }
 
     #[test]
     fn write_replaces_whole_file() -> io::Result<()> {
         let tmp = tempfile::tempdir()?;
-        write_atomic(
-            tmp.path(),
-            "key.pem",
-            b"a much longer old content",
-            Access::Private,
-        )?;
+        write_atomic(tmp.path(), "key.pem", b"a much longer old content", Access::Private)?;
         write_atomic(tmp.path(), "key.pem", b"new", Access::Private)?;
         assert_eq!(fs::read(tmp.path().join("key.pem"))?, b"new");
         assert_eq!(fs::read_dir(tmp.path())?.count(), 1);

@@ -1,0 +1,169 @@
+//! The CORS setup in force on the API origin: a policy (or none, when the
+//! middleware is removed) plus the deliberate mistakes a lab scenario adds
+//! that no valid policy can express: a preflight answered 404, a header
+//! sent twice, or hand-written headers (`*` with credentials, a reflected
+//! Origin). The whole setup is swapped at once, so every request sees one.
+
+use std::sync::Arc;
+
+use super::decide::{CorsRequest, Decision, Verdict};
+use super::policy::{PathPattern, Policy};
+
+/// The policy and quirks in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setup {
+    /// The scenario's name (`default` for the shipped policy).
+    pub scenario: String,
+    /// The policy; `None` when the middleware is removed.
+    pub policy: Option<Arc<Policy>>,
+    /// Mistakes beyond what a policy can say.
+    pub quirks: Quirks,
+}
+
+/// Deliberate mistakes; all empty for a correct setup.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Quirks {
+    /// Answer preflights with this status and no CORS headers (the
+    /// "missing OPTIONS route" mistake: 404).
+    pub preflight_status: Option<u16>,
+    /// Headers added to every granted response, after the policy's own
+    /// (e.g. a second `Access-Control-Allow-Origin`).
+    pub extra_headers: Vec<(&'static str, String)>,
+    /// Hand-written headers instead of a policy, for resources under these
+    /// paths.
+    pub raw: Option<RawHeaders>,
+}
+
+/// Hand-written CORS headers, the way a controller's `before_action` sets
+/// them. Values may contain `{origin}`, `{request-method}` and
+/// `{request-headers}`, replaced by the request's own values: reflection,
+/// which is exactly the mistake some scenarios show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawHeaders {
+    /// Which paths get them.
+    pub paths: Vec<PathPattern>,
+    /// On actual requests that carry an Origin.
+    pub actual: Vec<(&'static str, String)>,
+    /// On preflights, answered 204 here.
+    pub preflight: Vec<(&'static str, String)>,
+}
+
+/// Response header names a scenario may write (so they can be `'static`).
+pub const WRITABLE_HEADERS: &[&str] = &[
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-expose-headers",
+    "access-control-max-age",
+    "vary",
+];
+
+impl Setup {
+    /// The shipped policy, no quirks.
+    pub fn correct(policy: Arc<Policy>) -> Self {
+        Self { scenario: "default".to_owned(), policy: Some(policy), quirks: Quirks::default() }
+    }
+
+    /// Decides one request; `None` when the middleware is removed.
+    pub fn decide(&self, req: &CorsRequest<'_>) -> Option<Decision> {
+        if let Some(raw) = &self.quirks.raw {
+            if raw.paths.iter().any(|p| p.matches(req.path)) {
+                return Some(raw.decide(req));
+            }
+        }
+        let mut decision = self.policy.as_ref()?.decide(req);
+        let preflight = req.method == "OPTIONS" && req.request_method.is_some();
+        if let (Some(status), true) = (self.quirks.preflight_status, preflight && decision.answer_here) {
+            return Some(Decision { answer_here: true, status, verdict: Verdict::NotCors, headers: Vec::new() });
+        }
+        if decision.verdict == Verdict::Granted {
+            decision.headers.extend(self.quirks.extra_headers.iter().cloned());
+        }
+        Some(decision)
+    }
+}
+
+impl RawHeaders {
+    fn decide(&self, req: &CorsRequest<'_>) -> Decision {
+        let preflight = req.method == "OPTIONS" && req.request_method.is_some();
+        let Some(origin) = req.origin else {
+            return Decision { answer_here: preflight, status: 204, verdict: Verdict::NotCors, headers: Vec::new() };
+        };
+        let fill = |value: &String| {
+            value
+                .replace("{origin}", origin)
+                .replace("{request-method}", req.request_method.unwrap_or_default())
+                .replace("{request-headers}", req.request_headers.unwrap_or_default())
+        };
+        let template = if preflight { &self.preflight } else { &self.actual };
+        let headers = template.iter().map(|(name, value)| (*name, fill(value))).collect();
+        Decision { answer_here: preflight, status: 204, verdict: Verdict::Granted, headers }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cors::defaults::tutorial_policy;
+    use crate::cors::origin::Origin;
+
+    fn policy() -> Arc<Policy> {
+        let page = [Origin::parse("http://localhost:3000").expect("origin")];
+        Arc::new(tutorial_policy(&page).expect("valid"))
+    }
+
+    const PAGE: &str = "http://localhost:3000";
+
+    fn preflight() -> CorsRequest<'static> {
+        CorsRequest {
+            method: "OPTIONS",
+            path: "/cors/results",
+            origin: Some(PAGE),
+            request_method: Some("POST"),
+            request_headers: Some("content-type"),
+            headers: None,
+        }
+    }
+
+    #[test]
+    fn a_missing_options_route_answers_preflights_with_404_only() {
+        let setup =
+            Setup { quirks: Quirks { preflight_status: Some(404), ..Quirks::default() }, ..Setup::correct(policy()) };
+        let d = setup.decide(&preflight()).expect("middleware on");
+        assert_eq!((d.answer_here, d.status, d.headers.len()), (true, 404, 0));
+        let actual = CorsRequest { method: "GET", request_method: None, ..preflight() };
+        assert_eq!(setup.decide(&actual).map(|d| d.verdict), Some(Verdict::Granted), "simple requests still work");
+    }
+
+    #[test]
+    fn extra_headers_go_on_granted_responses_only() {
+        let extra = vec![("access-control-allow-origin", "https://api.example".to_owned())];
+        let setup = Setup { quirks: Quirks { extra_headers: extra, ..Quirks::default() }, ..Setup::correct(policy()) };
+        let granted = setup.decide(&CorsRequest { method: "GET", request_method: None, ..preflight() }).expect("on");
+        let origins: Vec<_> = granted.headers.iter().filter(|(n, _)| *n == "access-control-allow-origin").collect();
+        assert_eq!(origins.len(), 2);
+        let refused = setup.decide(&CorsRequest { origin: Some("http://evil.example"), ..preflight() }).expect("on");
+        assert!(refused.headers.iter().all(|(n, _)| !n.starts_with("access-control")));
+    }
+
+    #[test]
+    fn raw_headers_reflect_what_the_request_says() {
+        let raw = RawHeaders {
+            paths: vec![PathPattern::parse(1, "/cors/*").expect("pattern")],
+            actual: vec![("access-control-allow-origin", "{origin}".to_owned())],
+            preflight: vec![("access-control-allow-headers", "{request-headers}".to_owned())],
+        };
+        let setup =
+            Setup { policy: None, quirks: Quirks { raw: Some(raw), ..Quirks::default() }, scenario: "x".into() };
+        let evil =
+            CorsRequest { method: "GET", origin: Some("https://evil.example"), request_method: None, ..preflight() };
+        let d = setup.decide(&evil).expect("raw applies");
+        assert_eq!(d.headers, vec![("access-control-allow-origin", "https://evil.example".to_owned())]);
+        let p = setup.decide(&preflight()).expect("raw applies");
+        assert_eq!((p.answer_here, p.status), (true, 204));
+        assert_eq!(p.headers, vec![("access-control-allow-headers", "content-type".to_owned())]);
+        let elsewhere = CorsRequest { path: "/ajax/results", ..evil };
+        assert!(setup.decide(&elsewhere).is_none(), "no policy behind the raw paths");
+    }
+}
