@@ -25,6 +25,12 @@ use crate::cors::file::{PolicyContext, PolicyFileError, process_env};
 use crate::cors::registry::OriginRegistry;
 use crate::cors::{Origin, Policy, PolicySwitch, Setup, defaults};
 use crate::exchanges::ExchangeLog;
+use crate::lab::access::Secrets;
+use crate::lab::events::StreamLimits;
+use crate::lab::scenario::ScenarioError;
+use crate::lab::store::RegistryStore;
+use crate::lab::{Lab, UnknownScenario};
+use tokio::sync::watch;
 use crate::race::{self, Ticker};
 use crate::state::{AppState, Urls};
 use crate::tls::{self, TlsError};
@@ -32,7 +38,7 @@ use crate::{api, pages};
 
 /// How long in-flight requests get to finish once shutdown starts; the
 /// whole stop stays under the one second foreman and learners expect.
-const GRACE: Duration = Duration::from_millis(500);
+const GRACE: Duration = Duration::from_millis(400);
 
 /// Why the app could not start: one sentence naming the problem and the fix.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +79,12 @@ pub enum StartupError {
         /// Why.
         reason: String,
     },
+    /// A compiled-in scenario is broken (a bug, caught by the tests).
+    #[error("{0}")]
+    Scenario(ScenarioError),
+    /// `--scenario` names no scenario.
+    #[error("{0} (check --scenario)")]
+    UnknownScenario(UnknownScenario),
     /// The policy file is invalid.
     #[error("invalid CORS policy: {0}")]
     Policy(#[from] PolicyFileError),
@@ -88,6 +100,7 @@ pub struct Application {
     lap_interval: Duration,
     ca_cert: Option<PathBuf>,
     host: String,
+    stop_tx: watch::Sender<bool>,
 }
 
 impl Application {
@@ -113,33 +126,54 @@ impl Application {
         let tls = RustlsConfig::from_config(Arc::new(tls::server_config(&cert, &key)?));
 
         let page_origins = page_origins(&config.host, page_port);
+        let api_origins = origins_of("https", &config.host, api_port);
         let registry = OriginRegistry::new();
-        let policy = load_policy(config.policy.as_deref(), &page_origins, &registry)?;
-        let setup = if config.no_cors {
-            Setup { scenario: "cors-off".to_owned(), policy: None, quirks: Default::default() }
-        } else {
-            Setup::correct(Arc::new(policy))
+        let store = RegistryStore::new(&config.data_dir);
+        match store.load() {
+            Ok(saved) => registry.replace(saved),
+            Err(e) => tracing::warn!("cannot read the saved registry {}: {e}; starting empty", store.path().display()),
+        }
+        let (policy, policy_source) = load_policy(config.policy.as_deref(), &page_origins, &registry)?;
+        let policy = Arc::new(policy);
+        let switch: PolicySwitch = Arc::new(ArcSwap::from_pointee(Setup::correct(Arc::clone(&policy))));
+        let ctx = PolicyContext {
+            page_origins: &page_origins,
+            api_origins: &api_origins,
+            registry: &registry,
+            env: &process_env,
+            ports: (page_port, api_port),
+            allow_unanchored: true,
         };
+        let secrets = Secrets { token: random_hex(16), csrf: random_hex(16), token_always: config.lab_token_always };
+        let lab = Lab::new(&policy, &policy_source, &ctx, Arc::clone(&switch), secrets, store).map_err(StartupError::Scenario)?;
+        let initial = if config.no_cors { Some("cors-off") } else { config.scenario.as_deref() };
+        if let Some(name) = initial {
+            lab.apply(name).map_err(StartupError::UnknownScenario)?;
+        }
         let urls = Urls {
             page_origin: Origin::from_parts("http", &config.host, page_port)
                 .map_err(|_| StartupError::Host(config.host.clone()))?,
             api_origin: Origin::from_parts("https", &config.host, api_port)
                 .map_err(|_| StartupError::Host(config.host.clone()))?,
             api_port,
+            page_origins,
         };
         let seed = config.seed.unwrap_or_else(|| rand::rng().random());
         tracing::info!(seed, "race seed (pass --seed {seed} to replay this race)");
         let (race, ticker) = race::live::start(seed);
-        let policy: PolicySwitch = Arc::new(ArcSwap::from_pointee(setup));
+        let (stop_tx, shutdown) = watch::channel(false);
         let state = AppState {
             race,
-            policy,
+            policy: switch,
             urls: Arc::new(urls),
             registry,
             users: Users::default(),
             exchanges: ExchangeLog::new(),
+            lab,
+            streams: StreamLimits::default(),
+            shutdown,
         };
-        Ok(Self { page, api, tls, state, ticker, lap_interval: config.lap_seconds, ca_cert, host: config.host })
+        Ok(Self { page, api, tls, state, ticker, lap_interval: config.lap_seconds, ca_cert, host: config.host, stop_tx })
     }
 
     /// Starts serving both origins and the race ticker.
@@ -177,6 +211,7 @@ impl Application {
             host: self.host,
             ca_cert: self.ca_cert,
             state: self.state,
+            stop_tx: self.stop_tx,
         })
     }
 }
@@ -191,6 +226,7 @@ pub struct Running {
     host: String,
     ca_cert: Option<PathBuf>,
     state: AppState,
+    stop_tx: watch::Sender<bool>,
 }
 
 impl Running {
@@ -224,6 +260,11 @@ impl Running {
         &self.host
     }
 
+    /// The instructor token (printed at startup).
+    pub fn lab_token(&self) -> &str {
+        &self.state.lab.secrets.token
+    }
+
     /// The shared state (tests use it to look at the race and the policy).
     pub fn state(&self) -> &AppState {
         &self.state
@@ -238,6 +279,8 @@ impl Running {
     /// Stops accepting, gives in-flight requests [`GRACE`] to finish, then
     /// closes everything.
     pub async fn stop(self) {
+        // Long-lived event streams end first, so no connection waits for them.
+        self.stop_tx.send_replace(true);
         self.ticker.abort();
         for handle in &self.handles {
             handle.graceful_shutdown(Some(GRACE));
@@ -301,22 +344,33 @@ fn load_policy(
     file: Option<&Path>,
     page_origins: &[Origin],
     registry: &OriginRegistry,
-) -> Result<Policy, StartupError> {
-    let ctx = PolicyContext { page_origins, registry, env: &process_env };
+) -> Result<(Policy, String), StartupError> {
+    let ctx = PolicyContext::new(page_origins, registry, &process_env);
     let Some(path) = file else {
-        return Ok(crate::cors::file::parse(defaults::DEFAULT_POLICY_NAME, defaults::DEFAULT_POLICY, &ctx)?);
+        let policy = crate::cors::file::parse(defaults::DEFAULT_POLICY_NAME, defaults::DEFAULT_POLICY, &ctx)?;
+        return Ok((policy, defaults::DEFAULT_POLICY.to_owned()));
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| StartupError::PolicyUnreadable { path: path.to_owned(), reason: crate::tls::io_reason(&e) })?;
-    Ok(crate::cors::file::parse(&path.display().to_string(), &text, &ctx)?)
+    let policy = crate::cors::file::parse(&path.display().to_string(), &text, &ctx)?;
+    Ok((policy, text))
 }
 
 /// The page origin under every name the server answers to: the loopback
 /// names browsers use, plus the configured host.
 pub fn page_origins(host: &str, page_port: u16) -> Vec<Origin> {
+    origins_of("http", host, page_port)
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut rng = rand::rng();
+    (0..bytes * 2).map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16)])).collect()
+}
+
+fn origins_of(scheme: &str, host: &str, port: u16) -> Vec<Origin> {
     let mut origins: Vec<Origin> = Vec::new();
     for name in ["localhost", "127.0.0.1", "::1", host] {
-        if let Ok(origin) = Origin::from_parts("http", name, page_port) {
+        if let Ok(origin) = Origin::from_parts(scheme, name, port) {
             if !origins.contains(&origin) {
                 origins.push(origin);
             }

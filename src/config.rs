@@ -13,6 +13,8 @@ use clap::Parser;
 /// Where the generated certificates live by default: next to `Cargo.toml`,
 /// so the same CA is reused whatever directory the app is started from.
 const DEFAULT_CERTS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/certs");
+/// The lab's saved state, next to `Cargo.toml` too.
+const DEFAULT_DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
 
 /// F1 Race Results: a CORS lab with a page origin (HTTP) and an API origin (HTTPS).
 #[derive(Debug, Clone, Parser)]
@@ -59,6 +61,19 @@ pub struct Config {
     #[arg(long, env = "F1_POLICY")]
     pub policy: Option<PathBuf>,
 
+    /// Start in this lab scenario (see /lab; `--no-cors` is `cors-off`).
+    #[arg(long, env = "F1_SCENARIO")]
+    pub scenario: Option<String>,
+
+    /// Where the lab keeps its state (registered origins).
+    #[arg(long, env = "F1_DATA_DIR", default_value = DEFAULT_DATA_DIR)]
+    pub data_dir: PathBuf,
+
+    /// Require the instructor token for lab changes even from this machine
+    /// (for shared computers).
+    #[arg(long, env = "F1_LAB_TOKEN_ALWAYS")]
+    pub lab_token_always: bool,
+
     /// Start with the CORS middleware removed, like deleting the Rack::Cors
     /// block in the tutorial.
     #[arg(long, env = "F1_NO_CORS")]
@@ -69,18 +84,22 @@ impl Config {
     /// A configuration for tests and embedding: free ports (0), loopback,
     /// the given certificate directory, a fixed seed and a fast race.
     pub fn for_tests(certs_dir: impl Into<PathBuf>) -> Self {
+        let certs_dir = certs_dir.into();
         Self {
             page_port: 0,
             api_port: 0,
             host: "localhost".to_owned(),
             bind: None,
-            certs_dir: certs_dir.into(),
+            data_dir: certs_dir.join("data"),
+            certs_dir,
             cert: None,
             key: None,
             seed: Some(2014),
             lap_seconds: Duration::from_millis(250),
             no_cors: false,
             policy: None,
+            scenario: None,
+            lab_token_always: false,
         }
     }
 }
@@ -147,6 +166,6 @@ mod tests {
         let envs: Vec<_> =
             cmd.get_arguments().filter_map(|a| a.get_env()).map(|e| e.to_string_lossy().into_owned()).collect();
         assert!(envs.iter().all(|e| e.starts_with("F1_")), "{envs:?}");
-        assert!(envs.len() >= 11);
+        assert!(envs.len() >= 14);
     }
 }

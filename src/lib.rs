@@ -12,6 +12,7 @@
 //! - [`race`]: the pure simulation ([`race::sim`]) and its ticker ([`race::live`]).
 //! - [`cors`]: origins, policies, the pure decision, and the middleware.
 //! - [`pages`]: page-origin routes and templates; [`api`]: API-origin routes.
+//! - [`lab`]: the instructor's scenarios, switch, registry and live events.
 //! - [`standings`]: the HTML fragment every technique delivers.
 //! - [`access_log`]: one log line per request, recorded in [`exchanges`].
 //!
@@ -25,6 +26,7 @@ pub mod config;
 pub mod cors;
 pub mod exchanges;
 pub(crate) mod fsutil;
+pub mod lab;
 pub mod pages;
 pub mod race;
 pub mod render;

@@ -37,6 +37,12 @@ async fn serve(config: Config) -> Result<(), String> {
     let running = app.start().await.map_err(|e| format!("cannot start serving: {e}"))?;
     println!("page origin: {}", running.page_url());
     println!("API origin: {}", running.api_url());
+    println!(
+        "instructor lab: {}/lab (from another machine: {}/lab?token={})",
+        running.page_url(),
+        running.page_url(),
+        running.lab_token()
+    );
     if let Some(ca) = running.ca_cert() {
         tracing::info!("browsers trust the API origin once they trust {} (see the README)", ca.display());
     }

@@ -6,6 +6,9 @@ use crate::api::users::Users;
 use crate::cors::registry::OriginRegistry;
 use crate::cors::{Origin, PolicySwitch};
 use crate::exchanges::ExchangeLog;
+use crate::lab::Lab;
+use crate::lab::events::StreamLimits;
+use tokio::sync::watch;
 use crate::race::LiveRace;
 
 /// Shared application state.
@@ -23,6 +26,12 @@ pub struct AppState {
     pub users: Users,
     /// Recent exchanges on both origins.
     pub exchanges: ExchangeLog,
+    /// The instructor's lab: scenarios, switch, secrets.
+    pub lab: Lab,
+    /// Open event streams per client address.
+    pub streams: StreamLimits,
+    /// Becomes `true` when the app shuts down (ends event streams).
+    pub shutdown: watch::Receiver<bool>,
 }
 
 /// The two origins under the configured host name, with the real ports.
@@ -34,4 +43,6 @@ pub struct Urls {
     pub api_origin: Origin,
     /// The API port, which the pages combine with their own host name.
     pub api_port: u16,
+    /// The page origin under every name the server answers to.
+    pub page_origins: Vec<Origin>,
 }

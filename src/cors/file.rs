@@ -33,11 +33,30 @@ use super::registry::OriginRegistry;
 pub struct PolicyContext<'a> {
     /// What `@page` stands for.
     pub page_origins: &'a [Origin],
+    /// What `@api` stands for (the API origin under every name; only a
+    /// mistaken policy allows it, which is what the lab shows).
+    pub api_origins: &'a [Origin],
     /// What `@registry` stands for.
     pub registry: &'a OriginRegistry,
     /// Reads an environment variable (injected, so tests need not touch the
     /// process environment).
     pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// Replaces `{page_port}` and `{api_port}` in origins.
+    pub ports: (u16, u16),
+    /// Whether `origin_patterns_unchecked` is honoured: only for the lab's
+    /// scenarios, which show that mistake on purpose.
+    pub allow_unanchored: bool,
+}
+
+impl<'a> PolicyContext<'a> {
+    /// A context for policy files: no `@api`, no unanchored patterns.
+    pub fn new(
+        page_origins: &'a [Origin],
+        registry: &'a OriginRegistry,
+        env: &'a dyn Fn(&str) -> Option<String>,
+    ) -> Self {
+        Self { page_origins, api_origins: &[], registry, env, ports: (0, 0), allow_unanchored: false }
+    }
 }
 
 /// A policy file that cannot be used: where and why.
@@ -67,6 +86,8 @@ struct BlockDoc {
     #[serde(default)]
     origin_patterns: Vec<String>,
     origins_env: Option<String>,
+    #[serde(default)]
+    origin_patterns_unchecked: Vec<String>,
     #[serde(default)]
     resource: Vec<Spanned<ResourceDoc>>,
 }
@@ -136,15 +157,30 @@ fn build_block(n: usize, doc: BlockDoc, ctx: &PolicyContext<'_>) -> Result<Block
         entries.extend(value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned));
     }
     for entry in &entries {
-        match entry.as_str() {
-            "@page" => ctx.page_origins.iter().for_each(|o| {
+        let add_all = |origins: &mut Origins, list: &[Origin]| {
+            for o in list {
                 if !origins.exact.contains(o) {
                     origins.exact.push(o.clone());
                 }
-            }),
+            }
+        };
+        match entry.as_str() {
+            "@page" => add_all(&mut origins, ctx.page_origins),
+            "@api" => add_all(&mut origins, ctx.api_origins),
             "@registry" => origins.registry = Some(ctx.registry.clone()),
-            other => origins.add(n, other).map_err(|e| (None, e.to_string()))?,
+            other => {
+                let other =
+                    other.replace("{page_port}", &ctx.ports.0.to_string()).replace("{api_port}", &ctx.ports.1.to_string());
+                origins.add(n, &other).map_err(|e| (None, e.to_string()))?;
+            }
         }
+    }
+    if !doc.origin_patterns_unchecked.is_empty() && !ctx.allow_unanchored {
+        return Err((None, format!("allow block {n}: origin_patterns_unchecked is only for the lab's scenarios")));
+    }
+    for pattern in &doc.origin_patterns_unchecked {
+        let pattern = OriginPattern::unchecked(pattern).map_err(|e| (None, format!("allow block {n}: {e}")))?;
+        origins.patterns.push(pattern);
     }
     for pattern in &doc.origin_patterns {
         let pattern = OriginPattern::new(pattern).map_err(|e| (None, format!("allow block {n}: {e}")))?;

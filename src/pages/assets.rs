@@ -36,6 +36,7 @@ const JS: &str = "text/javascript; charset=utf-8";
 pub static ASSETS: &[Asset] = &[
     asset!("css", "app.css", "text/css; charset=utf-8"),
     asset!("js", "common.js", JS),
+    asset!("js", "banner.js", JS),
     asset!("js", "home.js", JS),
     asset!("js", "iframe.js", JS),
     asset!("js", "iframe-results.js", JS),

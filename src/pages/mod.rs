@@ -11,9 +11,10 @@ use axum::Router;
 use axum::extract::State;
 use axum::middleware::from_fn_with_state;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::access_log::{self, Listener, LogState};
+use crate::lab;
 use crate::race::{Snapshot, live::clock_time};
 use crate::render::html;
 use crate::standings;
@@ -32,6 +33,11 @@ pub fn router(state: AppState) -> Router {
         .route("/jsonp", get(jsonp))
         .route("/cors", get(cors))
         .route("/static/{*path}", get(assets::serve))
+        .route("/lab", get(lab::routes::page))
+        .route("/lab/scenario", post(lab::routes::apply))
+        .route("/lab/registry", post(lab::routes::register))
+        .route("/lab/registry/remove", post(lab::routes::unregister))
+        .route("/events", get(lab::events::events))
         .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
         .layer(from_fn_with_state(
             LogState { listener: Listener::Page, exchanges: state.exchanges.clone() },
@@ -41,15 +47,16 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// What `base.html` needs on every page.
-struct Layout {
-    api_port: u16,
-    page_origin: String,
-    api_origin: String,
-    loaded_at: String,
+pub struct Layout {
+    pub(crate) api_port: u16,
+    pub(crate) page_origin: String,
+    pub(crate) api_origin: String,
+    pub(crate) loaded_at: String,
 }
 
 impl Layout {
-    fn new(state: &AppState) -> Self {
+    /// The layout's values for this request.
+    pub fn new(state: &AppState) -> Self {
         Self {
             api_port: state.urls.api_port,
             page_origin: state.urls.page_origin.to_string(),

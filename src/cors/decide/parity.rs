@@ -30,7 +30,7 @@ fn policy() -> Policy {
     let registry = OriginRegistry::new();
     let env = fixed_env(&[]);
     let page: [Origin; 0] = [];
-    parse("parity.toml", RACK_LIKE, &PolicyContext { page_origins: &page, registry: &registry, env: &env })
+    parse("parity.toml", RACK_LIKE, &PolicyContext::new(&page, &registry, &env))
         .expect("valid")
 }
 

@@ -12,7 +12,7 @@ fn load_env(text: &str, vars: &[(&str, &str)]) -> Result<Policy, PolicyFileError
     let registry = OriginRegistry::new();
     let env = fixed_env(vars);
     let page = page();
-    parse("test.toml", text, &PolicyContext { page_origins: &page, registry: &registry, env: &env })
+    parse("test.toml", text, &PolicyContext::new(&page, &registry, &env))
 }
 
 fn err(text: &str) -> PolicyFileError {

@@ -1,0 +1,252 @@
+//! `/lab` on the page origin: the scenario in force (its policy, the
+//! headers it produces, what the class should see) for everyone, and the
+//! instructor's controls for whoever may change it.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::access::{Attempt, Denied};
+use super::Entry;
+use crate::cors::decide::CorsRequest;
+use crate::cors::policy::HeaderList;
+use crate::cors::Setup;
+use crate::pages::Layout;
+use crate::render::html;
+use crate::state::AppState;
+
+/// The cookie that carries the instructor token after `/lab?token=…`.
+const TOKEN_COOKIE: &str = "f1_lab";
+
+/// One sample exchange shown on the page.
+pub struct Sample {
+    /// What it shows.
+    pub title: &'static str,
+    /// The request, as lines.
+    pub request: Vec<String>,
+    /// Who answers, with which status.
+    pub status: String,
+    /// Every CORS-related response header.
+    pub headers: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "lab.html")]
+struct LabPage<'a> {
+    layout: Layout,
+    current: &'a Entry,
+    entries: &'a [Entry],
+    policy_text: String,
+    quirks_text: String,
+    samples: Vec<Sample>,
+    registry: Vec<String>,
+    instructor: bool,
+    csrf: &'a str,
+    notice: Option<String>,
+    data_file: String,
+}
+
+/// The form fields of every lab change.
+#[derive(Debug, serde::Deserialize)]
+pub struct ChangeForm {
+    csrf: Option<String>,
+    token: Option<String>,
+    name: Option<String>,
+    origin: Option<String>,
+}
+
+/// `GET /lab` (and `/lab?token=…` to become the instructor on this browser).
+pub async fn page(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(token) = query.get("token") {
+        let attempt = Attempt { token: Some(token), ..Attempt::default() };
+        if !state.lab.secrets.is_instructor(&attempt) {
+            return render(&state, &headers, peer, Some(Denied::Token.to_string()), StatusCode::FORBIDDEN);
+        }
+        let mut res = Redirect::to("/lab").into_response();
+        let cookie = format!("{TOKEN_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict");
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().insert(header::SET_COOKIE, value);
+        }
+        return res;
+    }
+    let notice = query.get("done").and_then(|d| done_message(d)).map(str::to_owned);
+    render(&state, &headers, peer, notice, StatusCode::OK)
+}
+
+fn done_message(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "applied" => "Applied: the API origin answers with this setup from the next request on.",
+        "registered" => "Origin registered and saved.",
+        "removed" => "Origin removed.",
+        _ => return None,
+    })
+}
+
+fn render(state: &AppState, headers: &HeaderMap, peer: SocketAddr, notice: Option<String>, status: StatusCode) -> Response {
+    let lab = &state.lab;
+    let token = cookie(headers, TOKEN_COOKIE);
+    let instructor = lab.secrets.is_instructor(&Attempt { loopback: peer.ip().is_loopback(), token, ..Attempt::default() });
+    let current = lab.current_entry();
+    let setup = lab.current();
+    let page = LabPage {
+        layout: Layout::new(state),
+        current,
+        entries: lab.entries(),
+        policy_text: current.scenario.as_ref().map_or_else(|| lab.default_source.to_string(), |s| s.description()),
+        quirks_text: current.scenario.as_ref().map(|s| s.quirks_description()).unwrap_or_default(),
+        samples: samples(&setup, state.urls.page_origin.as_str()),
+        registry: lab.registry.list(),
+        instructor,
+        csrf: if instructor { &lab.secrets.csrf } else { "" },
+        notice,
+        data_file: lab.store.path().display().to_string(),
+    };
+    let mut res = html(&page);
+    *res.status_mut() = status;
+    res
+}
+
+/// `POST /lab/scenario` (`name`), also used by the middleware switch.
+pub async fn apply(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<ChangeForm>,
+) -> Response {
+    if let Err(denied) = check(&state, &headers, peer, &form) {
+        return (StatusCode::FORBIDDEN, denied.to_string()).into_response();
+    }
+    let name = form.name.as_deref().unwrap_or_default();
+    match state.lab.apply(name) {
+        Ok(()) => Redirect::to("/lab?done=applied").into_response(),
+        Err(unknown) => (StatusCode::UNPROCESSABLE_ENTITY, unknown.to_string()).into_response(),
+    }
+}
+
+/// `POST /lab/registry` (`origin`): register an origin.
+pub async fn register(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<ChangeForm>,
+) -> Response {
+    if let Err(denied) = check(&state, &headers, peer, &form) {
+        return (StatusCode::FORBIDDEN, denied.to_string()).into_response();
+    }
+    match state.lab.register(form.origin.as_deref().unwrap_or_default()) {
+        Ok(_) => Redirect::to("/lab?done=registered").into_response(),
+        Err(reason) => {
+            render(&state, &headers, peer, Some(format!("Not registered: {reason}.")), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+/// `POST /lab/registry/remove` (`origin`).
+pub async fn unregister(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<ChangeForm>,
+) -> Response {
+    if let Err(denied) = check(&state, &headers, peer, &form) {
+        return (StatusCode::FORBIDDEN, denied.to_string()).into_response();
+    }
+    match state.lab.unregister(form.origin.as_deref().unwrap_or_default()) {
+        Ok(_) => Redirect::to("/lab?done=removed").into_response(),
+        Err(reason) => render(&state, &headers, peer, Some(reason), StatusCode::INTERNAL_SERVER_ERROR),
+    }
+}
+
+fn check(state: &AppState, headers: &HeaderMap, peer: SocketAddr, form: &ChangeForm) -> Result<(), Denied> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let host = text("host").map(host_name).unwrap_or_default();
+    let known_host = state.urls.page_origins.iter().any(|o| o.as_str().strip_prefix("http://").map(host_name) == Some(host));
+    let attempt = Attempt {
+        loopback: peer.ip().is_loopback(),
+        known_host,
+        token: form.token.as_deref().or_else(|| cookie(headers, TOKEN_COOKIE)),
+        csrf: form.csrf.as_deref(),
+        fetch_site: text("sec-fetch-site"),
+        origin_matches: text("origin").map(|o| state.urls.page_origins.iter().any(|p| p.as_str() == o)),
+    };
+    state.lab.secrets.check_change(&attempt)
+}
+
+/// `localhost:3000` → `localhost`, `[::1]:3000` → `[::1]`.
+fn host_name(authority: &str) -> &str {
+    match authority.rfind(':') {
+        Some(i) if !authority[i..].contains(']') => &authority[..i],
+        _ => authority,
+    }
+}
+
+fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
+/// What the setup answers to a few telling requests.
+pub fn samples(setup: &Setup, page: &str) -> Vec<Sample> {
+    let with_cookie = HeaderList(&[("cookie", "f1_session=…")]);
+    let cases: [(&'static str, &str, &str, &str, Option<(&str, &str)>, bool); 5] = [
+        ("The page's preflight for a JSON POST", "OPTIONS", "/cors/results", page, Some(("POST", "content-type")), false),
+        ("The page's GET", "GET", "/cors/results", page, None, false),
+        ("The page's credentialed GET", "GET", "/api/v1/users/me", page, None, true),
+        ("A look-alike site's GET", "GET", "/cors/results", "http://localhost.evil.test", None, false),
+        ("A sandboxed iframe's credentialed GET (Origin: null)", "GET", "/api/v1/users/me", "null", None, true),
+    ];
+    cases
+        .into_iter()
+        .map(|(title, method, path, origin, preflight, credentials)| {
+            let req = CorsRequest {
+                method,
+                path,
+                origin: Some(origin),
+                request_method: preflight.map(|p| p.0),
+                request_headers: preflight.map(|p| p.1),
+                headers: Some(&with_cookie),
+            };
+            let mut request = vec![format!("{method} {path}"), format!("Origin: {origin}")];
+            if let Some((m, h)) = preflight {
+                request.push(format!("Access-Control-Request-Method: {m}"));
+                request.push(format!("Access-Control-Request-Headers: {h}"));
+            }
+            if credentials {
+                request.push("Cookie: (present)".to_owned());
+            }
+            let (status, headers) = match setup.decide(&req) {
+                None => ("answered by the handler; the CORS middleware is removed".to_owned(), Vec::new()),
+                Some(d) if d.answer_here => (format!("{} from the CORS middleware", d.status), d.headers),
+                Some(d) => ("answered by the handler".to_owned(), d.headers),
+            };
+            Sample { title, request, status, headers: headers.into_iter().map(|(n, v)| (n.to_owned(), v)).collect() }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_name;
+
+    #[test]
+    fn host_names_lose_their_port() {
+        assert_eq!(host_name("localhost:3000"), "localhost");
+        assert_eq!(host_name("[::1]:3000"), "[::1]");
+        assert_eq!(host_name("[::1]"), "[::1]");
+        assert_eq!(host_name("lab.local"), "lab.local");
+    }
+}

@@ -1,0 +1,90 @@
+//! The registry's file: one origin per line under the data directory,
+//! written atomically (temp file + rename), so registered origins survive a
+//! restart and a crash mid-write never leaves half a file.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::cors::Origin;
+use crate::fsutil::{Access, read_optional, write_atomic};
+
+const FILE: &str = "registry.txt";
+
+/// Where the registry is kept.
+#[derive(Debug, Clone)]
+pub struct RegistryStore {
+    dir: PathBuf,
+    // Serializes saves: they share one temp file name.
+    lock: Arc<Mutex<()>>,
+}
+
+impl RegistryStore {
+    /// A store in `dir` (created on first save).
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into(), lock: Arc::default() }
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE)
+    }
+
+    /// Reads the saved origins; lines that are not origins are skipped with
+    /// a warning (and kept in the file until the next save).
+    pub fn load(&self) -> io::Result<Vec<Origin>> {
+        let Some(bytes) = read_optional(&self.path())? else { return Ok(Vec::new()) };
+        let text = String::from_utf8_lossy(&bytes);
+        let mut origins = Vec::new();
+        for (n, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match Origin::parse(line) {
+                Ok(origin) => origins.push(origin),
+                Err(e) => tracing::warn!("{}:{n}: skipped, not an origin: {e}", self.path().display()),
+            }
+        }
+        Ok(origins)
+    }
+
+    /// Saves the origins, replacing the file whole.
+    pub fn save(&self, origins: &[String]) -> io::Result<()> {
+        let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        std::fs::create_dir_all(&self.dir)?;
+        let mut text = String::from("# Origins registered in the lab (one per line). Edited by the app.\n");
+        for origin in origins {
+            text.push_str(origin);
+            text.push('\n');
+        }
+        write_atomic(&self.dir, FILE, text.as_bytes(), Access::Public)
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_survive_a_save_and_a_load() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = RegistryStore::new(dir.path().join("data"));
+        assert!(store.load().expect("no file yet").is_empty());
+        store.save(&["https://a.example".into(), "http://b.example:8080".into()]).expect("saved");
+        let loaded: Vec<String> = store.load().expect("loads").iter().map(|o| o.to_string()).collect();
+        assert_eq!(loaded, ["https://a.example", "http://b.example:8080"]);
+    }
+
+    #[test]
+    fn lines_that_are_not_origins_are_skipped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join(FILE), "https://ok.example\nnot an origin\n\n# comment\n").expect("write");
+        let store = RegistryStore::new(dir.path());
+        assert_eq!(store.load().expect("loads").len(), 1);
+    }
+}

@@ -1,0 +1,78 @@
+use std::sync::Arc;
+
+use super::access::Secrets;
+use super::store::RegistryStore;
+use super::*;
+use crate::cors::defaults::{DEFAULT_POLICY, DEFAULT_POLICY_NAME};
+use crate::cors::file::{PolicyContext, fixed_env, parse};
+use crate::cors::{Origin, Setup};
+use crate::pages::cors_requests::REQUESTS;
+
+fn lab() -> Lab {
+    let page = vec![Origin::parse("http://localhost:3000").expect("origin")];
+    let api = vec![Origin::parse("https://localhost:3001").expect("origin")];
+    let registry = OriginRegistry::new();
+    let env = fixed_env(&[]);
+    let ctx = PolicyContext {
+        page_origins: &page,
+        api_origins: &api,
+        registry: &registry,
+        env: &env,
+        ports: (3000, 3001),
+        allow_unanchored: true,
+    };
+    let policy = Arc::new(parse(DEFAULT_POLICY_NAME, DEFAULT_POLICY, &ctx).expect("the shipped policy"));
+    let switch: crate::cors::PolicySwitch = Arc::new(arc_swap::ArcSwap::from_pointee(Setup::correct(Arc::clone(&policy))));
+    let secrets = Secrets { token: "t".into(), csrf: "c".into(), token_always: false };
+    let dir = std::env::temp_dir().join("f1-lab-unit-never-written");
+    Lab::new(&policy, DEFAULT_POLICY, &ctx, switch, secrets, RegistryStore::new(dir)).expect("every scenario builds")
+}
+
+#[test]
+fn every_scenario_builds_and_predicts_every_button() {
+    let lab = lab();
+    assert!(lab.entries().len() >= 17, "default + at least 16 scenarios");
+    for entry in &lab.entries()[1..] {
+        let scenario = entry.scenario.as_ref().expect("a scenario");
+        for button in REQUESTS.iter().map(|b| b.id).chain(["jsonp", "iframe"]) {
+            let outcome = scenario.expect.outcomes.get(button).map(String::as_str);
+            assert!(matches!(outcome, Some("ok" | "blocked")), "{} predicts {outcome:?} for {button}", entry.name());
+        }
+        assert!(!scenario.symptom.is_empty() && !scenario.cause.is_empty() && !scenario.solution.is_empty());
+    }
+    let off = lab.entry("cors-off").expect("cors-off");
+    assert!(off.setup.policy.is_none(), "cors-off removes the middleware");
+}
+
+#[test]
+fn the_default_is_restored_exactly_after_any_sequence_of_switches() {
+    let lab = lab();
+    let original = lab.current();
+    let names: Vec<String> = lab.entries().iter().map(|e| e.name().to_owned()).collect();
+    // A fixed but scrambled walk through every scenario, some twice.
+    for step in 0..names.len() * 3 {
+        let name = &names[(step * 7 + 3) % names.len()];
+        lab.apply(name).expect("known");
+        assert_eq!(lab.current().scenario, *name);
+    }
+    lab.apply(DEFAULT).expect("default");
+    assert_eq!(*lab.current(), *original);
+    assert!(Arc::ptr_eq(&lab.current(), &lab.entries()[0].setup));
+}
+
+#[test]
+fn unknown_scenarios_are_refused_listing_the_known_ones() {
+    let lab = lab();
+    let err = lab.apply("nope").expect_err("unknown");
+    assert!(err.to_string().contains("cors-off") && err.to_string().contains("wildcard-with-credentials"));
+    assert_eq!(lab.current().scenario, DEFAULT, "nothing changed");
+}
+
+#[test]
+fn subscribers_see_every_switch() {
+    let lab = lab();
+    let mut rx = lab.subscribe();
+    lab.apply("cors-off").expect("known");
+    assert!(rx.has_changed().expect("sender alive"));
+    assert_eq!(rx.borrow_and_update().scenario, "cors-off");
+}
