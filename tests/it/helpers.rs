@@ -155,7 +155,10 @@ where
 {
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("HTTP handshake");
     tokio::spawn(conn);
-    let mut builder = Request::builder().method(req.method).uri(&req.path).header("host", format!("localhost:{port}"));
+    let mut builder = Request::builder().method(req.method).uri(&req.path);
+    if !req.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
+        builder = builder.header("host", format!("localhost:{port}"));
+    }
     for (name, value) in &req.headers {
         builder = builder.header(name, value);
     }

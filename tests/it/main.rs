@@ -10,6 +10,7 @@ mod browser;
 mod cors_api;
 mod helpers;
 mod jsonp;
+mod lab;
 mod procfile;
 mod startup;
 mod tls;
