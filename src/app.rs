@@ -30,11 +30,11 @@ use crate::lab::events::StreamLimits;
 use crate::lab::scenario::ScenarioError;
 use crate::lab::store::RegistryStore;
 use crate::lab::{Lab, UnknownScenario};
-use tokio::sync::watch;
 use crate::race::{self, Ticker};
 use crate::state::{AppState, Urls};
 use crate::tls::{self, TlsError};
 use crate::{api, pages};
+use tokio::sync::watch;
 
 /// How long in-flight requests get to finish once shutdown starts; the
 /// whole stop stays under the one second foreman and learners expect.
@@ -145,7 +145,8 @@ impl Application {
             allow_unanchored: true,
         };
         let secrets = Secrets { token: random_hex(16), csrf: random_hex(16), token_always: config.lab_token_always };
-        let lab = Lab::new(&policy, &policy_source, &ctx, Arc::clone(&switch), secrets, store).map_err(StartupError::Scenario)?;
+        let lab = Lab::new(&policy, &policy_source, &ctx, Arc::clone(&switch), secrets, store)
+            .map_err(StartupError::Scenario)?;
         let initial = if config.no_cors { Some("cors-off") } else { config.scenario.as_deref() };
         if let Some(name) = initial {
             lab.apply(name).map_err(StartupError::UnknownScenario)?;
@@ -173,7 +174,17 @@ impl Application {
             streams: StreamLimits::default(),
             shutdown,
         };
-        Ok(Self { page, api, tls, state, ticker, lap_interval: config.lap_seconds, ca_cert, host: config.host, stop_tx })
+        Ok(Self {
+            page,
+            api,
+            tls,
+            state,
+            ticker,
+            lap_interval: config.lap_seconds,
+            ca_cert,
+            host: config.host,
+            stop_tx,
+        })
     }
 
     /// Starts serving both origins and the race ticker.

@@ -8,8 +8,8 @@ use crate::cors::{Origin, PolicySwitch};
 use crate::exchanges::ExchangeLog;
 use crate::lab::Lab;
 use crate::lab::events::StreamLimits;
-use tokio::sync::watch;
 use crate::race::LiveRace;
+use tokio::sync::watch;
 
 /// Shared application state.
 #[derive(Clone)]

@@ -169,8 +169,9 @@ fn build_block(n: usize, doc: BlockDoc, ctx: &PolicyContext<'_>) -> Result<Block
             "@api" => add_all(&mut origins, ctx.api_origins),
             "@registry" => origins.registry = Some(ctx.registry.clone()),
             other => {
-                let other =
-                    other.replace("{page_port}", &ctx.ports.0.to_string()).replace("{api_port}", &ctx.ports.1.to_string());
+                let other = other
+                    .replace("{page_port}", &ctx.ports.0.to_string())
+                    .replace("{api_port}", &ctx.ports.1.to_string());
                 origins.add(n, &other).map_err(|e| (None, e.to_string()))?;
             }
         }

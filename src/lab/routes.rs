@@ -11,11 +11,11 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::access::{Attempt, Denied};
 use super::Entry;
+use super::access::{Attempt, Denied};
+use crate::cors::Setup;
 use crate::cors::decide::CorsRequest;
 use crate::cors::policy::HeaderList;
-use crate::cors::Setup;
 use crate::pages::Layout;
 use crate::render::html;
 use crate::state::AppState;
@@ -92,10 +92,17 @@ fn done_message(key: &str) -> Option<&'static str> {
     })
 }
 
-fn render(state: &AppState, headers: &HeaderMap, peer: SocketAddr, notice: Option<String>, status: StatusCode) -> Response {
+fn render(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Response {
     let lab = &state.lab;
     let token = cookie(headers, TOKEN_COOKIE);
-    let instructor = lab.secrets.is_instructor(&Attempt { loopback: peer.ip().is_loopback(), token, ..Attempt::default() });
+    let instructor =
+        lab.secrets.is_instructor(&Attempt { loopback: peer.ip().is_loopback(), token, ..Attempt::default() });
     let current = lab.current_entry();
     let setup = lab.current();
     let page = LabPage {
@@ -170,7 +177,8 @@ pub async fn unregister(
 fn check(state: &AppState, headers: &HeaderMap, peer: SocketAddr, form: &ChangeForm) -> Result<(), Denied> {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let host = text("host").map(host_name).unwrap_or_default();
-    let known_host = state.urls.page_origins.iter().any(|o| o.as_str().strip_prefix("http://").map(host_name) == Some(host));
+    let known_host =
+        state.urls.page_origins.iter().any(|o| o.as_str().strip_prefix("http://").map(host_name) == Some(host));
     let attempt = Attempt {
         loopback: peer.ip().is_loopback(),
         known_host,
@@ -199,33 +207,82 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
 }
 
+/// A request the lab page shows the setup's answer to.
+struct Probe {
+    title: &'static str,
+    method: &'static str,
+    path: &'static str,
+    /// `None`: the page origin.
+    origin: Option<&'static str>,
+    /// Method and headers a preflight asks for.
+    preflight: Option<(&'static str, &'static str)>,
+    credentials: bool,
+}
+
+const PROBES: &[Probe] = &[
+    Probe {
+        title: "The page's preflight for a JSON POST",
+        method: "OPTIONS",
+        path: "/cors/results",
+        origin: None,
+        preflight: Some(("POST", "content-type")),
+        credentials: false,
+    },
+    Probe {
+        title: "The page's GET",
+        method: "GET",
+        path: "/cors/results",
+        origin: None,
+        preflight: None,
+        credentials: false,
+    },
+    Probe {
+        title: "The page's credentialed GET",
+        method: "GET",
+        path: "/api/v1/users/me",
+        origin: None,
+        preflight: None,
+        credentials: true,
+    },
+    Probe {
+        title: "A look-alike site's GET",
+        method: "GET",
+        path: "/cors/results",
+        origin: Some("http://localhost.evil.test"),
+        preflight: None,
+        credentials: false,
+    },
+    Probe {
+        title: "A sandboxed iframe's credentialed GET (Origin: null)",
+        method: "GET",
+        path: "/api/v1/users/me",
+        origin: Some("null"),
+        preflight: None,
+        credentials: true,
+    },
+];
+
 /// What the setup answers to a few telling requests.
 pub fn samples(setup: &Setup, page: &str) -> Vec<Sample> {
     let with_cookie = HeaderList(&[("cookie", "f1_session=…")]);
-    let cases: [(&'static str, &str, &str, &str, Option<(&str, &str)>, bool); 5] = [
-        ("The page's preflight for a JSON POST", "OPTIONS", "/cors/results", page, Some(("POST", "content-type")), false),
-        ("The page's GET", "GET", "/cors/results", page, None, false),
-        ("The page's credentialed GET", "GET", "/api/v1/users/me", page, None, true),
-        ("A look-alike site's GET", "GET", "/cors/results", "http://localhost.evil.test", None, false),
-        ("A sandboxed iframe's credentialed GET (Origin: null)", "GET", "/api/v1/users/me", "null", None, true),
-    ];
-    cases
-        .into_iter()
-        .map(|(title, method, path, origin, preflight, credentials)| {
+    PROBES
+        .iter()
+        .map(|probe| {
+            let origin = probe.origin.unwrap_or(page);
             let req = CorsRequest {
-                method,
-                path,
+                method: probe.method,
+                path: probe.path,
                 origin: Some(origin),
-                request_method: preflight.map(|p| p.0),
-                request_headers: preflight.map(|p| p.1),
+                request_method: probe.preflight.map(|p| p.0),
+                request_headers: probe.preflight.map(|p| p.1),
                 headers: Some(&with_cookie),
             };
-            let mut request = vec![format!("{method} {path}"), format!("Origin: {origin}")];
-            if let Some((m, h)) = preflight {
+            let mut request = vec![format!("{} {}", probe.method, probe.path), format!("Origin: {origin}")];
+            if let Some((m, h)) = probe.preflight {
                 request.push(format!("Access-Control-Request-Method: {m}"));
                 request.push(format!("Access-Control-Request-Headers: {h}"));
             }
-            if credentials {
+            if probe.credentials {
                 request.push("Cookie: (present)".to_owned());
             }
             let (status, headers) = match setup.decide(&req) {
@@ -233,7 +290,8 @@ pub fn samples(setup: &Setup, page: &str) -> Vec<Sample> {
                 Some(d) if d.answer_here => (format!("{} from the CORS middleware", d.status), d.headers),
                 Some(d) => ("answered by the handler".to_owned(), d.headers),
             };
-            Sample { title, request, status, headers: headers.into_iter().map(|(n, v)| (n.to_owned(), v)).collect() }
+            let headers = headers.into_iter().map(|(n, v)| (n.to_owned(), v)).collect();
+            Sample { title: probe.title, request, status, headers }
         })
         .collect()
 }

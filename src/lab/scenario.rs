@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use crate::cors::Policy;
 use crate::cors::file::{PolicyContext, PolicyFileError, parse};
 use crate::cors::policy::PathPattern;
 use crate::cors::setup::{Quirks, RawHeaders, Setup, WRITABLE_HEADERS};
-use crate::cors::Policy;
 
 /// Every scenario file, in the order the lab lists them.
 pub static FILES: &[(&str, &str)] = &[
@@ -111,7 +111,10 @@ impl Scenario {
         let scenario: Self = toml::from_str(text)
             .map_err(|e| ScenarioError::File { name: name.to_owned(), reason: e.message().trim().to_owned() })?;
         if scenario.name != name {
-            return Err(ScenarioError::File { name: name.to_owned(), reason: format!("it is named {:?}", scenario.name) });
+            return Err(ScenarioError::File {
+                name: name.to_owned(),
+                reason: format!("it is named {:?}", scenario.name),
+            });
         }
         Ok(scenario)
     }

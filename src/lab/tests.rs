@@ -22,7 +22,8 @@ fn lab() -> Lab {
         allow_unanchored: true,
     };
     let policy = Arc::new(parse(DEFAULT_POLICY_NAME, DEFAULT_POLICY, &ctx).expect("the shipped policy"));
-    let switch: crate::cors::PolicySwitch = Arc::new(arc_swap::ArcSwap::from_pointee(Setup::correct(Arc::clone(&policy))));
+    let switch: crate::cors::PolicySwitch =
+        Arc::new(arc_swap::ArcSwap::from_pointee(Setup::correct(Arc::clone(&policy))));
     let secrets = Secrets { token: "t".into(), csrf: "c".into(), token_always: false };
     let dir = std::env::temp_dir().join("f1-lab-unit-never-written");
     Lab::new(&policy, DEFAULT_POLICY, &ctx, switch, secrets, RegistryStore::new(dir)).expect("every scenario builds")
@@ -75,4 +76,23 @@ fn subscribers_see_every_switch() {
     lab.apply("cors-off").expect("known");
     assert!(rx.has_changed().expect("sender alive"));
     assert_eq!(rx.borrow_and_update().scenario, "cors-off");
+}
+
+#[test]
+fn the_samples_show_what_each_mistake_lets_through() {
+    let lab = lab();
+    let allow_origin = |name: &str, probe: usize| {
+        let setup = &lab.entry(name).expect("known").setup;
+        let samples = routes::samples(setup, "http://localhost:3000");
+        samples[probe].headers.iter().find(|(n, _)| n == "access-control-allow-origin").map(|(_, v)| v.clone())
+    };
+    // Probe 3 is the look-alike site, 4 the sandboxed iframe (Origin: null).
+    assert_eq!(allow_origin(DEFAULT, 3), None);
+    assert_eq!(allow_origin("unanchored-pattern", 3).as_deref(), Some("http://localhost.evil.test"));
+    assert_eq!(allow_origin(DEFAULT, 4), None);
+    assert_eq!(allow_origin("null-origin-allowed", 4).as_deref(), Some("null"));
+    assert_eq!(allow_origin("reflect-any-origin", 3).as_deref(), Some("http://localhost.evil.test"));
+    assert_eq!(allow_origin("wildcard-with-credentials", 1).as_deref(), Some("*"));
+    let preflight_404 = routes::samples(&lab.entry("no-preflight-handler").expect("known").setup, "http://localhost:3000");
+    assert!(preflight_404[0].status.starts_with("404"), "{}", preflight_404[0].status);
 }

@@ -180,7 +180,10 @@ async fn read_event(lines: &mut tokio::io::Lines<BufReader<TcpStream>>, needle: 
 async fn open_pages_hear_of_every_switch_within_a_second() {
     let app = TestApp::spawn().await;
     let mut stream = TcpStream::connect(("127.0.0.1", app.running.page_port())).await.expect("connect");
-    stream.write_all(b"GET /events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n").await.expect("send");
+    stream
+        .write_all(b"GET /events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+        .await
+        .expect("send");
     let mut lines = BufReader::new(stream).lines();
     let first = read_event(&mut lines, "\"name\":\"default\"").await;
     assert!(first.contains("The correct policy"), "{first}");

@@ -30,8 +30,7 @@ fn policy() -> Policy {
     let registry = OriginRegistry::new();
     let env = fixed_env(&[]);
     let page: [Origin; 0] = [];
-    parse("parity.toml", RACK_LIKE, &PolicyContext::new(&page, &registry, &env))
-        .expect("valid")
+    parse("parity.toml", RACK_LIKE, &PolicyContext::new(&page, &registry, &env)).expect("valid")
 }
 
 fn get<'a>(path: &'a str, origin: Option<&'a str>) -> CorsRequest<'a> {

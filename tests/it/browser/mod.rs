@@ -8,6 +8,7 @@
 
 pub mod cdp;
 mod cors_page;
+mod scenarios;
 mod techniques;
 
 use std::time::Duration;

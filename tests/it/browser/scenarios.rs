@@ -1,0 +1,129 @@
+//! Every lab scenario in Chromium: each button reaches the outcome the
+//! scenario predicts, the banner shows up on open pages, and the max-age
+//! scenarios send the predicted number of preflights.
+
+use std::time::{Duration, Instant};
+
+use f1_race_results::lab::scenario::{self, Scenario};
+use f1_race_results::pages::cors_requests::REQUESTS;
+
+use super::cdp::{Browser, Page};
+use super::{WAIT, browser_for, text};
+use crate::helpers::TestApp;
+
+const OUTCOME: &str = "document.getElementById('outcome').dataset.outcome";
+
+async fn press(page: &Page, id: &str) -> String {
+    page.eval("document.getElementById('outcome').dataset.outcome = 'idle'").await.expect("reset");
+    page.click(&format!("#{id}")).await.expect("the button exists");
+    let done = format!("['ok', 'blocked', 'error'].includes({OUTCOME})");
+    page.wait_for(&done, WAIT).await.unwrap_or_else(|e| panic!("#{id} never finished: {e}"));
+    text(page, OUTCOME).await
+}
+
+/// A fresh browser context (no cached preflight, no cookie) on `path`.
+async fn fresh(browser: &Browser, app: &TestApp, path: &str) -> Page {
+    let page = browser.new_isolated_page().await.expect("a tab");
+    page.goto(&format!("{}{path}", app.running.page_url())).await.expect("opens");
+    page
+}
+
+async fn check_scenario(browser: &Browser, app: &TestApp, scenario: &Scenario) {
+    app.running.state().lab.apply(&scenario.name).expect("known scenario");
+    let expect = |key: &str| scenario.expect.outcomes.get(key).cloned().unwrap_or_default();
+    let page = fresh(browser, app, "/cors").await;
+    let mut wrong = Vec::new();
+    for button in REQUESTS {
+        let outcome = press(&page, button.id).await;
+        if outcome != expect(button.id) {
+            wrong.push(format!("{}: {outcome}, predicted {}", button.id, expect(button.id)));
+        }
+    }
+    if let Some(exposed) = &scenario.expect.exposed {
+        press(&page, "cors-read-header").await;
+        let read = text(&page, "document.getElementById('exposed').textContent").await;
+        if &read != exposed {
+            wrong.push(format!("exposed: read {read:?}, predicted {exposed:?}"));
+        }
+    }
+    for technique in ["jsonp", "iframe"] {
+        let other = fresh(browser, app, &format!("/{technique}")).await;
+        let outcome = press(&other, "refresh").await;
+        if outcome != expect(technique) {
+            wrong.push(format!("{technique}: {outcome}, predicted {}", expect(technique)));
+        }
+        other.close().await.expect("closes");
+    }
+    assert!(wrong.is_empty(), "scenario {}:\n{}\nconsole: {:#?}", scenario.name, wrong.join("\n"), page.console());
+    page.close().await.expect("closes");
+}
+
+/// Checks the scenarios whose position `take` accepts (two halves run in parallel).
+async fn check_all(take: impl Fn(usize) -> bool) {
+    let app = TestApp::spawn().await;
+    let Some(browser) = browser_for(&app).await else { return };
+    let scenarios = scenario::all().expect("scenarios parse");
+    for (_, scenario) in scenarios.iter().enumerate().filter(|(i, _)| take(*i)) {
+        check_scenario(&browser, &app, scenario).await;
+    }
+}
+
+#[tokio::test]
+async fn every_scenario_reaches_its_predicted_outcomes_part_one() {
+    check_all(|i| i % 2 == 0).await;
+}
+
+#[tokio::test]
+async fn every_scenario_reaches_its_predicted_outcomes_part_two() {
+    check_all(|i| i % 2 == 1).await;
+}
+
+#[tokio::test]
+async fn max_age_decides_how_many_preflights_ten_clicks_send() {
+    let app = TestApp::spawn().await;
+    let Some(browser) = browser_for(&app).await else { return };
+    for name in ["long-max-age", "no-max-age"] {
+        let lab = &app.running.state().lab;
+        lab.apply(name).expect("known");
+        let predicted = lab.entry(name).ok().and_then(|e| e.scenario.as_ref()?.expect.preflights_for_ten_clicks);
+        let page = fresh(&browser, &app, "/cors").await;
+        let before = app.running.state().exchanges.next_id();
+        for _ in 0..10 {
+            assert_eq!(press(&page, "cors-json-post").await, "ok");
+        }
+        let preflights = app
+            .running
+            .state()
+            .exchanges
+            .recent()
+            .iter()
+            .filter(|e| e.id > before && e.method == "OPTIONS" && e.path == "/cors/results")
+            .count();
+        assert_eq!(Some(preflights as u32), predicted, "{name}");
+        page.close().await.expect("closes");
+    }
+}
+
+#[tokio::test]
+async fn open_pages_show_the_scenario_banner_within_a_second() {
+    let app = TestApp::spawn().await;
+    let Some(browser) = browser_for(&app).await else { return };
+    let page = super::open(&browser, &app, "/cors").await;
+    let banner = "document.getElementById('scenario-banner')";
+    page.wait_for(&format!("{banner}.dataset.scenario === 'default'"), WAIT).await.expect("connected");
+    assert_eq!(page.eval(&format!("{banner}.hidden")).await.expect("eval"), serde_json::Value::Bool(true));
+    for name in ["credentials-flag-missing", "default"] {
+        let started = Instant::now();
+        app.running.state().lab.apply(name).expect("known");
+        page.wait_for(&format!("{banner}.dataset.scenario === '{name}'"), Duration::from_secs(1))
+            .await
+            .unwrap_or_else(|e| panic!("no banner for {name} within a second: {e}"));
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
+    let shown = text(&page, &format!("{banner}.hidden")).await;
+    assert_eq!(shown, "true", "back to default hides the banner");
+    app.running.state().lab.apply("no-max-age").expect("known");
+    page.wait_for(&format!("!{banner}.hidden && {banner}.textContent.includes('Preflights never cached')"), WAIT)
+        .await
+        .expect("the title is shown");
+}
