@@ -51,6 +51,7 @@ pub async fn log_request(State(state): State<LogState>, req: Request, next: Next
     let text = |name: &HeaderName| headers.get(name).map(|v| loggable(v.as_bytes()));
     let mut exchange = Exchange {
         id: state.exchanges.next_id(),
+        tab: crate::exchanges::tab_of(req.uri().query()),
         listener: state.listener.as_str(),
         method: req.method().as_str().chars().take(20).collect(),
         path: req.uri().path().chars().take(200).collect(),
@@ -69,8 +70,11 @@ pub async fn log_request(State(state): State<LogState>, req: Request, next: Next
     exchange.response_headers = res
         .headers()
         .iter()
-        .filter(|(name, _)| name.as_str().starts_with("access-control-") || *name == header::VARY)
-        .map(|(name, value)| (name.as_str().to_owned(), loggable(value.as_bytes())))
+        .map(|(name, value)| {
+            // A cookie's value is a secret: say that one was set, never what.
+            let shown = if *name == header::SET_COOKIE { "(a cookie; value hidden)".to_owned() } else { loggable(value.as_bytes()) };
+            (name.as_str().to_owned(), shown)
+        })
         .collect();
     tracing::info!(
         target: "f1_race_results::access",

@@ -9,6 +9,8 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use tokio::sync::broadcast;
+
 use crate::access_log::Listener;
 
 /// How many exchanges are kept.
@@ -19,6 +21,9 @@ pub const CAPACITY: usize = 2_000;
 pub struct Exchange {
     /// Increasing number, unique for this run.
     pub id: u64,
+    /// The browser tab that caused it (the `tab` query parameter the pages
+    /// add), so each page's inspector shows its own clicks only.
+    pub tab: Option<String>,
     /// `page` or `api`.
     pub listener: &'static str,
     /// Request method.
@@ -39,22 +44,39 @@ pub struct Exchange {
     pub status: u16,
     /// What the CORS middleware decided (`off`, `granted`, `refused:origin`, ...).
     pub cors: &'static str,
-    /// Every `Access-Control-*` and `Vary` response header, in order.
+    /// Every response header, in order (a `Set-Cookie` value replaced by a
+    /// note: the record never holds a secret).
     pub response_headers: Vec<(String, String)>,
 }
 
-/// The shared ring of recent exchanges.
-#[derive(Debug, Clone, Default)]
+/// The shared ring of recent exchanges, and a live feed of new ones.
+#[derive(Debug, Clone)]
 pub struct ExchangeLog {
     // std Mutex: held only to push or copy out, never across an `.await`.
     ring: Arc<Mutex<VecDeque<Arc<Exchange>>>>,
     next_id: Arc<AtomicU64>,
+    feed: broadcast::Sender<Arc<Exchange>>,
 }
+
+impl Default for ExchangeLog {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// How many exchanges a slow subscriber may fall behind before it skips.
+const FEED_CAPACITY: usize = 1024;
 
 impl ExchangeLog {
     /// A new, empty log.
     pub fn new() -> Self {
-        Self::default()
+        let (feed, _) = broadcast::channel(FEED_CAPACITY);
+        Self { ring: Arc::default(), next_id: Arc::default(), feed }
+    }
+
+    /// New exchanges as they are recorded.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Exchange>> {
+        self.feed.subscribe()
     }
 
     /// The next id to give an exchange.
@@ -70,6 +92,9 @@ impl ExchangeLog {
             ring.pop_front();
         }
         ring.push_back(Arc::clone(&exchange));
+        drop(ring);
+        // No subscriber is fine: nobody is watching.
+        let _ = self.feed.send(Arc::clone(&exchange));
         exchange
     }
 
@@ -84,6 +109,14 @@ impl ExchangeLog {
     }
 }
 
+/// The `tab` query parameter, when it is a plausible tab id
+/// (1 to 16 ASCII letters or digits); anything else is ignored.
+pub fn tab_of(query: Option<&str>) -> Option<String> {
+    let value = form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == "tab")?.1;
+    let ok = (1..=16).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric());
+    ok.then(|| value.into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +124,7 @@ mod tests {
     fn exchange(log: &ExchangeLog) -> Exchange {
         Exchange {
             id: log.next_id(),
+            tab: None,
             listener: "api",
             method: "GET".into(),
             path: "/cors/results".into(),
@@ -103,6 +137,24 @@ mod tests {
             cors: "n/a",
             response_headers: Vec::new(),
         }
+    }
+
+    #[test]
+    fn tab_ids_are_validated() {
+        assert_eq!(tab_of(Some("tab=ab12")), Some("ab12".to_owned()));
+        assert_eq!(tab_of(Some("callback=x&tab=Z9")), Some("Z9".to_owned()));
+        for bad in ["tab=", "tab=a-b", "tab=%3Cscript%3E", "tab=aaaaaaaaaaaaaaaaa", "x=1"] {
+            assert_eq!(tab_of(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(tab_of(None), None);
+    }
+
+    #[tokio::test]
+    async fn subscribers_receive_new_exchanges() {
+        let log = ExchangeLog::new();
+        let mut rx = log.subscribe();
+        log.record(exchange(&log));
+        assert_eq!(rx.recv().await.map(|e| e.id).ok(), Some(1));
     }
 
     #[test]

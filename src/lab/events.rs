@@ -1,6 +1,7 @@
 //! `GET /events` on the page origin: a server-sent event stream telling
 //! every open page which scenario is in force (at once on connect, then on
-//! every change), so learners see a banner within a second.
+//! every change), so learners see a banner within a second; and, for a
+//! page that names its tab, the exchanges its own clicks caused.
 //!
 //! Each stream holds a connection open, so streams per client address are
 //! capped (429 beyond), and all of them end when the app shuts down.
@@ -11,15 +12,16 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 
 use super::Lab;
 use crate::cors::Setup;
+use crate::exchanges::{Exchange, tab_of};
 use crate::state::AppState;
 
 /// Streams one client address may hold open at once (a learner's tabs).
@@ -64,14 +66,25 @@ impl Drop for Slot {
     }
 }
 
-/// `GET /events`
-pub async fn events(State(state): State<AppState>, ConnectInfo(peer): ConnectInfo<SocketAddr>) -> Response {
+/// `GET /events[?tab=ID]`: scenario changes for every page; with a tab id,
+/// also the exchanges that tab caused (the inspector's feed).
+pub async fn events(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    RawQuery(query): RawQuery,
+) -> Response {
     let Some(slot) = state.streams.acquire(peer.ip()) else {
         return (StatusCode::TOO_MANY_REQUESTS, "too many open event streams from your address: close some tabs\n")
             .into_response();
     };
-    let stream = scenario_events(state.lab.clone(), state.lab.subscribe(), state.shutdown.clone(), slot);
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
+    let feed = Feed {
+        lab: state.lab.clone(),
+        changes: state.lab.subscribe(),
+        shutdown: state.shutdown.clone(),
+        exchanges: tab_of(query.as_deref()).map(|tab| (tab, state.exchanges.subscribe())),
+        _slot: slot,
+    };
+    Sse::new(feed.into_stream()).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
 }
 
 fn scenario_event(lab: &Lab, setup: &Setup) -> Event {
@@ -80,25 +93,56 @@ fn scenario_event(lab: &Lab, setup: &Setup) -> Event {
     Event::default().event("scenario").data(data)
 }
 
-fn scenario_events(
+/// What one open stream listens to.
+struct Feed {
     lab: Lab,
     changes: watch::Receiver<Arc<Setup>>,
     shutdown: watch::Receiver<bool>,
-    slot: Slot,
-) -> impl Stream<Item = Result<Event, Infallible>> {
-    let first = scenario_event(&lab, &lab.current());
-    let rest = stream::unfold((lab, changes, shutdown, slot), |(lab, mut changes, mut shutdown, slot)| async move {
-        let changed = tokio::select! {
-            changed = changes.changed() => changed.is_ok(),
-            _ = shutdown.wait_for(|stopping| *stopping) => false,
-        };
-        if !changed {
-            return None;
+    /// The tab whose exchanges to forward, and the live feed of exchanges.
+    exchanges: Option<(String, broadcast::Receiver<Arc<Exchange>>)>,
+    _slot: Slot,
+}
+
+impl Feed {
+    fn into_stream(self) -> impl Stream<Item = Result<Event, Infallible>> {
+        let first = scenario_event(&self.lab, &self.lab.current());
+        let rest = stream::unfold(self, |mut feed| async move {
+            let event = feed.next().await?;
+            Some((Ok(event), feed))
+        });
+        stream::once(async move { Ok(first) }).chain(rest)
+    }
+
+    /// The next event to send; `None` ends the stream (shutdown).
+    async fn next(&mut self) -> Option<Event> {
+        loop {
+            let exchange = async {
+                match &mut self.exchanges {
+                    Some((tab, rx)) => loop {
+                        match rx.recv().await {
+                            Ok(e) if e.tab.as_deref() == Some(tab.as_str()) => return Some(e),
+                            Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                            Err(broadcast::error::RecvError::Closed) => return None,
+                        }
+                    },
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                changed = self.changes.changed() => {
+                    changed.ok()?;
+                    let setup = Arc::clone(&self.changes.borrow_and_update());
+                    return Some(scenario_event(&self.lab, &setup));
+                }
+                exchange = exchange => {
+                    let Some(exchange) = exchange else { continue };
+                    let data = serde_json::to_string(&*exchange).unwrap_or_default();
+                    return Some(Event::default().event("exchange").data(data));
+                }
+                _ = self.shutdown.wait_for(|stopping| *stopping) => return None,
+            }
         }
-        let setup = Arc::clone(&changes.borrow_and_update());
-        Some((Ok(scenario_event(&lab, &setup)), (lab, changes, shutdown, slot)))
-    });
-    stream::once(async move { Ok(first) }).chain(rest)
+    }
 }
 
 use futures_util::StreamExt as _;

@@ -37,6 +37,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("css", "app.css", "text/css; charset=utf-8"),
     asset!("js", "common.js", JS),
     asset!("js", "banner.js", JS),
+    asset!("js", "inspector.js", JS),
     asset!("js", "home.js", JS),
     asset!("js", "iframe.js", JS),
     asset!("js", "iframe-results.js", JS),

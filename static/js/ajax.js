@@ -18,8 +18,8 @@ function refreshWithXhr(url) {
 }
 
 document.getElementById('refresh').addEventListener('click', () => {
-  refreshWithXhr('/ajax/results');
+  refreshWithXhr(tagged('/ajax/results'));
 });
 document.getElementById('refresh-cross-origin').addEventListener('click', () => {
-  refreshWithXhr(`${apiOrigin()}/ajax/results`);
+  refreshWithXhr(tagged(`${apiOrigin()}/ajax/results`));
 });

@@ -2,8 +2,10 @@
 // the instructor switches the API origin to another scenario, a banner says
 // which one, within a second, without reloading.
 const banner = document.getElementById('scenario-banner');
-const events = new EventSource('/events');
-events.addEventListener('scenario', (event) => {
+// Technique pages name their tab, to also receive what their clicks sent
+// (see inspector.js); other pages only hear about scenarios.
+const labEvents = new EventSource(typeof tabId === 'string' ? `/events?tab=${tabId}` : '/events');
+labEvents.addEventListener('scenario', (event) => {
   const scenario = JSON.parse(event.data);
   banner.dataset.scenario = scenario.name;
   banner.hidden = scenario.name === 'default';

@@ -18,3 +18,11 @@ function setOutcome(state, sentence) {
   outcome.dataset.outcome = state;
   outcome.textContent = sentence;
 }
+
+// Each tab gets an id, added to its requests as ?tab=…, so the server can
+// show this tab (and only this tab) what its own clicks sent.
+const tabId = Math.random().toString(36).slice(2, 10);
+
+function tagged(url) {
+  return `${url}${url.includes('?') ? '&' : '?'}tab=${tabId}`;
+}

@@ -1,7 +1,7 @@
 // CORS: one button per kind of cross-origin request. Each entry below is
 // exactly the request its button sends (the page prints each next to its
 // button, from this very object).
-const api = (path) => `${apiOrigin()}${path}`;
+const api = (path) => tagged(`${apiOrigin()}${path}`);
 const json = { 'Content-Type': 'application/json' };
 
 const requests = {

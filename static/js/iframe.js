@@ -10,5 +10,5 @@ document.getElementById('refresh').addEventListener('click', () => {
       setOutcome('error', 'The frame loaded but did not deliver standings.');
     }
   };
-  frame.src = `/iframe/results?at=${Date.now()}`;
+  frame.src = tagged(`/iframe/results?at=${Date.now()}`);
 });

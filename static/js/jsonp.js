@@ -6,7 +6,7 @@ function refreshSection(html) {
 
 document.getElementById('refresh').addEventListener('click', () => {
   const script = document.createElement('script');
-  script.src = `${apiOrigin()}/jsonp/results?callback=refreshSection`;
+  script.src = tagged(`${apiOrigin()}/jsonp/results?callback=refreshSection`);
   setOutcome('pending', `Loading ${script.src}…`);
   script.onload = () => script.remove();
   script.onerror = () => {

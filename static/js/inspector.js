@@ -1,0 +1,137 @@
+// The inspector: what this tab's own clicks sent over the wire, as the
+// server saw it, and why the browser allowed or blocked it. It watches the
+// page's fetch and XMLHttpRequest calls (without changing them) to learn
+// what the script asked for, and the server's event stream (tagged with
+// this tab's id) to learn what arrived. A preflight and the request it
+// cleared are shown as one pair.
+(() => {
+  const list = document.getElementById('exchanges');
+  const seen = [];
+
+  labEvents.addEventListener('exchange', (event) => {
+    const exchange = JSON.parse(event.data);
+    seen.push(exchange);
+    const dest = exchange.sec_fetch[2];
+    if (dest === 'script') {
+      show([exchange], { readable: true, summary: 'Loaded as a <script>: no CORS check applies. The browser runs whatever the API origin sends, in this page.' });
+    } else if (dest === 'iframe') {
+      show([exchange], { readable: true, summary: 'Loaded in a frame from this same origin: the frame and this page may script each other. No CORS involved.' });
+    }
+  });
+
+  // Called when a request settles: give its exchanges a moment to arrive.
+  function track(request) {
+    const start = seen.length;
+    return () => setTimeout(() => explain(request, start), 250);
+  }
+
+  const realFetch = window.fetch;
+  window.fetch = function (input, init = {}) {
+    const given = init.headers || {};
+    const headers = given instanceof Headers || Array.isArray(given) ? [...given] : Object.entries(given);
+    const done = track({ method: init.method || 'GET', url: String(input), headers, credentials: init.credentials || 'same-origin', kind: 'fetch' });
+    const result = realFetch.call(this, input, init);
+    result.then(done, done);
+    return result;
+  };
+
+  const { open, setRequestHeader, send } = XMLHttpRequest.prototype;
+  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+    this.inspected = { method, url: String(url), headers: [], kind: 'xhr' };
+    return open.call(this, method, url, ...rest);
+  };
+  XMLHttpRequest.prototype.setRequestHeader = function (name, value) {
+    this.inspected?.headers.push([name, value]);
+    return setRequestHeader.call(this, name, value);
+  };
+  XMLHttpRequest.prototype.send = function (body) {
+    if (this.inspected) {
+      this.inspected.credentials = this.withCredentials ? 'include' : 'same-origin';
+      this.addEventListener('loadend', track(this.inspected));
+    }
+    return send.call(this, body);
+  };
+
+  async function explain(request, start) {
+    const target = new URL(request.url, location.href);
+    const mine = seen.slice(start).filter((e) => e.path === target.pathname);
+    const preflight = mine.find((e) => e.method === 'OPTIONS' && e.request_method);
+    const actual = mine.find((e) => e.method === request.method.toUpperCase());
+    if (!preflight && !actual) {
+      show([], { readable: false, summary: `${request.method} ${target.pathname}: nothing reached the server (a network or certificate error?).` });
+      return;
+    }
+    if (target.origin === location.origin) {
+      show(mine, { readable: true, summary: 'Same origin: the browser hands the response to the page, no CORS check needed.' });
+      return;
+    }
+    // Authorization values stay in the page: the server only needs the names.
+    const headers = request.headers.map(([n, v]) => [n, n.toLowerCase() === 'authorization' ? '(hidden)' : String(v)]);
+    const response = await realFetch('/inspect/verdict', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        tab: tabId,
+        preflight: preflight ? preflight.id : null,
+        actual: actual ? actual.id : null,
+        request: { method: request.method, url: target.href, headers, credentials: request.credentials, kind: request.kind },
+      }),
+    });
+    const verdict = response.ok ? await response.json() : { readable: false, summary: `The inspector could not judge this request (${response.status}).` };
+    show([preflight, actual].filter(Boolean), verdict);
+  }
+
+  function show(exchanges, verdict) {
+    const item = document.createElement('li');
+    item.className = 'inspected';
+    item.dataset.path = exchanges[0]?.path || '';
+    item.dataset.readable = verdict.readable;
+    for (const exchange of exchanges) {
+      item.append(describe(exchange));
+    }
+    if (verdict.preflight_cached) {
+      item.append(line('note', 'No preflight this time: the browser reused a cached one (Access-Control-Max-Age).'));
+    }
+    item.append(line('verdict', verdict.summary));
+    if (verdict.console_message) {
+      item.append(line('console', verdict.console_message));
+    }
+    if (verdict.fix) {
+      item.append(line('fix', `Fix: ${verdict.fix}`));
+    }
+    list.prepend(item);
+  }
+
+  function describe(exchange) {
+    const block = document.createElement('div');
+    block.className = exchange.method === 'OPTIONS' ? 'exchange preflight' : 'exchange';
+    const kind = exchange.method === 'OPTIONS' ? 'preflight ' : '';
+    block.append(line('request', `${kind}${exchange.method} ${exchange.listener === 'api' ? 'API' : 'page'} ${exchange.path} → ${exchange.status}`));
+    const facts = [
+      ['Origin', exchange.origin],
+      ['Access-Control-Request-Method', exchange.request_method],
+      ['Access-Control-Request-Headers', exchange.request_headers],
+      ['Sec-Fetch-Mode / Site / Dest', exchange.sec_fetch.map((v) => v || '-').join(' / ')],
+      ['Credentials sent', exchange.credentials ? 'yes (Cookie or Authorization; values never shown)' : 'no'],
+      ...exchange.response_headers.filter(([n]) => n.startsWith('access-control-') || n === 'vary'),
+    ];
+    const dl = document.createElement('dl');
+    for (const [name, value] of facts) {
+      if (value === null || value === undefined) continue;
+      const dt = document.createElement('dt');
+      dt.textContent = name;
+      const dd = document.createElement('dd');
+      dd.textContent = value;
+      dl.append(dt, dd);
+    }
+    block.append(dl);
+    return block;
+  }
+
+  function line(kind, text) {
+    const p = document.createElement('p');
+    p.className = kind;
+    p.textContent = text;
+    return p;
+  }
+})();
