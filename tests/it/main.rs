@@ -7,6 +7,7 @@
 mod binary;
 mod browser;
 mod cors_api;
+mod diagnosis_corpus;
 mod helpers;
 mod jsonp;
 mod procfile;
