@@ -3,13 +3,14 @@
 //! <https://fetch.spec.whatwg.org/#cors-check>
 
 use super::failure::{CorsError, Failure};
+use super::headers::CorsHeaders;
 use super::request::RequestSpec;
-use super::syntax::{header, parses_as_url};
+use super::syntax::parses_as_url;
 
 /// Whether `headers` let the page's origin read the response.
-pub(crate) fn check_access<N: AsRef<str>, V: AsRef<str>>(
+pub(crate) fn check_access(
     spec: &RequestSpec,
-    headers: &[(N, V)],
+    headers: &CorsHeaders<'_>,
     on_preflight: bool,
 ) -> Result<(), Failure> {
     let fail = |error| {
@@ -19,9 +20,9 @@ pub(crate) fn check_access<N: AsRef<str>, V: AsRef<str>>(
         })
     };
     let credentials = spec.includes_credentials();
-    match header(headers, "access-control-allow-origin") {
+    match headers.allow_origin.as_deref() {
         None => return fail(CorsError::MissingAllowOrigin),
-        Some(v) if v == "*" => {
+        Some("*") => {
             // The wildcard means "anyone, anonymously": never with credentials,
             // whatever Access-Control-Allow-Credentials says.
             if credentials {
@@ -30,21 +31,21 @@ pub(crate) fn check_access<N: AsRef<str>, V: AsRef<str>>(
             return Ok(());
         }
         // A byte-for-byte match; this also lets `null` match an opaque origin.
-        Some(v) if v == spec.page_origin.as_str() => {}
+        Some(v) if v == spec.page_origin => {}
         // The rest only chooses Chromium's wording; each is a mismatch.
         Some(v) if v.contains([' ', ',']) => {
-            return fail(CorsError::MultipleAllowOriginValues(v.into_owned()));
+            return fail(CorsError::MultipleAllowOriginValues(v.to_owned()));
         }
-        Some(v) if v != "null" && !parses_as_url(&v) => {
-            return fail(CorsError::InvalidAllowOriginValue(v.into_owned()));
+        Some(v) if v != "null" && !parses_as_url(v) => {
+            return fail(CorsError::InvalidAllowOriginValue(v.to_owned()));
         }
-        Some(v) => return fail(CorsError::AllowOriginMismatch(v.into_owned())),
+        Some(v) => return fail(CorsError::AllowOriginMismatch(v.to_owned())),
     }
     if credentials {
         // Byte for byte: `True` is not `true`.
-        let allow = header(headers, "access-control-allow-credentials");
-        if allow.as_deref() != Some("true") {
-            let value = allow.map(|v| v.into_owned()).unwrap_or_default();
+        let allow = headers.allow_credentials.as_deref();
+        if allow != Some("true") {
+            let value = allow.unwrap_or_default().to_owned();
             return fail(CorsError::InvalidAllowCredentials(value));
         }
     }

@@ -19,6 +19,7 @@
 mod access;
 mod failure;
 mod fix;
+mod headers;
 mod preflight;
 pub mod request;
 mod response;

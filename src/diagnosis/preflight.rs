@@ -4,9 +4,10 @@
 
 use super::access::check_access;
 use super::failure::{CorsError, Failure};
+use super::headers::CorsHeaders;
 use super::request::RequestSpec;
 use super::safelist::{is_safelisted_method, needs_preflight};
-use super::syntax::{header, list_items, scan_list};
+use super::syntax::{list_items, scan_list};
 
 /// Chromium's cache time when the server sends no `Access-Control-Max-Age`.
 pub const DEFAULT_MAX_AGE: u32 = 5;
@@ -52,21 +53,23 @@ pub(crate) fn judge_preflight<N: AsRef<str>, V: AsRef<str>>(
             error,
         })
     };
-    if is_redirect(status, headers) {
+    let headers = CorsHeaders::read(headers);
+    // A 3xx the browser would follow: it has somewhere to go.
+    if matches!(status, 301 | 302 | 303 | 307 | 308) && headers.location.is_some() {
         return fail(CorsError::PreflightRedirect);
     }
-    check_access(spec, headers, true)?;
+    check_access(spec, &headers, true)?;
     if !(200..=299).contains(&status) {
         return fail(CorsError::PreflightInvalidStatus(status));
     }
     // With credentials `*` is just a (strange) name, not a wildcard.
     let wildcard = !spec.includes_credentials();
     let method = spec.wire_method();
-    let methods = header(headers, "access-control-allow-methods").unwrap_or_default();
+    let methods = headers.allow_methods.unwrap_or_default();
     let Some(method_listed) = scan_list(&methods, |m| m == method || (wildcard && m == "*")) else {
         return fail(CorsError::InvalidAllowMethods);
     };
-    let allowed = header(headers, "access-control-allow-headers").unwrap_or_default();
+    let allowed = headers.allow_headers.unwrap_or_default();
     let Some(star) = scan_list(&allowed, |h| h == "*") else {
         return fail(CorsError::InvalidAllowHeaders);
     };
@@ -87,14 +90,9 @@ pub(crate) fn judge_preflight<N: AsRef<str>, V: AsRef<str>>(
         }
     }
     Ok(PreflightGrant {
-        cache_seconds: cache_seconds(header(headers, "access-control-max-age").as_deref()),
+        cache_seconds: cache_seconds(headers.max_age.as_deref()),
         authorization_by_wildcard,
     })
-}
-
-/// A 3xx the browser would follow: it has somewhere to go.
-fn is_redirect<N: AsRef<str>, V: AsRef<str>>(status: u16, headers: &[(N, V)]) -> bool {
-    matches!(status, 301 | 302 | 303 | 307 | 308) && header(headers, "location").is_some()
 }
 
 /// `Access-Control-Max-Age` as Chromium applies it: an integer capped at

@@ -96,6 +96,10 @@ impl RequestSpec {
     /// The method on the wire: DELETE, GET, HEAD, OPTIONS, POST and PUT are
     /// upper-cased whatever their case, every other method is left alone.
     pub fn wire_method(&self) -> &str {
+        // Normalizing only ever upper-cases, so an upper-case method is done.
+        if !self.method.bytes().any(|b| b.is_ascii_lowercase()) {
+            return &self.method;
+        }
         NORMALIZED_METHODS
             .into_iter()
             .find(|m| m.eq_ignore_ascii_case(&self.method))

@@ -4,8 +4,9 @@
 
 use super::access::check_access;
 use super::failure::Failure;
+use super::headers::CorsHeaders;
 use super::request::RequestSpec;
-use super::syntax::{header, list_items, scan_list};
+use super::syntax::{list_items, scan_list};
 
 /// Response headers every script may read, exposed or not.
 /// <https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name>
@@ -38,8 +39,9 @@ pub fn check_response<N: AsRef<str>, V: AsRef<str>>(
             exposed: visible_names(headers, |_| true),
         });
     }
-    check_access(spec, headers, false)?;
-    let expose = header(headers, "access-control-expose-headers").unwrap_or_default();
+    let cors = CorsHeaders::read(headers);
+    check_access(spec, &cors, false)?;
+    let expose = cors.expose_headers.unwrap_or_default();
     // A list that does not parse exposes nothing beyond the safelist.
     let (expose, star) = match scan_list(&expose, |item| item == "*") {
         Some(star) => (&*expose, star),

@@ -58,8 +58,8 @@ fn unsafe_header_names(headers: &[(String, String)]) -> Vec<String> {
     names
 }
 
-/// The same names as written by the script, unsorted, without allocating.
-pub(crate) fn unsafe_headers(headers: &[(String, String)]) -> impl Iterator<Item = &str> {
+/// The same names as written by the script, unsorted.
+fn unsafe_headers(headers: &[(String, String)]) -> impl Iterator<Item = &str> {
     headers.iter().enumerate().filter_map(|(i, (name, _))| {
         // Headers set twice are sent once, their values joined: judge them once.
         if headers[..i]
@@ -208,18 +208,28 @@ pub fn is_forbidden_request_header(name: &str, value: &str) -> bool {
         // Chromium still refuses this one, which the standard dropped in 2015.
         "user-agent",
     ];
-    let lower = name.to_ascii_lowercase();
-    if NAMES.contains(&lower.as_str()) || lower.starts_with("proxy-") || lower.starts_with("sec-") {
+    let starts_with = |prefix: &str| {
+        name.get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    };
+    if NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
+        || starts_with("proxy-")
+        || starts_with("sec-")
+    {
         return true;
     }
     // Method overrides may not smuggle a forbidden method past the check on `method`.
-    matches!(
-        lower.as_str(),
-        "x-http-method" | "x-http-method-override" | "x-method-override"
-    ) && value.split(',').any(|m| {
-        let m = trim_http_whitespace(m);
-        ["CONNECT", "TRACE", "TRACK"]
-            .iter()
-            .any(|f| f.eq_ignore_ascii_case(m))
-    })
+    [
+        "x-http-method",
+        "x-http-method-override",
+        "x-method-override",
+    ]
+    .iter()
+    .any(|n| n.eq_ignore_ascii_case(name))
+        && value.split(',').any(|m| {
+            let m = trim_http_whitespace(m);
+            ["CONNECT", "TRACE", "TRACK"]
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(m))
+        })
 }

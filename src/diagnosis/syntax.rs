@@ -1,7 +1,5 @@
 //! The few pieces of HTTP syntax the CORS checks need: tokens, whitespace,
-//! comma-separated lists, and reading one header out of a response.
-
-use std::borrow::Cow;
+//! comma-separated lists, and whether a value reads as a URL.
 
 /// Strips leading and trailing HTTP whitespace (tab, LF, CR, space).
 pub(crate) fn trim_http_whitespace(s: &str) -> &str {
@@ -84,30 +82,6 @@ pub(crate) fn scan_list(value: &str, mut wanted: impl FnMut(&str) -> bool) -> Op
         found = found || wanted(item);
     }
     Some(found)
-}
-
-/// The value of response header `name` as the browser reads it: absent,
-/// or every line of that name (names compared case-insensitively) trimmed
-/// and joined with ", ". Joining is what turns two `Access-Control-Allow-Origin`
-/// lines into one value with a comma in it.
-pub(crate) fn header<'a, N: AsRef<str>, V: AsRef<str>>(
-    headers: &'a [(N, V)],
-    name: &str,
-) -> Option<Cow<'a, str>> {
-    let mut values = headers
-        .iter()
-        .filter(|(n, _)| n.as_ref().eq_ignore_ascii_case(name))
-        .map(|(_, v)| trim_http_whitespace(v.as_ref()));
-    let first = values.next()?;
-    let Some(second) = values.next() else {
-        return Some(Cow::Borrowed(first));
-    };
-    let mut joined = format!("{first}, {second}");
-    for value in values {
-        joined.push_str(", ");
-        joined.push_str(value);
-    }
-    Some(Cow::Owned(joined))
 }
 
 /// Whether Chromium's URL parser (GURL) takes `value` for a URL at all. It

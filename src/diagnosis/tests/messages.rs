@@ -171,7 +171,7 @@ fn diagnosis_is_fast() {
         ("Content-Type", "application/json"),
         ("Content-Length", "42"),
     ]);
-    for spec in [simple, json_put] {
+    for spec in [json_put, simple] {
         let rounds = 100_000;
         let start = std::time::Instant::now();
         for _ in 0..rounds {
