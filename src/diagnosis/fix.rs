@@ -17,6 +17,12 @@ impl Failure {
         };
         let credentials = spec.includes_credentials();
         match &self.error {
+            // Allowing `null` would allow every sandboxed page and data: URL at once.
+            E::MissingAllowOrigin | E::AllowOriginMismatch(_) if origin == "null" => format!(
+                "The page has an opaque origin (a sandboxed frame or a data: URL) and sends \
+                 `Origin: null`, which every such page shares: serve the page from a real origin \
+                 and allow that one, rather than answering `null` on {on}."
+            ),
             E::MissingAllowOrigin => format!(
                 "Allow the origin {origin} in the CORS policy so that {on} carries \
                  `Access-Control-Allow-Origin: {origin}`."
@@ -34,7 +40,12 @@ impl Failure {
             E::InvalidAllowOriginValue(v) | E::AllowOriginMismatch(v) => format!(
                 "Send `Access-Control-Allow-Origin: {origin}` on {on}, byte for byte as the \
                  browser sends `Origin` (scheme, lower-case host, port, no trailing slash), \
-                 instead of `{v}`."
+                 instead of {}.",
+                if v.is_empty() {
+                    "an empty value".to_owned()
+                } else {
+                    format!("`{v}`")
+                }
             ),
             E::InvalidAllowCredentials(v) if v.is_empty() => format!(
                 "Add `Access-Control-Allow-Credentials: true` to {on}, since the page sends \
@@ -85,6 +96,12 @@ impl Failure {
                     " (with credentials `*` does not count)"
                 } else if name == "authorization" {
                     " (name it even next to `*`: the standard's wildcard does not cover it)"
+                } else if name == "content-type" {
+                    " (only the three content types a form can send go without)"
+                } else if ["accept", "accept-language", "content-language", "range"]
+                    .contains(&name.as_str())
+                {
+                    " (the page's value is too long or unusual to go without)"
                 } else {
                     ""
                 };

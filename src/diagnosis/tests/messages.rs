@@ -125,6 +125,25 @@ fn every_failure_has_a_one_sentence_fix_naming_what_to_send() {
 }
 
 #[test]
+fn fixes_never_advise_allowing_null_and_say_why_a_safelisted_name_was_refused() {
+    let sandboxed = RequestSpec::get("null", API, "/x");
+    let fix = run(&sandboxed, None, h(&[])).fix.expect("refused");
+    assert!(fix.contains("serve the page from a real origin"), "{fix}");
+    let long = get().header("Accept", &"a".repeat(129));
+    let fix = run(&long, Some((204, allowing(&[]))), allowing(&[]))
+        .fix
+        .expect("refused");
+    assert!(
+        fix.starts_with("Add `accept` to `Access-Control-Allow-Headers`"),
+        "{fix}"
+    );
+    assert!(fix.contains("too long or unusual"), "{fix}");
+    let empty = h(&[("Access-Control-Allow-Origin", "")]);
+    let fix = run(&get(), None, empty).fix.expect("refused");
+    assert!(fix.ends_with("instead of an empty value."), "{fix}");
+}
+
+#[test]
 fn an_unanswered_request_fails_without_a_cors_message() {
     let put = get().method("PUT");
     let verdict = diagnose::<&str, &str>(&put, None, None);
