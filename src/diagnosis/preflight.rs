@@ -100,8 +100,9 @@ pub(crate) fn judge_preflight<N: AsRef<str>, V: AsRef<str>>(
 /// means 0, no caching (the standard would say 5).
 fn cache_seconds(max_age: Option<&str>) -> u32 {
     match max_age.map(str::parse::<i64>) {
+        // Clamped into 0..=7200, so the conversion cannot fail.
         Some(Ok(seconds)) => {
-            u32::try_from(seconds.clamp(0, i64::from(MAX_MAX_AGE))).unwrap_or(DEFAULT_MAX_AGE)
+            u32::try_from(seconds.clamp(0, i64::from(MAX_MAX_AGE))).unwrap_or(MAX_MAX_AGE)
         }
         None | Some(Err(_)) => DEFAULT_MAX_AGE,
     }
