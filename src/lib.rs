@@ -11,6 +11,7 @@
 //! - [`tls`]: the local CA and the API certificate.
 //! - [`race`]: the pure simulation ([`race::sim`]) and its ticker ([`race::live`]).
 //! - [`cors`]: origins, policies, the pure decision, and the middleware.
+//! - [`diagnosis`]: what a browser does with one cross-origin request, and why (pure).
 //! - [`pages`]: page-origin routes and templates; [`api`]: API-origin routes.
 //! - [`lab`]: the instructor's scenarios, switch, registry and live events.
 //! - [`standings`]: the HTML fragment every technique delivers.
@@ -24,6 +25,7 @@ pub mod api;
 pub mod app;
 pub mod config;
 pub mod cors;
+pub mod diagnosis;
 pub mod exchanges;
 pub(crate) mod fsutil;
 pub mod lab;

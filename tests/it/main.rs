@@ -8,6 +8,7 @@ mod api_v1;
 mod binary;
 mod browser;
 mod cors_api;
+mod diagnosis_corpus;
 mod helpers;
 mod jsonp;
 mod lab;

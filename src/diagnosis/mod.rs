@@ -1,0 +1,134 @@
+//! What the browser does with one cross-origin request, told from the
+//! request the page made and the headers the server sent back: the Fetch
+//! standard's CORS rules, held against real Chromium by the integration
+//! corpus (`tests/it/diagnosis_corpus.rs`).
+//!
+//! Pure: plain strings in, a [`Verdict`] out; no HTTP types, clock or I/O.
+//! One request is judged at a time, as if the preflight cache were empty.
+//!
+//! - [`request`]: the request as the script made it;
+//! - [`safelist`]: which requests need a preflight ([`needs_preflight`]);
+//! - [`check_preflight`] and [`check_response`]: the two answers the browser reads;
+//! - [`Failure`]: why a response was refused, in Chromium's console wording,
+//!   with a one-sentence fix for the server owner.
+//!
+//! Where Chromium departs from the standard, the module follows Chromium,
+//! because its console is what learners compare with; each departure is
+//! noted where it is decided.
+
+mod access;
+mod failure;
+mod fix;
+mod headers;
+mod preflight;
+pub mod request;
+mod response;
+pub mod safelist;
+mod syntax;
+#[cfg(test)]
+mod tests;
+
+pub use failure::{CorsError, Failure};
+use preflight::judge_preflight;
+pub use preflight::{DEFAULT_MAX_AGE, MAX_MAX_AGE, PreflightGrant, check_preflight};
+pub use request::{CredentialsMode, RequestKind, RequestSpec};
+pub use response::{Readable, check_response};
+pub use safelist::{PreflightReason, needs_preflight};
+
+/// What happened to one request, as the browser (and its console) saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Verdict {
+    /// Why a preflight was needed, or None for a simple request.
+    pub preflight: Option<PreflightReason>,
+    /// Whether an `OPTIONS` preflight went out (with an empty cache: when needed).
+    pub preflight_sent: bool,
+    /// Whether the actual request went out; not after a failed preflight.
+    pub actual_sent: bool,
+    /// Whether the script can read the response (status, body, headers).
+    pub readable: bool,
+    /// Why not, when a CORS check refused it.
+    pub failure: Option<Failure>,
+    /// Chromium's console line for the failure.
+    pub console_message: Option<String>,
+    /// One sentence for the server owner, whenever the request did not succeed.
+    pub fix: Option<String>,
+    /// Lower-case names of the response headers the script can read.
+    pub exposed: Vec<String>,
+    /// How long Chromium reuses the granted preflight, in seconds.
+    pub preflight_cache_seconds: Option<u32>,
+    /// What works in Chromium but not by the standard, so may fail elsewhere.
+    pub warnings: Vec<String>,
+}
+
+/// Chromium lets `*` cover Authorization; the standard does not.
+const AUTHORIZATION_WARNING: &str = "Chromium accepts Authorization under \
+    `Access-Control-Allow-Headers: *`, but the Fetch standard does not and other browsers may \
+    refuse it: name Authorization in `Access-Control-Allow-Headers`.";
+
+/// A response as the server sent it: status and header lines, in order.
+pub type Answer<'a, N, V> = (u16, &'a [(N, V)]);
+
+/// Judges `spec` given the server's answers: `preflight` to the `OPTIONS`
+/// request (ignored when none is needed) and `actual` to the request itself.
+/// A missing answer (the server never responded) makes the request fail
+/// without a CORS message.
+pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
+    spec: &RequestSpec,
+    preflight: Option<Answer<'_, N, V>>,
+    actual: Option<Answer<'_, N, V>>,
+) -> Verdict {
+    let mut verdict = Verdict {
+        preflight: needs_preflight(spec),
+        ..Verdict::default()
+    };
+    if let Some(reason) = &verdict.preflight {
+        verdict.preflight_sent = true;
+        let Some((status, headers)) = preflight else {
+            return verdict.unanswered(spec, "the preflight (OPTIONS)");
+        };
+        match judge_preflight(spec, &reason.headers, status, headers) {
+            Ok(grant) => {
+                verdict.preflight_cache_seconds = Some(grant.cache_seconds);
+                if grant.authorization_by_wildcard {
+                    verdict.warnings.push(AUTHORIZATION_WARNING.to_owned());
+                }
+            }
+            Err(failure) => return verdict.refused(spec, failure),
+        }
+    }
+    verdict.actual_sent = true;
+    let Some((_, headers)) = actual else {
+        return verdict.unanswered(spec, "the request");
+    };
+    match check_response(spec, headers) {
+        Ok(readable) => {
+            verdict.readable = true;
+            verdict.exposed = readable.exposed;
+            verdict
+        }
+        Err(failure) => verdict.refused(spec, failure),
+    }
+}
+
+impl Verdict {
+    /// Whether the request needed a preflight.
+    pub fn preflight_needed(&self) -> bool {
+        self.preflight.is_some()
+    }
+
+    fn refused(mut self, spec: &RequestSpec, failure: Failure) -> Self {
+        self.console_message = Some(failure.console_message(spec));
+        self.fix = Some(failure.fix(spec));
+        self.failure = Some(failure);
+        self
+    }
+
+    fn unanswered(mut self, spec: &RequestSpec, what: &str) -> Self {
+        self.fix = Some(format!(
+            "Nothing answered {what} to {}: make sure the server runs and is reachable from \
+             the browser (the console shows a network error, not a CORS one).",
+            spec.url()
+        ));
+        self
+    }
+}

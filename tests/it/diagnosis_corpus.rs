@@ -1,0 +1,129 @@
+//! The diagnosis held against real Chromium: for every case of the corpus a
+//! page on one origin makes the request (fetch or XHR) to a scripted server
+//! on another, and the pure diagnosis must agree with what Chromium did: the
+//! preflight (sent, and what it asked for), whether the script could read
+//! the response and which headers, and the console message, word for word.
+//!
+//! One browser, two tabs (a normal page and a sandboxed one, whose origin is
+//! `null`), cases run one after the other on URLs of their own, so neither
+//! the preflight cache nor the HTTP cache links two cases.
+
+mod case;
+mod compare;
+mod requests;
+mod responses;
+mod server;
+
+use f1_race_results::diagnosis::{Verdict, diagnose};
+use serde_json::Value;
+
+use crate::browser::cdp::{Browser, LaunchOptions, Page};
+use case::Case;
+use compare::{compare, console_message};
+use server::{BODY, Servers};
+
+/// Runs one case in the page and reports what the script saw.
+const RUNNER: &str = include_str!("diagnosis_corpus/runner.html");
+
+fn all_cases() -> Vec<Case> {
+    [
+        requests::simple(),
+        requests::preflighted(),
+        requests::preflight_answers(),
+        responses::credentials(),
+        responses::allow_origin(),
+        responses::exposure(),
+        responses::header_values(),
+    ]
+    .concat()
+}
+
+#[tokio::test]
+async fn the_diagnosis_agrees_with_chromium_on_every_case() {
+    let cases = all_cases();
+    assert!(cases.len() >= 80, "only {} cases", cases.len());
+    let servers = Servers::start(RUNNER).await;
+    // Prints a SKIP notice and returns None where Chromium is missing (fails under CI).
+    let Some(browser) = Browser::launch(LaunchOptions::default())
+        .await
+        .expect("Chromium starts")
+    else {
+        return;
+    };
+    let page = open(&browser, &format!("{}/", servers.page_origin)).await;
+    let sandboxed = open(&browser, &format!("{}/sandboxed", servers.page_origin)).await;
+
+    let mut seen_by_script = Vec::with_capacity(cases.len());
+    for (i, case) in cases.iter().enumerate() {
+        servers.script(&i.to_string(), case.script(&servers.page_origin));
+        let tab = if case.sandboxed { &sandboxed } else { &page };
+        let call = format!("runCase({})", case.to_js(&url(&servers, i)));
+        let mut last = Value::Null;
+        for _ in 0..case.repeat {
+            last = tab
+                .eval(&call)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        }
+        seen_by_script.push(last);
+    }
+
+    let mut disagreements = Vec::new();
+    for (i, (case, script_saw)) in cases.iter().zip(&seen_by_script).enumerate() {
+        let tab = if case.sandboxed { &sandboxed } else { &page };
+        let verdict = diagnosis_of(case, &servers, i);
+        let console = console_message(tab, &url(&servers, i), script_saw, &verdict).await;
+        let found = compare(
+            case,
+            &verdict,
+            script_saw,
+            &servers.seen(&i.to_string()),
+            console,
+        );
+        disagreements.extend(
+            found
+                .into_iter()
+                .map(|d| format!("case {i} \"{}\": {d}", case.name)),
+        );
+    }
+    browser.close().await.expect("Chromium closes");
+    assert!(
+        disagreements.is_empty(),
+        "{} of {} cases disagree with Chromium:\n{}",
+        disagreements.len(),
+        cases.len(),
+        disagreements.join("\n")
+    );
+    eprintln!(
+        "diagnosis corpus: all {} cases agree with Chromium",
+        cases.len()
+    );
+}
+
+async fn open(browser: &Browser, url: &str) -> Page {
+    let page = browser.new_page().await.expect("a tab");
+    page.goto(url).await.expect("the runner page loads");
+    page
+}
+
+fn url(servers: &Servers, i: usize) -> String {
+    format!("{}/case/{i}", servers.api_origin)
+}
+
+/// The pure diagnosis of a case, from exactly what the server sends.
+fn diagnosis_of(case: &Case, servers: &Servers, i: usize) -> Verdict {
+    let spec = case.spec(
+        &servers.page_origin,
+        &servers.api_origin,
+        &format!("/case/{i}"),
+    );
+    let script = case.script(&servers.page_origin);
+    let mut actual = script.actual.headers;
+    actual.push(("Content-Length".to_owned(), BODY.len().to_string()));
+    let preflight = &script.preflight;
+    diagnose(
+        &spec,
+        Some((preflight.status, preflight.headers.as_slice())),
+        Some((script.actual.status, actual.as_slice())),
+    )
+}
