@@ -13,6 +13,7 @@ mod helpers;
 mod hostile_origins;
 mod jsonp;
 mod lab;
+mod limits;
 mod procfile;
 mod startup;
 mod tls;

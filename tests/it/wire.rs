@@ -2,6 +2,7 @@
 //! requests in a row, and raw bytes for requests no HTTP client would send
 //! (non-UTF-8 headers, garbage, a head trickled byte by byte).
 
+use std::sync::{Mutex, Once, PoisonError};
 use std::time::Duration;
 
 use http_body_util::Full;
@@ -123,6 +124,15 @@ pub async fn raw(app: &TestApp, side: Side, bytes: &[u8], wait: Duration) -> Raw
     read_until_closed(&mut io, wait).await
 }
 
+/// Sends `bytes`, ends the sending side (as a client that has nothing more
+/// to say), and reads until the server closes or `wait` passes.
+pub async fn raw_then_eof(app: &TestApp, side: Side, bytes: &[u8], wait: Duration) -> RawReply {
+    let mut io = connect(app, side).await.expect("connect");
+    let _ = io.write_all(bytes).await;
+    let _ = io.shutdown().await;
+    read_until_closed(&mut io, wait).await
+}
+
 /// Reads until EOF, a reset, or `wait`.
 pub async fn read_until_closed<S: AsyncRead + Unpin + ?Sized>(io: &mut S, wait: Duration) -> RawReply {
     let mut received = Vec::new();
@@ -136,4 +146,28 @@ pub async fn read_until_closed<S: AsyncRead + Unpin + ?Sized>(io: &mut S, wait: 
         }
     };
     RawReply { text: String::from_utf8_lossy(&received).into_owned(), closed }
+}
+
+static PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+static WATCH: Once = Once::new();
+
+/// Starts recording the thread of every panic (once per process; the usual
+/// message is still printed).
+pub fn watch_panics() {
+    WATCH.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let thread = std::thread::current().name().unwrap_or("unnamed").to_owned();
+            PANICS.lock().unwrap_or_else(PoisonError::into_inner).push(thread);
+            previous(info);
+        }));
+    });
+}
+
+/// Panics on this thread since [`watch_panics`]. A `#[tokio::test]` runs the
+/// app's tasks on its own thread (a current-thread runtime), so this counts
+/// panics of the server's connection tasks too.
+pub fn panics_here() -> usize {
+    let me = std::thread::current().name().unwrap_or("unnamed").to_owned();
+    PANICS.lock().unwrap_or_else(PoisonError::into_inner).iter().filter(|t| **t == me).count()
 }
