@@ -193,8 +193,8 @@ impl Application {
         let api_port = local_port(&self.api);
         let mut handles = Vec::new();
         let mut servers = Vec::new();
-        let page_router = pages::router(self.state.clone());
-        let api_router = api::router(self.state.clone());
+        let page_router = limits::deadline(pages::router(self.state.clone()));
+        let api_router = limits::deadline(api::router(self.state.clone()));
         for listener in self.page {
             let handle = Handle::new();
             let server = limits::http(axum_server::from_tcp(listener)?.handle(handle.clone()));

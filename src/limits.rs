@@ -16,15 +16,21 @@
 //! - a body over [`crate::MAX_BODY_BYTES`]: `413`, from the routers.
 //! - a head not complete within [`HEADER_READ_TIMEOUT`] (a slowloris, or a
 //!   keep-alive connection left idle): the connection is closed, no answer.
+//! - no answer within [`REQUEST_TIMEOUT`] of the head, which in practice
+//!   means a body trickled too slowly: `408 Request Timeout`. (This layer
+//!   sits outside the access log, so such a request leaves no log line.)
 //! - no TLS handshake within [`TLS_HANDSHAKE_TIMEOUT`]: closed.
 //! - more than `lab::events::MAX_STREAMS_PER_CLIENT` event streams: 429.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::Router;
+use axum::http::StatusCode;
 use axum_server::Server;
 use axum_server::tls_rustls::RustlsAcceptor;
 use hyper_util::rt::TokioTimer;
+use tower_http::timeout::TimeoutLayer;
 
 /// Most header fields one request may carry. A browser sends about twenty;
 /// hyper's default is 100. Each one costs a slot parsed on every request.
@@ -42,6 +48,12 @@ const _: () = assert!(MAX_HEAD_BYTES >= 8 * 1024, "hyper's minimum buffer size")
 /// trickles bytes to hold a connection open (slowloris) is dropped after
 /// this, and meanwhile costs one idle task, not a thread.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a request may take from its parsed head to its answer. Every
+/// handler answers at once (an event stream answers at once too, then
+/// streams), so only a client sending its body slowly ever reaches this;
+/// the header timeout above does not cover bodies.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a TLS client has to finish its handshake (axum-server's default
 /// is 10 s); a client that sends garbage instead is dropped at once.
@@ -68,4 +80,9 @@ pub fn http<Acc>(server: Server<SocketAddr, Acc>) -> Server<SocketAddr, Acc> {
 /// Applies the limits to the HTTPS server (the API origin).
 pub fn https(server: Server<SocketAddr, RustlsAcceptor>) -> Server<SocketAddr, RustlsAcceptor> {
     http(server.map(|acceptor| acceptor.handshake_timeout(TLS_HANDSHAKE_TIMEOUT)))
+}
+
+/// Puts [`REQUEST_TIMEOUT`] on every route of a router.
+pub fn deadline(router: Router) -> Router {
+    router.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
 }

@@ -4,12 +4,14 @@
 use std::time::{Duration, Instant};
 
 use f1_race_results::MAX_BODY_BYTES;
-use f1_race_results::limits::{HEADER_READ_TIMEOUT, MAX_HEAD_BYTES, MAX_HEADERS, TLS_HANDSHAKE_TIMEOUT};
+use f1_race_results::limits::{
+    HEADER_READ_TIMEOUT, MAX_HEAD_BYTES, MAX_HEADERS, REQUEST_TIMEOUT, TLS_HANDSHAKE_TIMEOUT,
+};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::helpers::{Req, TestApp};
-use crate::wire::{Conn, Side, connect, raw, read_until_closed};
+use crate::wire::{Conn, RawReply, Side, connect, raw, read_until_closed};
 
 const SIDES: [Side; 2] = [Side::Page, Side::Api];
 
@@ -115,6 +117,24 @@ async fn trickle(app: &TestApp, side: Side, every: Duration) -> Duration {
     started.elapsed()
 }
 
+/// Sends a complete head announcing a body, then the body one byte at a
+/// time; returns the answer and how long it took.
+async fn trickle_body(app: &TestApp, side: Side, head: &str, every: Duration) -> (RawReply, Duration) {
+    let started = Instant::now();
+    let mut io = connect(app, side).await.expect("connect");
+    io.write_all(head.as_bytes()).await.expect("the head");
+    loop {
+        let answered = read_until_closed(&mut io, every).await;
+        if !answered.text.is_empty() || answered.closed || started.elapsed() > REQUEST_TIMEOUT * 3 {
+            return (answered, started.elapsed());
+        }
+        if io.write_all(b"x").await.is_err() {
+            let answer = read_until_closed(&mut io, every).await;
+            return (answer, started.elapsed());
+        }
+    }
+}
+
 #[tokio::test]
 async fn slow_or_silent_clients_are_dropped_without_starving_others() {
     let app = TestApp::spawn().await;
@@ -149,5 +169,17 @@ async fn slow_or_silent_clients_are_dropped_without_starving_others() {
         }
         assert!(slowest < Duration::from_secs(1), "a normal request took {slowest:?} meanwhile");
     };
-    tokio::join!(slow, silent, others);
+    let slow_bodies = async {
+        let lab = "POST /lab/scenario HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n";
+        let put = "PUT /api/v1/users/favourite HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+        let every = Duration::from_millis(300);
+        let ((page, page_took), (api, api_took)) =
+            tokio::join!(trickle_body(&app, Side::Page, lab, every), trickle_body(&app, Side::Api, put, every));
+        for (side, reply, took) in [("page", page, page_took), ("API", api, api_took)] {
+            assert_eq!(reply.status(), Some(408), "{side}: {:.200}", reply.text);
+            assert!(took >= REQUEST_TIMEOUT - Duration::from_secs(1), "{side}: answered too early ({took:?})");
+            assert!(took <= REQUEST_TIMEOUT + margin, "{side}: answered after {took:?}");
+        }
+    };
+    tokio::join!(slow, silent, slow_bodies, others);
 }

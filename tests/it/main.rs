@@ -14,6 +14,7 @@ mod hostile_origins;
 mod jsonp;
 mod lab;
 mod limits;
+mod malformed;
 mod procfile;
 mod startup;
 mod tls;
