@@ -16,6 +16,7 @@ mod lab;
 mod limits;
 mod malformed;
 mod procfile;
+mod properties;
 mod startup;
 mod tls;
 mod wire;
