@@ -172,8 +172,13 @@ where
 
 /// One GET with an Origin to a process's API port (for tests of the binary).
 pub async fn get_over_tls(tls: &TlsConnector, port: u16, path: &str, origin: &str) -> Reply {
+    send_over_tls(tls, port, Req::get(path).origin(origin)).await
+}
+
+/// One request to a process's API port (for tests of the binary).
+pub async fn send_over_tls(tls: &TlsConnector, port: u16, req: Req) -> Reply {
     let tcp = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
     let name = ServerName::try_from("localhost").expect("valid name");
     let stream = tls.connect(name, tcp).await.expect("TLS handshake");
-    send(stream, Req::get(path).origin(origin), port).await
+    send(stream, req, port).await
 }
