@@ -230,3 +230,29 @@ fn cookie_and_authorization_values_never_reach_the_log() {
         assert!(!log.contains(secret), "{secret} reached the log");
     }
 }
+
+#[test]
+fn a_reader_that_stops_reading_stdout_does_not_stop_the_app() {
+    let certs = tempfile::tempdir().expect("temp dir");
+    let page_port = free_port();
+    let mut child = Command::new(BIN)
+        .args(["--page-port", &page_port.to_string(), "--api-port", &free_port().to_string()])
+        .arg("--certs-dir")
+        .arg(certs.path())
+        .arg("--data-dir")
+        .arg(certs.path().join("data"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    // Read one line and hang up, like `| head -1`.
+    let stdout = child.stdout.take().expect("stdout");
+    let first = BufReader::new(stdout).lines().next().and_then(Result::ok).unwrap_or_default();
+    assert!(first.starts_with("page origin:"), "{first}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(child.try_wait().expect("wait").is_none(), "the app died when its reader left");
+    assert!(std::net::TcpStream::connect(("127.0.0.1", page_port)).is_ok(), "still serving");
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let exit = child.wait().expect("exits");
+    assert!(exit.success(), "{exit:?}");
+}

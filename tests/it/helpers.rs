@@ -17,6 +17,11 @@ use tempfile::TempDir;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
+/// Tests with timing checks (browser tests) take a read share; a test that
+/// keeps the CPU busy for long (building the release binary) takes it
+/// whole, so the two never run at the same time on a 2-core machine.
+pub static CPU: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
 /// The app running in this process on free ports, with its own certs dir.
 pub struct TestApp {
     pub running: Running,
