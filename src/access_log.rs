@@ -72,7 +72,11 @@ pub async fn log_request(State(state): State<LogState>, req: Request, next: Next
         .iter()
         .map(|(name, value)| {
             // A cookie's value is a secret: say that one was set, never what.
-            let shown = if *name == header::SET_COOKIE { "(a cookie; value hidden)".to_owned() } else { loggable(value.as_bytes()) };
+            let shown = if *name == header::SET_COOKIE {
+                "(a cookie; value hidden)".to_owned()
+            } else {
+                loggable(value.as_bytes())
+            };
             (name.as_str().to_owned(), shown)
         })
         .collect();

@@ -13,6 +13,7 @@
 //! - [`cors`]: origins, policies, the pure decision, and the middleware.
 //! - [`diagnosis`]: what a browser does with one cross-origin request, and why (pure).
 //! - [`pages`]: page-origin routes and templates; [`api`]: API-origin routes.
+//! - [`inspect`]: the inspector's verdicts (the diagnosis applied to recorded exchanges).
 //! - [`lab`]: the instructor's scenarios, switch, registry and live events.
 //! - [`standings`]: the HTML fragment every technique delivers.
 //! - [`access_log`]: one log line per request, recorded in [`exchanges`].
@@ -29,6 +30,7 @@ pub mod cors;
 pub mod diagnosis;
 pub mod exchanges;
 pub(crate) mod fsutil;
+pub mod inspect;
 pub mod lab;
 pub mod limits;
 pub mod pages;

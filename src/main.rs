@@ -35,46 +35,63 @@ fn main() -> ExitCode {
 async fn serve(config: Config) -> Result<(), String> {
     let app = Application::build(config).await.map_err(|e| e.to_string())?;
     let running = app.start().await.map_err(|e| format!("cannot start serving: {e}"))?;
-    println!("page origin: {}", running.page_url());
-    println!("API origin: {}", running.api_url());
-    println!(
+    let shutdown = shutdown_signal();
+    say(&format!("page origin: {}", running.page_url()));
+    say(&format!("API origin: {}", running.api_url()));
+    say(&format!(
         "instructor lab: {}/lab (from another machine: {}/lab?token={})",
         running.page_url(),
         running.page_url(),
         running.lab_token()
-    );
+    ));
     if let Some(ca) = running.ca_cert() {
         tracing::info!("browsers trust the API origin once they trust {} (see the README)", ca.display());
     }
-    running.run_until_stopped(shutdown_signal()).await;
+    running.run_until_stopped(shutdown).await;
     tracing::info!("stopped");
     Ok(())
 }
 
+/// Prints a line on stdout. Whoever reads stdout may have stopped (a
+/// process manager, `| head -2`): that must not stop the app, so a failed
+/// write is ignored rather than a panic as with `println!`.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+}
+
 /// Completes on Ctrl-C (SIGINT) or SIGTERM, which foreman and honcho send.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!("cannot listen for Ctrl-C: {e}");
-            std::future::pending::<()>().await;
-        }
-    };
+///
+/// The handlers are installed here, before the ready lines are printed: a
+/// process manager may signal the app as soon as it has said it is ready,
+/// and a signal that arrives before its handler exists would kill the app
+/// without a graceful stop.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut sig) => {
-                sig.recv().await;
-            }
-            Err(e) => {
-                tracing::error!("cannot listen for SIGTERM: {e}");
-                std::future::pending::<()>().await;
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    #[cfg(unix)]
+    let interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
+    async move {
+        #[cfg(unix)]
+        {
+            let (mut terminate, mut interrupt) = match (terminate, interrupt) {
+                (Ok(t), Ok(i)) => (t, i),
+                (Err(e), _) | (_, Err(e)) => {
+                    tracing::error!("cannot listen for signals: {e}; stop the app with Ctrl-C");
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+            tokio::select! {
+                _ = interrupt.recv() => tracing::info!("Ctrl-C received, stopping"),
+                _ = terminate.recv() => tracing::info!("SIGTERM received, stopping"),
             }
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!("Ctrl-C received, stopping"),
-        () = terminate => tracing::info!("SIGTERM received, stopping"),
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("Ctrl-C received, stopping");
+        }
     }
 }

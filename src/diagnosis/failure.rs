@@ -88,8 +88,7 @@ impl Failure {
         };
         let body = match &self.error {
             E::MissingAllowOrigin => {
-                "No 'Access-Control-Allow-Origin' header is present on the requested resource."
-                    .to_owned()
+                "No 'Access-Control-Allow-Origin' header is present on the requested resource.".to_owned()
             }
             E::WildcardOriginWithCredentials => format!(
                 "The value of the 'Access-Control-Allow-Origin' header in the response must not \
@@ -123,9 +122,9 @@ impl Failure {
             E::InvalidAllowHeaders => "Cannot parse Access-Control-Allow-Headers response header \
                  field in preflight response."
                 .to_owned(),
-            E::MethodNotAllowed(m) => format!(
-                "Method {m} is not allowed by Access-Control-Allow-Methods in preflight response."
-            ),
+            E::MethodNotAllowed(m) => {
+                format!("Method {m} is not allowed by Access-Control-Allow-Methods in preflight response.")
+            }
             E::HeaderNotAllowed(h) => format!(
                 "Request header field {h} is not allowed by Access-Control-Allow-Headers in \
                  preflight response."

@@ -41,11 +41,7 @@ impl Failure {
                 "Send `Access-Control-Allow-Origin: {origin}` on {on}, byte for byte as the \
                  browser sends `Origin` (scheme, lower-case host, port, no trailing slash), \
                  instead of {}.",
-                if v.is_empty() {
-                    "an empty value".to_owned()
-                } else {
-                    format!("`{v}`")
-                }
+                if v.is_empty() { "an empty value".to_owned() } else { format!("`{v}`") }
             ),
             E::InvalidAllowCredentials(v) if v.is_empty() => format!(
                 "Add `Access-Control-Allow-Credentials: true` to {on}, since the page sends \
@@ -98,9 +94,7 @@ impl Failure {
                     " (name it even next to `*`: the standard's wildcard does not cover it)"
                 } else if name == "content-type" {
                     " (only the three content types a form can send go without)"
-                } else if ["accept", "accept-language", "content-language", "range"]
-                    .contains(&name.as_str())
-                {
+                } else if ["accept", "accept-language", "content-language", "range"].contains(&name.as_str()) {
                     " (the page's value is too long or unusual to go without)"
                 } else {
                     ""

@@ -43,17 +43,13 @@ impl<'a> CorsHeaders<'a> {
     fn slot(&mut self, name: &str) -> Option<&mut Value<'a>> {
         const PREFIX: &str = "access-control-";
         if name.len() == "location".len() {
-            return name
-                .eq_ignore_ascii_case("location")
-                .then_some(&mut self.location);
+            return name.eq_ignore_ascii_case("location").then_some(&mut self.location);
         }
         let (prefix, rest) = name.split_at_checked(PREFIX.len())?;
         let (slot, suffix) = match rest.len() {
             7 => (&mut self.max_age, "max-age"),
             12 => (&mut self.allow_origin, "allow-origin"),
-            13 if rest.as_bytes()[6].eq_ignore_ascii_case(&b'm') => {
-                (&mut self.allow_methods, "allow-methods")
-            }
+            13 if rest.as_bytes()[6].eq_ignore_ascii_case(&b'm') => (&mut self.allow_methods, "allow-methods"),
             13 => (&mut self.allow_headers, "allow-headers"),
             14 => (&mut self.expose_headers, "expose-headers"),
             17 => (&mut self.allow_credentials, "allow-credentials"),
@@ -66,9 +62,5 @@ impl<'a> CorsHeaders<'a> {
 /// `name` equals `lower` (all lower-case) but for case: half the work of
 /// `eq_ignore_ascii_case`, which lower-cases both sides.
 fn is_lower(name: &str, lower: &str) -> bool {
-    name.len() == lower.len()
-        && name
-            .bytes()
-            .zip(lower.bytes())
-            .all(|(n, l)| n.to_ascii_lowercase() == l)
+    name.len() == lower.len() && name.bytes().zip(lower.bytes()).all(|(n, l)| n.to_ascii_lowercase() == l)
 }

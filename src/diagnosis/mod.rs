@@ -77,10 +77,7 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
     preflight: Option<Answer<'_, N, V>>,
     actual: Option<Answer<'_, N, V>>,
 ) -> Verdict {
-    let mut verdict = Verdict {
-        preflight: needs_preflight(spec),
-        ..Verdict::default()
-    };
+    let mut verdict = Verdict { preflight: needs_preflight(spec), ..Verdict::default() };
     if let Some(reason) = &verdict.preflight {
         verdict.preflight_sent = true;
         let Some((status, headers)) = preflight else {

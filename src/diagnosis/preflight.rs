@@ -47,12 +47,7 @@ pub(crate) fn judge_preflight<N: AsRef<str>, V: AsRef<str>>(
     status: u16,
     headers: &[(N, V)],
 ) -> Result<PreflightGrant, Failure> {
-    let fail = |error| {
-        Err(Failure {
-            on_preflight: true,
-            error,
-        })
-    };
+    let fail = |error| Err(Failure { on_preflight: true, error });
     let headers = CorsHeaders::read(headers);
     // A 3xx the browser would follow: it has somewhere to go.
     if matches!(status, 301 | 302 | 303 | 307 | 308) && headers.location.is_some() {
@@ -89,10 +84,7 @@ pub(crate) fn judge_preflight<N: AsRef<str>, V: AsRef<str>>(
             return fail(CorsError::HeaderNotAllowed(name.clone()));
         }
     }
-    Ok(PreflightGrant {
-        cache_seconds: cache_seconds(headers.max_age.as_deref()),
-        authorization_by_wildcard,
-    })
+    Ok(PreflightGrant { cache_seconds: cache_seconds(headers.max_age.as_deref()), authorization_by_wildcard })
 }
 
 /// `Access-Control-Max-Age` as Chromium applies it: an integer capped at
@@ -101,9 +93,7 @@ pub(crate) fn judge_preflight<N: AsRef<str>, V: AsRef<str>>(
 fn cache_seconds(max_age: Option<&str>) -> u32 {
     match max_age.map(str::parse::<i64>) {
         // Clamped into 0..=7200, so the conversion cannot fail.
-        Some(Ok(seconds)) => {
-            u32::try_from(seconds.clamp(0, i64::from(MAX_MAX_AGE))).unwrap_or(MAX_MAX_AGE)
-        }
+        Some(Ok(seconds)) => u32::try_from(seconds.clamp(0, i64::from(MAX_MAX_AGE))).unwrap_or(MAX_MAX_AGE),
         None | Some(Err(_)) => DEFAULT_MAX_AGE,
     }
 }

@@ -100,10 +100,7 @@ impl RequestSpec {
         if !self.method.bytes().any(|b| b.is_ascii_lowercase()) {
             return &self.method;
         }
-        NORMALIZED_METHODS
-            .into_iter()
-            .find(|m| m.eq_ignore_ascii_case(&self.method))
-            .unwrap_or(&self.method)
+        NORMALIZED_METHODS.into_iter().find(|m| m.eq_ignore_ascii_case(&self.method)).unwrap_or(&self.method)
     }
 
     /// Whether CORS applies at all: a same-origin request is never checked.

@@ -10,15 +10,8 @@ use super::syntax::{list_items, scan_list};
 
 /// Response headers every script may read, exposed or not.
 /// <https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name>
-const SAFELISTED: [&str; 7] = [
-    "cache-control",
-    "content-language",
-    "content-length",
-    "content-type",
-    "expires",
-    "last-modified",
-    "pragma",
-];
+const SAFELISTED: [&str; 7] =
+    ["cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"];
 
 /// A response the script may read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -35,9 +28,7 @@ pub fn check_response<N: AsRef<str>, V: AsRef<str>>(
     headers: &[(N, V)],
 ) -> Result<Readable, Failure> {
     if !spec.is_cross_origin() {
-        return Ok(Readable {
-            exposed: visible_names(headers, |_| true),
-        });
+        return Ok(Readable { exposed: visible_names(headers, |_| true) });
     }
     let cors = CorsHeaders::read(headers);
     check_access(spec, &cors, false)?;
@@ -59,15 +50,11 @@ pub fn check_response<N: AsRef<str>, V: AsRef<str>>(
 
 /// The distinct lower-case names in `headers` that `readable` admits;
 /// `Set-Cookie` never reaches a script.
-fn visible_names<N: AsRef<str>, V: AsRef<str>>(
-    headers: &[(N, V)],
-    readable: impl Fn(&str) -> bool,
-) -> Vec<String> {
+fn visible_names<N: AsRef<str>, V: AsRef<str>>(headers: &[(N, V)], readable: impl Fn(&str) -> bool) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for (name, _) in headers {
         let name = name.as_ref();
-        let forbidden =
-            name.eq_ignore_ascii_case("set-cookie") || name.eq_ignore_ascii_case("set-cookie2");
+        let forbidden = name.eq_ignore_ascii_case("set-cookie") || name.eq_ignore_ascii_case("set-cookie2");
         if !forbidden && readable(name) && !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
             names.push(name.to_ascii_lowercase());
         }

@@ -51,9 +51,7 @@ pub fn is_safelisted_method(wire_method: &str) -> bool {
 /// lower-case, deduplicated. Forbidden headers never reach the wire, so they
 /// never count.
 fn unsafe_header_names(headers: &[(String, String)]) -> Vec<String> {
-    let mut names: Vec<String> = unsafe_headers(headers)
-        .map(str::to_ascii_lowercase)
-        .collect();
+    let mut names: Vec<String> = unsafe_headers(headers).map(str::to_ascii_lowercase).collect();
     names.sort_unstable();
     names
 }
@@ -62,25 +60,18 @@ fn unsafe_header_names(headers: &[(String, String)]) -> Vec<String> {
 fn unsafe_headers(headers: &[(String, String)]) -> impl Iterator<Item = &str> {
     headers.iter().enumerate().filter_map(|(i, (name, _))| {
         // Headers set twice are sent once, their values joined: judge them once.
-        if headers[..i]
-            .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case(name))
-        {
+        if headers[..i].iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
             return None;
         }
         let value = combined_value(&headers[i..], name);
-        let counts = !is_forbidden_request_header(name, &value)
-            && !is_safelisted_request_header(name, &value);
+        let counts = !is_forbidden_request_header(name, &value) && !is_safelisted_request_header(name, &value);
         counts.then_some(name.as_str())
     })
 }
 
 /// The value the browser sends for `name`: each value trimmed, repeats joined by ", ".
 fn combined_value<'a>(headers: &'a [(String, String)], name: &str) -> std::borrow::Cow<'a, str> {
-    let mut values = headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| trim_http_whitespace(v));
+    let mut values = headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| trim_http_whitespace(v));
     let first = values.next().unwrap_or_default();
     match values.next() {
         None => first.into(),
@@ -150,13 +141,9 @@ fn is_safelisted_content_type(value: &str) -> bool {
     if !is_token(kind) || !is_token(subtype) {
         return false;
     }
-    [
-        ("application", "x-www-form-urlencoded"),
-        ("multipart", "form-data"),
-        ("text", "plain"),
-    ]
-    .iter()
-    .any(|(k, s)| kind.eq_ignore_ascii_case(k) && subtype.eq_ignore_ascii_case(s))
+    [("application", "x-www-form-urlencoded"), ("multipart", "form-data"), ("text", "plain")]
+        .iter()
+        .any(|(k, s)| kind.eq_ignore_ascii_case(k) && subtype.eq_ignore_ascii_case(s))
 }
 
 /// One `bytes=start-[end]` range: lower-case unit, no whitespace, start
@@ -208,28 +195,14 @@ pub fn is_forbidden_request_header(name: &str, value: &str) -> bool {
         // Chromium still refuses this one, which the standard dropped in 2015.
         "user-agent",
     ];
-    let starts_with = |prefix: &str| {
-        name.get(..prefix.len())
-            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
-    };
-    if NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
-        || starts_with("proxy-")
-        || starts_with("sec-")
-    {
+    let starts_with = |prefix: &str| name.get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix));
+    if NAMES.iter().any(|n| n.eq_ignore_ascii_case(name)) || starts_with("proxy-") || starts_with("sec-") {
         return true;
     }
     // Method overrides may not smuggle a forbidden method past the check on `method`.
-    [
-        "x-http-method",
-        "x-http-method-override",
-        "x-method-override",
-    ]
-    .iter()
-    .any(|n| n.eq_ignore_ascii_case(name))
+    ["x-http-method", "x-http-method-override", "x-method-override"].iter().any(|n| n.eq_ignore_ascii_case(name))
         && value.split(',').any(|m| {
             let m = trim_http_whitespace(m);
-            ["CONNECT", "TRACE", "TRACK"]
-                .iter()
-                .any(|f| f.eq_ignore_ascii_case(m))
+            ["CONNECT", "TRACE", "TRACK"].iter().any(|f| f.eq_ignore_ascii_case(m))
         })
 }

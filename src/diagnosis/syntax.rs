@@ -7,14 +7,8 @@ pub(crate) fn trim_http_whitespace(s: &str) -> &str {
     // and every header value and list item passes through here.
     let is_space = |b: &u8| matches!(b, b'\t' | b'\n' | b'\r' | b' ');
     let bytes = s.as_bytes();
-    let start = bytes
-        .iter()
-        .position(|b| !is_space(b))
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|b| !is_space(b))
-        .map_or(start, |last| last + 1);
+    let start = bytes.iter().position(|b| !is_space(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !is_space(b)).map_or(start, |last| last + 1);
     // Both ends sit next to ASCII bytes, so on character boundaries.
     s.get(start..end).unwrap_or_default()
 }
@@ -65,10 +59,7 @@ pub(crate) fn is_token(s: &str) -> bool {
 /// The items of a `#token` list (`Access-Control-Allow-Methods` & co.),
 /// empty items skipped.
 pub(crate) fn list_items(value: &str) -> impl Iterator<Item = &str> {
-    value
-        .split(',')
-        .map(trim_http_whitespace)
-        .filter(|item| !item.is_empty())
+    value.split(',').map(trim_http_whitespace).filter(|item| !item.is_empty())
 }
 
 /// Reads a `#token` list in one pass: whether an item is `wanted`, or None
@@ -92,27 +83,17 @@ pub(crate) fn parses_as_url(value: &str) -> bool {
     let Some((scheme, rest)) = value.split_once(':') else {
         return false;
     };
-    let scheme_ok = scheme
-        .bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic())
-        && scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+    let scheme_ok = scheme.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
     if !scheme_ok {
         return false;
     }
-    let special = ["http", "https", "ws", "wss", "ftp"]
-        .iter()
-        .any(|s| s.eq_ignore_ascii_case(scheme));
+    let special = ["http", "https", "ws", "wss", "ftp"].iter().any(|s| s.eq_ignore_ascii_case(scheme));
     if !special {
         return true;
     }
     let authority = rest.trim_start_matches(['/', '\\']);
-    let authority = authority
-        .split(['/', '\\', '?', '#'])
-        .next()
-        .unwrap_or_default();
+    let authority = authority.split(['/', '\\', '?', '#']).next().unwrap_or_default();
     let host_port = authority.rsplit('@').next().unwrap_or_default();
     let (host, port) = match host_port.rsplit_once(':') {
         Some((host, _)) if !host.ends_with(']') && host.starts_with('[') => (host_port, ""),

@@ -5,11 +5,13 @@
 //! - [`access`]: who may change things (pure);
 //! - [`store`]: the registry's file;
 //! - [`events`]: server-sent events telling every open page what changed;
+//! - [`samples`]: what the setup answers to telling requests, and what a browser makes of it;
 //! - [`routes`]: `/lab` and its forms.
 
 pub mod access;
 pub mod events;
 pub mod routes;
+pub mod samples;
 pub mod scenario;
 pub mod store;
 

@@ -13,27 +13,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::Entry;
 use super::access::{Attempt, Denied};
-use crate::cors::Setup;
-use crate::cors::decide::CorsRequest;
-use crate::cors::policy::HeaderList;
+use super::samples::{Sample, samples};
 use crate::pages::Layout;
 use crate::render::html;
 use crate::state::AppState;
 
 /// The cookie that carries the instructor token after `/lab?token=…`.
 const TOKEN_COOKIE: &str = "f1_lab";
-
-/// One sample exchange shown on the page.
-pub struct Sample {
-    /// What it shows.
-    pub title: &'static str,
-    /// The request, as lines.
-    pub request: Vec<String>,
-    /// Who answers, with which status.
-    pub status: String,
-    /// Every CORS-related response header.
-    pub headers: Vec<(String, String)>,
-}
 
 #[derive(Template)]
 #[template(path = "lab.html")]
@@ -111,7 +97,7 @@ fn render(
         entries: lab.entries(),
         policy_text: current.scenario.as_ref().map_or_else(|| lab.default_source.to_string(), |s| s.description()),
         quirks_text: current.scenario.as_ref().map(|s| s.quirks_description()).unwrap_or_default(),
-        samples: samples(&setup, state.urls.page_origin.as_str()),
+        samples: samples(&setup, state.urls.page_origin.as_str(), state.urls.api_origin.as_str()),
         registry: lab.registry.list(),
         instructor,
         csrf: if instructor { &lab.secrets.csrf } else { "" },
@@ -205,95 +191,6 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
-}
-
-/// A request the lab page shows the setup's answer to.
-struct Probe {
-    title: &'static str,
-    method: &'static str,
-    path: &'static str,
-    /// `None`: the page origin.
-    origin: Option<&'static str>,
-    /// Method and headers a preflight asks for.
-    preflight: Option<(&'static str, &'static str)>,
-    credentials: bool,
-}
-
-const PROBES: &[Probe] = &[
-    Probe {
-        title: "The page's preflight for a JSON POST",
-        method: "OPTIONS",
-        path: "/cors/results",
-        origin: None,
-        preflight: Some(("POST", "content-type")),
-        credentials: false,
-    },
-    Probe {
-        title: "The page's GET",
-        method: "GET",
-        path: "/cors/results",
-        origin: None,
-        preflight: None,
-        credentials: false,
-    },
-    Probe {
-        title: "The page's credentialed GET",
-        method: "GET",
-        path: "/api/v1/users/me",
-        origin: None,
-        preflight: None,
-        credentials: true,
-    },
-    Probe {
-        title: "A look-alike site's GET",
-        method: "GET",
-        path: "/cors/results",
-        origin: Some("http://localhost.evil.test"),
-        preflight: None,
-        credentials: false,
-    },
-    Probe {
-        title: "A sandboxed iframe's credentialed GET (Origin: null)",
-        method: "GET",
-        path: "/api/v1/users/me",
-        origin: Some("null"),
-        preflight: None,
-        credentials: true,
-    },
-];
-
-/// What the setup answers to a few telling requests.
-pub fn samples(setup: &Setup, page: &str) -> Vec<Sample> {
-    let with_cookie = HeaderList(&[("cookie", "f1_session=…")]);
-    PROBES
-        .iter()
-        .map(|probe| {
-            let origin = probe.origin.unwrap_or(page);
-            let req = CorsRequest {
-                method: probe.method,
-                path: probe.path,
-                origin: Some(origin),
-                request_method: probe.preflight.map(|p| p.0),
-                request_headers: probe.preflight.map(|p| p.1),
-                headers: Some(&with_cookie),
-            };
-            let mut request = vec![format!("{} {}", probe.method, probe.path), format!("Origin: {origin}")];
-            if let Some((m, h)) = probe.preflight {
-                request.push(format!("Access-Control-Request-Method: {m}"));
-                request.push(format!("Access-Control-Request-Headers: {h}"));
-            }
-            if probe.credentials {
-                request.push("Cookie: (present)".to_owned());
-            }
-            let (status, headers) = match setup.decide(&req) {
-                None => ("answered by the handler; the CORS middleware is removed".to_owned(), Vec::new()),
-                Some(d) if d.answer_here => (format!("{} from the CORS middleware", d.status), d.headers),
-                Some(d) => ("answered by the handler".to_owned(), d.headers),
-            };
-            let headers = headers.into_iter().map(|(n, v)| (n.to_owned(), v)).collect();
-            Sample { title: probe.title, request, status, headers }
-        })
-        .collect()
 }
 
 #[cfg(test)]

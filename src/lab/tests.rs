@@ -83,7 +83,7 @@ fn the_samples_show_what_each_mistake_lets_through() {
     let lab = lab();
     let allow_origin = |name: &str, probe: usize| {
         let setup = &lab.entry(name).expect("known").setup;
-        let samples = routes::samples(setup, "http://localhost:3000");
+        let samples = samples::samples(setup, "http://localhost:3000", "https://localhost:3001");
         samples[probe].headers.iter().find(|(n, _)| n == "access-control-allow-origin").map(|(_, v)| v.clone())
     };
     // Probe 3 is the look-alike site, 4 the sandboxed iframe (Origin: null).
@@ -93,6 +93,31 @@ fn the_samples_show_what_each_mistake_lets_through() {
     assert_eq!(allow_origin("null-origin-allowed", 4).as_deref(), Some("null"));
     assert_eq!(allow_origin("reflect-any-origin", 3).as_deref(), Some("http://localhost.evil.test"));
     assert_eq!(allow_origin("wildcard-with-credentials", 1).as_deref(), Some("*"));
-    let preflight_404 = routes::samples(&lab.entry("no-preflight-handler").expect("known").setup, "http://localhost:3000");
+    let preflight_404 = samples::samples(
+        &lab.entry("no-preflight-handler").expect("known").setup,
+        "http://localhost:3000",
+        "https://localhost:3001",
+    );
     assert!(preflight_404[0].status.starts_with("404"), "{}", preflight_404[0].status);
+}
+
+#[test]
+fn the_samples_say_what_the_browser_does() {
+    let lab = lab();
+    let page = "http://localhost:3000";
+    let of = |name: &str| samples::samples(&lab.entry(name).expect("known").setup, page, "https://localhost:3001");
+    assert!(of(DEFAULT).iter().take(3).all(|s| s.readable), "the page's own requests work");
+    assert!(!of(DEFAULT)[3].readable && !of(DEFAULT)[4].readable, "look-alikes and null do not");
+    let wildcard = of("wildcard-with-credentials");
+    assert!(wildcard[1].readable && !wildcard[2].readable);
+    assert!(
+        wildcard[2].browser.contains("must not be the wildcard '*' when the request's credentials mode is 'include'"),
+        "{}",
+        wildcard[2].browser
+    );
+    let off = of("cors-off");
+    assert!(off.iter().all(|s| !s.readable));
+    assert!(off[1].browser.contains("No 'Access-Control-Allow-Origin' header is present"), "{}", off[1].browser);
+    // Chromium checks Access-Control-Allow-Origin before the status: a bare 404 reads as a missing header.
+    assert!(of("no-preflight-handler")[0].browser.contains("Response to preflight request doesn't pass access control check"));
 }

@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lab/registry", post(lab::routes::register))
         .route("/lab/registry/remove", post(lab::routes::unregister))
         .route("/events", get(lab::events::events))
+        .route("/inspect/verdict", post(crate::inspect::verdict))
         .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
         .layer(from_fn_with_state(
             LogState { listener: Listener::Page, exchanges: state.exchanges.clone() },

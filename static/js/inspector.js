@@ -19,10 +19,27 @@
     }
   });
 
-  // Called when a request settles: give its exchanges a moment to arrive.
+  // Called when a request settles: its exchanges come over the event
+  // stream at about the same time, so wait until they are here (at most
+  // 1.5 s: a request that never reached the server has none).
   function track(request) {
     const start = seen.length;
-    return () => setTimeout(() => explain(request, start), 250);
+    return () => {
+      const target = new URL(request.url, location.href);
+      const method = request.method.toUpperCase();
+      const began = Date.now();
+      const poll = () => {
+        const mine = seen.slice(start).filter((e) => e.path === target.pathname);
+        const actual = mine.some((e) => e.method === method);
+        const preflightOnly = mine.length > 0 && Date.now() - began > 150;
+        if (actual || preflightOnly || Date.now() - began > 1500) {
+          explain(request, start);
+        } else {
+          setTimeout(poll, 20);
+        }
+      };
+      poll();
+    };
   }
 
   const realFetch = window.fetch;

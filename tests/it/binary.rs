@@ -187,3 +187,72 @@ fn a_broken_policy_file_stops_startup_with_file_line_and_reason() {
     assert_eq!(code, 1);
     assert!(stderr.contains("cannot read the policy file") && stderr.contains("--policy"), "{stderr}");
 }
+
+#[test]
+fn cookie_and_authorization_values_never_reach_the_log() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (page_port, api_port) = (free_port(), free_port());
+    let mut child = Command::new(BIN)
+        .args(["--page-port", &page_port.to_string(), "--api-port", &api_port.to_string()])
+        .arg("--certs-dir")
+        .arg(dir.path().join("certs"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let ready: Vec<String> = BufReader::new(stdout).lines().take(2).map_while(Result::ok).collect();
+    assert_eq!(ready.len(), 2);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let tls = crate::helpers::connector_trusting(&dir.path().join("certs/ca.pem"));
+    let origin = format!("http://localhost:{page_port}");
+    let login = runtime.block_on(crate::helpers::send_over_tls(
+        &tls,
+        api_port,
+        crate::helpers::Req::post("/api/v1/users/session", "text/plain", "").origin(&origin),
+    ));
+    let session = login.header("set-cookie").and_then(|c| c.split(';').next()).expect("a session cookie").to_owned();
+    let secret_value = session.split('=').nth(1).expect("a value").to_owned();
+    for req in [
+        crate::helpers::Req::get("/api/v1/users/me").origin(&origin).header("cookie", &session),
+        crate::helpers::Req::get("/api/v1/admin/standings").header("authorization", "Basic U0VDUkVUQVVUSA=="),
+    ] {
+        runtime.block_on(crate::helpers::send_over_tls(&tls, api_port, req));
+    }
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let out = child.wait_with_output().expect("exits");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("/api/v1/users/me"), "the requests were logged: {log}");
+    for secret in [secret_value.as_str(), "U0VDUkVUQVVUSA"] {
+        assert!(!log.contains(secret), "{secret} reached the log");
+    }
+}
+
+#[test]
+fn a_reader_that_stops_reading_stdout_does_not_stop_the_app() {
+    let certs = tempfile::tempdir().expect("temp dir");
+    let page_port = free_port();
+    let mut child = Command::new(BIN)
+        .args(["--page-port", &page_port.to_string(), "--api-port", &free_port().to_string()])
+        .arg("--certs-dir")
+        .arg(certs.path())
+        .arg("--data-dir")
+        .arg(certs.path().join("data"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    // Read one line and hang up, like `| head -1`.
+    let stdout = child.stdout.take().expect("stdout");
+    let first = BufReader::new(stdout).lines().next().and_then(Result::ok).unwrap_or_default();
+    assert!(first.starts_with("page origin:"), "{first}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(child.try_wait().expect("wait").is_none(), "the app died when its reader left");
+    assert!(std::net::TcpStream::connect(("127.0.0.1", page_port)).is_ok(), "still serving");
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let exit = child.wait().expect("exits");
+    assert!(exit.success(), "{exit:?}");
+}

@@ -44,10 +44,7 @@ async fn the_diagnosis_agrees_with_chromium_on_every_case() {
     assert!(cases.len() >= 80, "only {} cases", cases.len());
     let servers = Servers::start(RUNNER).await;
     // Prints a SKIP notice and returns None where Chromium is missing (fails under CI).
-    let Some(browser) = Browser::launch(LaunchOptions::default())
-        .await
-        .expect("Chromium starts")
-    else {
+    let Some(browser) = Browser::launch(LaunchOptions::default()).await.expect("Chromium starts") else {
         return;
     };
     let page = open(&browser, &format!("{}/", servers.page_origin)).await;
@@ -60,10 +57,7 @@ async fn the_diagnosis_agrees_with_chromium_on_every_case() {
         let call = format!("runCase({})", case.to_js(&url(&servers, i)));
         let mut last = Value::Null;
         for _ in 0..case.repeat {
-            last = tab
-                .eval(&call)
-                .await
-                .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            last = tab.eval(&call).await.unwrap_or_else(|e| panic!("{}: {e}", case.name));
         }
         seen_by_script.push(last);
     }
@@ -73,18 +67,8 @@ async fn the_diagnosis_agrees_with_chromium_on_every_case() {
         let tab = if case.sandboxed { &sandboxed } else { &page };
         let verdict = diagnosis_of(case, &servers, i);
         let console = console_message(tab, &url(&servers, i), script_saw, &verdict).await;
-        let found = compare(
-            case,
-            &verdict,
-            script_saw,
-            &servers.seen(&i.to_string()),
-            console,
-        );
-        disagreements.extend(
-            found
-                .into_iter()
-                .map(|d| format!("case {i} \"{}\": {d}", case.name)),
-        );
+        let found = compare(case, &verdict, script_saw, &servers.seen(&i.to_string()), console);
+        disagreements.extend(found.into_iter().map(|d| format!("case {i} \"{}\": {d}", case.name)));
     }
     browser.close().await.expect("Chromium closes");
     assert!(
@@ -94,10 +78,7 @@ async fn the_diagnosis_agrees_with_chromium_on_every_case() {
         cases.len(),
         disagreements.join("\n")
     );
-    eprintln!(
-        "diagnosis corpus: all {} cases agree with Chromium",
-        cases.len()
-    );
+    eprintln!("diagnosis corpus: all {} cases agree with Chromium", cases.len());
 }
 
 async fn open(browser: &Browser, url: &str) -> Page {
@@ -112,11 +93,7 @@ fn url(servers: &Servers, i: usize) -> String {
 
 /// The pure diagnosis of a case, from exactly what the server sends.
 fn diagnosis_of(case: &Case, servers: &Servers, i: usize) -> Verdict {
-    let spec = case.spec(
-        &servers.page_origin,
-        &servers.api_origin,
-        &format!("/case/{i}"),
-    );
+    let spec = case.spec(&servers.page_origin, &servers.api_origin, &format!("/case/{i}"));
     let script = case.script(&servers.page_origin);
     let mut actual = script.actual.headers;
     actual.push(("Content-Length".to_owned(), BODY.len().to_string()));

@@ -17,6 +17,11 @@ use tempfile::TempDir;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
+/// Tests with timing checks (browser tests) take a read share; a test that
+/// keeps the CPU busy for long (building the release binary) takes it
+/// whole, so the two never run at the same time on a 2-core machine.
+pub static CPU: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
 /// The app running in this process on free ports, with its own certs dir.
 pub struct TestApp {
     pub running: Running,
@@ -185,8 +190,13 @@ impl Reply {
 
 /// One GET with an Origin to a process's API port (for tests of the binary).
 pub async fn get_over_tls(tls: &TlsConnector, port: u16, path: &str, origin: &str) -> Reply {
+    send_over_tls(tls, port, Req::get(path).origin(origin)).await
+}
+
+/// One request to a process's API port (for tests of the binary).
+pub async fn send_over_tls(tls: &TlsConnector, port: u16, req: Req) -> Reply {
     let tcp = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
     let name = ServerName::try_from("localhost").expect("valid name");
     let stream = tls.connect(name, tcp).await.expect("TLS handshake");
-    send(stream, Req::get(path).origin(origin), port).await
+    send(stream, req, port).await
 }

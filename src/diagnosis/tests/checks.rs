@@ -18,36 +18,18 @@ fn allow_origin_must_be_the_origin_byte_for_byte_or_a_lone_star() {
     assert!(check_response(&get(), &h(&[(ACAO, "*")])).is_ok());
     let refused = |value: &str| error_of(check_response(&get(), &h(&[(ACAO, value)])));
     let owned = |v: &str| v.to_owned();
-    assert_eq!(
-        refused("http://localhost:3000/"),
-        CorsError::AllowOriginMismatch(owned("http://localhost:3000/"))
-    );
-    assert_eq!(
-        refused("HTTP://LOCALHOST:3000"),
-        CorsError::AllowOriginMismatch(owned("HTTP://LOCALHOST:3000"))
-    );
-    assert_eq!(
-        refused("http://localhost:3001"),
-        CorsError::AllowOriginMismatch(owned("http://localhost:3001"))
-    );
-    assert_eq!(
-        refused("null"),
-        CorsError::AllowOriginMismatch(owned("null"))
-    );
-    assert_eq!(
-        refused("*.example.com"),
-        CorsError::InvalidAllowOriginValue(owned("*.example.com"))
-    );
+    assert_eq!(refused("http://localhost:3000/"), CorsError::AllowOriginMismatch(owned("http://localhost:3000/")));
+    assert_eq!(refused("HTTP://LOCALHOST:3000"), CorsError::AllowOriginMismatch(owned("HTTP://LOCALHOST:3000")));
+    assert_eq!(refused("http://localhost:3001"), CorsError::AllowOriginMismatch(owned("http://localhost:3001")));
+    assert_eq!(refused("null"), CorsError::AllowOriginMismatch(owned("null")));
+    assert_eq!(refused("*.example.com"), CorsError::InvalidAllowOriginValue(owned("*.example.com")));
     assert_eq!(refused(""), CorsError::InvalidAllowOriginValue(owned("")));
     assert_eq!(
         refused("localhost:3000"),
         CorsError::AllowOriginMismatch(owned("localhost:3000")),
         "a URL with the scheme 'localhost', to Chromium"
     );
-    assert_eq!(
-        error_of(check_response(&get(), &h(&[]))),
-        CorsError::MissingAllowOrigin
-    );
+    assert_eq!(error_of(check_response(&get(), &h(&[]))), CorsError::MissingAllowOrigin);
 }
 
 #[test]
@@ -74,10 +56,7 @@ fn null_matches_only_an_opaque_origin() {
 #[test]
 fn credentials_need_a_named_origin_and_allow_credentials_exactly_true() {
     let star = h(&[(ACAO, "*"), ("Access-Control-Allow-Credentials", "true")]);
-    assert_eq!(
-        error_of(check_response(&with_credentials(), &star)),
-        CorsError::WildcardOriginWithCredentials
-    );
+    assert_eq!(error_of(check_response(&with_credentials(), &star)), CorsError::WildcardOriginWithCredentials);
     for (value, shown) in [(None, ""), (Some("True"), "True"), (Some("false"), "false")] {
         let headers = match value {
             Some(v) => allowing(&[("Access-Control-Allow-Credentials", v)]),
@@ -87,10 +66,7 @@ fn credentials_need_a_named_origin_and_allow_credentials_exactly_true() {
             error_of(check_response(&with_credentials(), &headers)),
             CorsError::InvalidAllowCredentials(shown.to_owned())
         );
-        assert!(
-            check_response(&get(), &headers).is_ok(),
-            "ignored without credentials"
-        );
+        assert!(check_response(&get(), &headers).is_ok(), "ignored without credentials");
     }
     let good = allowing(&[("Access-Control-Allow-Credentials", "true")]);
     assert!(check_response(&with_credentials(), &good).is_ok());
@@ -110,30 +86,19 @@ fn scripts_read_safelisted_and_exposed_headers_never_set_cookie() {
         }
         headers
     };
-    let exposed = |spec: &RequestSpec, expose| {
-        check_response(spec, &response(expose))
-            .expect("readable")
-            .exposed
-    };
+    let exposed = |spec: &RequestSpec, expose| check_response(spec, &response(expose)).expect("readable").exposed;
     assert_eq!(exposed(&get(), ""), ["content-type"]);
     assert_eq!(exposed(&get(), "x-CUSTOM"), ["content-type", "x-custom"]);
     assert_eq!(exposed(&get(), "X-Custom, bad value"), ["content-type"]);
     assert_eq!(
         exposed(&get(), "*, Set-Cookie"),
-        [
-            "access-control-allow-origin",
-            "content-type",
-            "x-custom",
-            "access-control-expose-headers"
-        ]
+        ["access-control-allow-origin", "content-type", "x-custom", "access-control-expose-headers"]
     );
     let credentialed = with_credentials();
     let with_acac = |expose: &'static str| {
         let mut headers = response(expose);
         headers.push(("Access-Control-Allow-Credentials", "true"));
-        check_response(&credentialed, &headers)
-            .expect("readable")
-            .exposed
+        check_response(&credentialed, &headers).expect("readable").exposed
     };
     assert_eq!(with_acac("*"), ["content-type"]);
     assert_eq!(with_acac("*, X-Custom"), ["content-type", "x-custom"]);

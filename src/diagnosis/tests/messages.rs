@@ -10,14 +10,8 @@ fn run(spec: &RequestSpec, preflight: Option<(u16, Headers<'_>)>, actual: Header
 }
 
 fn reason(verdict: &Verdict) -> &str {
-    let message = verdict
-        .console_message
-        .as_deref()
-        .expect("a console message");
-    message
-        .split_once("has been blocked by CORS policy: ")
-        .expect("Chromium's prefix")
-        .1
+    let message = verdict.console_message.as_deref().expect("a console message");
+    message.split_once("has been blocked by CORS policy: ").expect("Chromium's prefix").1
 }
 
 #[test]
@@ -42,10 +36,7 @@ fn a_refused_simple_request_was_still_sent() {
         )
     );
     let fix = verdict.fix.expect("a fix");
-    assert!(
-        fix.contains("`Access-Control-Allow-Origin: http://localhost:3000`"),
-        "{fix}"
-    );
+    assert!(fix.contains("`Access-Control-Allow-Origin: http://localhost:3000`"), "{fix}");
 }
 
 #[test]
@@ -68,26 +59,17 @@ fn a_failed_preflight_stops_the_request_and_is_prefixed_as_such() {
 
 #[test]
 fn xhr_messages_name_xmlhttprequest_and_their_own_hints() {
-    let xhr = get()
-        .kind(RequestKind::Xhr)
-        .credentials(CredentialsMode::Include);
+    let xhr = get().kind(RequestKind::Xhr).credentials(CredentialsMode::Include);
     let verdict = run(&xhr, None, h(&[("Access-Control-Allow-Origin", "*")]));
     let message = verdict.console_message.as_deref().expect("refused");
-    assert!(
-        message.starts_with("Access to XMLHttpRequest at '"),
-        "{message}"
-    );
+    assert!(message.starts_with("Access to XMLHttpRequest at '"), "{message}");
     assert!(message.ends_with(
         "must not be the wildcard '*' when the request's credentials mode is 'include'. The \
          credentials mode of requests initiated by the XMLHttpRequest is controlled by the \
          withCredentials attribute."
     ));
     let mismatch = |kind| {
-        let verdict = run(
-            &get().kind(kind),
-            None,
-            h(&[("Access-Control-Allow-Origin", "null")]),
-        );
+        let verdict = run(&get().kind(kind), None, h(&[("Access-Control-Allow-Origin", "null")]));
         reason(&verdict).to_owned()
     };
     assert!(mismatch(RequestKind::Fetch).ends_with(
@@ -102,25 +84,16 @@ fn every_failure_has_a_one_sentence_fix_naming_what_to_send() {
     let put = get().method("patch").header("X-A", "1");
     let cases = [
         (Some((302, allowing(&[("Location", "/x")]))), "redirecting"),
-        (
-            Some((204, h(&[("Access-Control-Allow-Origin", "*, *")]))),
-            "exactly one origin",
-        ),
+        (Some((204, h(&[("Access-Control-Allow-Origin", "*, *")]))), "exactly one origin"),
         (Some((500, allowing(&[]))), "2xx"),
-        (
-            Some((204, allowing(&[("Access-Control-Allow-Methods", "a b")]))),
-            "comma-separated",
-        ),
+        (Some((204, allowing(&[("Access-Control-Allow-Methods", "a b")]))), "comma-separated"),
         (Some((204, allowing(&[]))), "have the page send `PATCH`"),
     ];
     for (preflight, expected) in cases {
         let verdict = run(&put, preflight, allowing(&[]));
         let fix = verdict.fix.expect("refused");
         assert!(fix.contains(expected), "{fix}");
-        assert!(
-            fix.ends_with('.') && !fix.contains(". "),
-            "one sentence: {fix}"
-        );
+        assert!(fix.ends_with('.') && !fix.contains(". "), "one sentence: {fix}");
     }
 }
 
@@ -130,13 +103,8 @@ fn fixes_never_advise_allowing_null_and_say_why_a_safelisted_name_was_refused() 
     let fix = run(&sandboxed, None, h(&[])).fix.expect("refused");
     assert!(fix.contains("serve the page from a real origin"), "{fix}");
     let long = get().header("Accept", &"a".repeat(129));
-    let fix = run(&long, Some((204, allowing(&[]))), allowing(&[]))
-        .fix
-        .expect("refused");
-    assert!(
-        fix.starts_with("Add `accept` to `Access-Control-Allow-Headers`"),
-        "{fix}"
-    );
+    let fix = run(&long, Some((204, allowing(&[]))), allowing(&[])).fix.expect("refused");
+    assert!(fix.starts_with("Add `accept` to `Access-Control-Allow-Headers`"), "{fix}");
     assert!(fix.contains("too long or unusual"), "{fix}");
     let empty = h(&[("Access-Control-Allow-Origin", "")]);
     let fix = run(&get(), None, empty).fix.expect("refused");
@@ -149,12 +117,7 @@ fn an_unanswered_request_fails_without_a_cors_message() {
     let verdict = diagnose::<&str, &str>(&put, None, None);
     assert!(verdict.preflight_sent && !verdict.actual_sent && !verdict.readable);
     assert_eq!(verdict.console_message, None);
-    assert!(
-        verdict
-            .fix
-            .expect("a hint")
-            .starts_with("Nothing answered the preflight")
-    );
+    assert!(verdict.fix.expect("a hint").starts_with("Nothing answered the preflight"));
 }
 
 #[test]
@@ -178,18 +141,13 @@ fn a_preflight_answer_is_ignored_when_none_was_needed() {
 #[ignore = "a timing check, meaningful only in release builds"]
 fn diagnosis_is_fast() {
     let simple = get();
-    let json_put = get()
-        .method("PUT")
-        .header("Content-Type", "application/json");
+    let json_put = get().method("PUT").header("Content-Type", "application/json");
     let preflight = allowing(&[
         ("Access-Control-Allow-Methods", "GET, POST, PUT"),
         ("Access-Control-Allow-Headers", "Content-Type"),
         ("Access-Control-Max-Age", "600"),
     ]);
-    let actual = allowing(&[
-        ("Content-Type", "application/json"),
-        ("Content-Length", "42"),
-    ]);
+    let actual = allowing(&[("Content-Type", "application/json"), ("Content-Length", "42")]);
     for spec in [json_put, simple] {
         let rounds = 100_000;
         let start = std::time::Instant::now();

@@ -73,9 +73,7 @@ fn other_or_unparsable_content_types_need_a_preflight() {
 #[test]
 fn accept_may_hold_anything_but_the_unsafe_bytes() {
     assert!(!needs("Accept", "application/json, text/*;q=0.5"));
-    for bad in [
-        "\"", "(", ")", ":", "<", ">", "?", "@", "[", "\\", "]", "{", "}", "\x7f", "\x01",
-    ] {
+    for bad in ["\"", "(", ")", ":", "<", ">", "?", "@", "[", "\\", "]", "{", "}", "\x7f", "\x01"] {
         assert!(needs("Accept", &format!("text/html{bad}")), "{bad:?}");
     }
     assert!(!needs("Accept", "text/html\tx"), "a tab is fine");
@@ -113,20 +111,13 @@ fn only_a_single_bytes_range_with_a_start_is_simple() {
         "bytes=a-1",
         "bytes=",
     ] {
-        assert!(
-            needs_preflight(&get().header("Range", not_simple)).is_some(),
-            "{not_simple}"
-        );
+        assert!(needs_preflight(&get().header("Range", not_simple)).is_some(), "{not_simple}");
     }
 }
 
 #[test]
 fn request_headers_are_lower_cased_sorted_and_listed_once() {
-    let spec = get()
-        .header("X-B", "1")
-        .header("x-a", "1")
-        .header("X-A", "2")
-        .header("Accept", "text/html");
+    let spec = get().header("X-B", "1").header("x-a", "1").header("X-A", "2").header("Accept", "text/html");
     assert_eq!(preflight_headers(&spec), ["x-a", "x-b"]);
     let reason = needs_preflight(&spec).expect("custom headers");
     assert_eq!(reason.request_headers().as_deref(), Some("x-a,x-b"));
@@ -135,9 +126,7 @@ fn request_headers_are_lower_cased_sorted_and_listed_once() {
 
 #[test]
 fn a_header_set_twice_is_judged_by_its_joined_value() {
-    let twice = get()
-        .header("Accept", &"a".repeat(100))
-        .header("accept", &"b".repeat(30));
+    let twice = get().header("Accept", &"a".repeat(100)).header("accept", &"b".repeat(30));
     assert_eq!(preflight_headers(&twice), ["accept"], "132 bytes joined");
     let once = get().header("Accept", &"a".repeat(100));
     assert_eq!(preflight_headers(&once), Vec::<String>::new());
@@ -145,10 +134,7 @@ fn a_header_set_twice_is_judged_by_its_joined_value() {
 
 #[test]
 fn authorization_always_needs_a_preflight() {
-    assert_eq!(
-        preflight_headers(&get().header("Authorization", "Bearer t")),
-        ["authorization"]
-    );
+    assert_eq!(preflight_headers(&get().header("Authorization", "Bearer t")), ["authorization"]);
 }
 
 #[test]

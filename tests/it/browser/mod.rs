@@ -8,6 +8,7 @@
 
 pub mod cdp;
 mod cors_page;
+mod inspector;
 mod scenarios;
 mod techniques;
 
@@ -20,11 +21,28 @@ use crate::helpers::TestApp;
 /// Generous: a shared 2-core CI machine runs Chromium and the app at once.
 pub const WAIT: Duration = Duration::from_secs(15);
 
+/// A browser for one test, holding a share of [`crate::helpers::CPU`] so
+/// that no CPU-hungry test (a release build) starves its timing checks.
+pub struct TestBrowser {
+    browser: Browser,
+    _share: std::sync::RwLockReadGuard<'static, ()>,
+}
+
+impl std::ops::Deref for TestBrowser {
+    type Target = Browser;
+
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
+}
+
 /// A browser that trusts `app`'s CA, or None (with a printed notice) where
 /// Chromium is not installed and CI is not set.
-pub async fn browser_for(app: &TestApp) -> Option<Browser> {
+pub async fn browser_for(app: &TestApp) -> Option<TestBrowser> {
+    let share = crate::helpers::CPU.read().unwrap_or_else(std::sync::PoisonError::into_inner);
     let ca = app.running.ca_cert().cloned();
-    Browser::launch(LaunchOptions { trust_ca_pem: ca }).await.expect("Chromium starts")
+    let browser = Browser::launch(LaunchOptions { trust_ca_pem: ca }).await.expect("Chromium starts")?;
+    Some(TestBrowser { browser, _share: share })
 }
 
 /// Opens `path` of the page origin, as a learner would (http://localhost:PORT).

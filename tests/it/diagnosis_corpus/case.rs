@@ -50,13 +50,7 @@ pub fn case(name: &'static str) -> Case {
 }
 
 fn reply(status: u16, headers: &[(&str, &str)]) -> Reply {
-    Reply {
-        status,
-        headers: headers
-            .iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-            .collect(),
-    }
+    Reply { status, headers: headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect() }
 }
 
 impl Case {
@@ -113,22 +107,13 @@ impl Case {
     pub fn script(&self, page_origin: &str) -> Script {
         let port = page_origin.rsplit(':').next().unwrap_or_default();
         let value = |v: &str| {
-            v.replace(PAGE, page_origin)
-                .replace("{PAGE}", &page_origin.to_uppercase())
-                .replace("{port}", port)
+            v.replace(PAGE, page_origin).replace("{PAGE}", &page_origin.to_uppercase()).replace("{port}", port)
         };
         let resolve = |reply: &Reply| Reply {
             status: reply.status,
-            headers: reply
-                .headers
-                .iter()
-                .map(|(n, v)| (n.clone(), value(v)))
-                .collect(),
+            headers: reply.headers.iter().map(|(n, v)| (n.clone(), value(v))).collect(),
         };
-        Script {
-            preflight: resolve(&self.preflight),
-            actual: resolve(&self.actual),
-        }
+        Script { preflight: resolve(&self.preflight), actual: resolve(&self.actual) }
     }
 
     /// The headers the runner tries to read: every one the server sends.

@@ -12,18 +12,9 @@ const BLOCKED: &str = "has been blocked by CORS policy: ";
 
 /// Chromium's CORS console message for the case's URL, whole (it arrives a
 /// little after the script sees the failure).
-pub async fn console_message(
-    tab: &Page,
-    url: &str,
-    script_saw: &Value,
-    verdict: &Verdict,
-) -> Option<String> {
+pub async fn console_message(tab: &Page, url: &str, script_saw: &Value, verdict: &Verdict) -> Option<String> {
     let needle = format!("at '{url}' ");
-    let find = |lines: Vec<String>| {
-        lines
-            .into_iter()
-            .find(|l| l.contains(&needle) && l.contains(BLOCKED))
-    };
+    let find = |lines: Vec<String>| lines.into_iter().find(|l| l.contains(&needle) && l.contains(BLOCKED));
     let mut line = find(tab.console());
     let failed = script_saw["ok"] != Value::Bool(true);
     if line.is_none() && (failed || verdict.console_message.is_some()) {
@@ -46,9 +37,7 @@ pub fn compare(
     let mut out = Vec::new();
     let mut check = |what: &str, diagnosis: String, chromium: String| {
         if diagnosis != chromium {
-            out.push(format!(
-                "{what}: diagnosis {diagnosis}, Chromium {chromium}"
-            ));
+            out.push(format!("{what}: diagnosis {diagnosis}, Chromium {chromium}"));
         }
     };
     let preflights = match (verdict.preflight_sent, verdict.preflight_cache_seconds) {
@@ -56,36 +45,16 @@ pub fn compare(
         (true, Some(seconds)) if seconds > 0 => 1,
         (true, _) => case.repeat,
     };
-    check(
-        "preflights",
-        preflights.to_string(),
-        seen.preflights.to_string(),
-    );
+    check("preflights", preflights.to_string(), seen.preflights.to_string());
     let actuals = if verdict.actual_sent { case.repeat } else { 0 };
-    check(
-        "actual requests",
-        actuals.to_string(),
-        seen.actuals.to_string(),
-    );
+    check("actual requests", actuals.to_string(), seen.actuals.to_string());
     if let Some(reason) = verdict.preflight.as_ref().filter(|_| seen.preflights > 0) {
         let method = reason.method.clone().unwrap_or_else(|| case.method.clone());
-        check(
-            "request method",
-            format!("{:?}", Some(method)),
-            format!("{:?}", seen.request_method),
-        );
-        check(
-            "request headers",
-            format!("{:?}", reason.request_headers()),
-            format!("{:?}", seen.request_headers),
-        );
+        check("request method", format!("{:?}", Some(method)), format!("{:?}", seen.request_method));
+        check("request headers", format!("{:?}", reason.request_headers()), format!("{:?}", seen.request_headers));
     }
     let readable = script_saw["ok"] == Value::Bool(true);
-    check(
-        "readable",
-        verdict.readable.to_string(),
-        readable.to_string(),
-    );
+    check("readable", verdict.readable.to_string(), readable.to_string());
     // The whole line: API, URL and origin as well as the reason after "blocked by CORS policy".
     let message = verdict.console_message.as_deref();
     check("console", format!("{message:?}"), format!("{console:?}"));
@@ -93,11 +62,7 @@ pub fn compare(
         for name in case.readable_candidates() {
             let exposed = verdict.exposed.contains(&name);
             let read = !script_saw["values"][&name].is_null();
-            check(
-                &format!("{name} readable"),
-                exposed.to_string(),
-                read.to_string(),
-            );
+            check(&format!("{name} readable"), exposed.to_string(), read.to_string());
         }
         let body = if case.method == "HEAD" { "" } else { BODY };
         check("body", format!("{body:?}"), script_saw["body"].to_string());

@@ -11,40 +11,26 @@ pub fn credentials() -> Vec<Case> {
     let put = |name| with(name).method("PUT");
     vec![
         with("credentials, origin *").actual(200, &[(ACAO, "*"), (ACAC, "true")]),
-        with("credentials, origin *, XHR")
-            .xhr()
-            .actual(200, &[(ACAO, "*")]),
+        with("credentials, origin *, XHR").xhr().actual(200, &[(ACAO, "*")]),
         with("credentials, origin named, no ACAC"),
         with("credentials, origin named, no ACAC, XHR").xhr(),
         with("credentials, ACAC True").actual(200, &[(ACAO, PAGE), (ACAC, "True")]),
         with("credentials, ACAC false").actual(200, &[(ACAO, PAGE), (ACAC, "false")]),
         with("credentials, ACAC true").actual(200, &[(ACAO, PAGE), (ACAC, "true")]),
-        with("credentials, ACAC true, XHR")
-            .xhr()
-            .actual(200, &[(ACAO, PAGE), (ACAC, "true")]),
+        with("credentials, ACAC true, XHR").xhr().actual(200, &[(ACAO, PAGE), (ACAC, "true")]),
         case("omit, origin * with ACAC true")
             .credentials(CredentialsMode::Omit)
             .actual(200, &[(ACAO, "*"), (ACAC, "true")]),
         case("same-origin mode, origin *").actual(200, &[(ACAO, "*")]),
-        put("credentials, preflight origin *")
-            .preflight(204, &[(ACAO, "*"), (ACAC, "true"), (ACAM, "PUT")]),
+        put("credentials, preflight origin *").preflight(204, &[(ACAO, "*"), (ACAC, "true"), (ACAM, "PUT")]),
         put("credentials, preflight without ACAC").preflight(204, &[(ACAO, PAGE), (ACAM, "PUT")]),
-        put("credentials, preflight allows methods *")
-            .preflight(204, &[(ACAO, PAGE), (ACAC, "true"), (ACAM, "*")]),
+        put("credentials, preflight allows methods *").preflight(204, &[(ACAO, PAGE), (ACAC, "true"), (ACAM, "*")]),
         with("credentials, preflight allows headers *")
             .header("X-A", "1")
             .preflight(204, &[(ACAO, PAGE), (ACAC, "true"), (ACAH, "*")]),
         put("credentials, PUT and JSON fully allowed")
             .header("Content-Type", "application/json")
-            .preflight(
-                204,
-                &[
-                    (ACAO, PAGE),
-                    (ACAC, "true"),
-                    (ACAM, "PUT"),
-                    (ACAH, "Content-Type"),
-                ],
-            )
+            .preflight(204, &[(ACAO, PAGE), (ACAC, "true"), (ACAM, "PUT"), (ACAH, "Content-Type")])
             .actual(200, &[(ACAO, PAGE), (ACAC, "true")]),
         put("credentials, XHR, PUT fully allowed")
             .xhr()
@@ -61,9 +47,7 @@ pub fn allow_origin() -> Vec<Case> {
         case("no ACAO, XHR").xhr().actual(200, &[]),
         acao("ACAO *", "*"),
         case("ACAO twice").actual(200, &[(ACAO, PAGE), (ACAO, PAGE)]),
-        case("ACAO twice, XHR")
-            .xhr()
-            .actual(200, &[(ACAO, PAGE), (ACAO, "*")]),
+        case("ACAO twice, XHR").xhr().actual(200, &[(ACAO, PAGE), (ACAO, "*")]),
         acao("ACAO comma list", "{page}, http://example.com"),
         acao("ACAO space list", "{page} http://example.com"),
         acao("ACAO trailing slash", "{page}/"),
@@ -79,23 +63,17 @@ pub fn allow_origin() -> Vec<Case> {
         acao("ACAO empty", ""),
         put_with_acao("preflight ACAO trailing slash", "{page}/"),
         put_with_acao("preflight ACAO null", "null"),
-        case("preflight ACAO twice")
-            .method("PUT")
-            .preflight(204, &[(ACAO, PAGE), (ACAO, PAGE), (ACAM, "PUT")]),
+        case("preflight ACAO twice").method("PUT").preflight(204, &[(ACAO, PAGE), (ACAO, PAGE), (ACAM, "PUT")]),
         acao("sandboxed, ACAO null", "null").sandboxed(),
         acao("sandboxed, ACAO *", "*").sandboxed(),
         acao("sandboxed, ACAO page origin", PAGE).sandboxed(),
         case("sandboxed, no ACAO").sandboxed().actual(200, &[]),
-        put_with_acao("sandboxed, preflight ACAO null", "null")
-            .sandboxed()
-            .actual(200, &[(ACAO, "null")]),
+        put_with_acao("sandboxed, preflight ACAO null", "null").sandboxed().actual(200, &[(ACAO, "null")]),
     ]
 }
 
 fn put_with_acao(name: &'static str, value: &str) -> Case {
-    case(name)
-        .method("PUT")
-        .preflight(204, &[(ACAO, value), (ACAM, "PUT")])
+    case(name).method("PUT").preflight(204, &[(ACAO, value), (ACAM, "PUT")])
 }
 
 /// Which response headers a script may read.
@@ -106,15 +84,7 @@ pub fn exposure() -> Vec<Case> {
         case(name).actual(200, &headers)
     };
     let credentialed = |name, expose| {
-        case(name).include().actual(
-            200,
-            &[
-                (ACAO, PAGE),
-                (ACAC, "true"),
-                ("X-Custom", "c"),
-                (ACEH, expose),
-            ],
-        )
+        case(name).include().actual(200, &[(ACAO, PAGE), (ACAC, "true"), ("X-Custom", "c"), (ACEH, expose)])
     };
     vec![
         custom("custom response header, not exposed", &[]),
@@ -124,14 +94,8 @@ pub fn exposure() -> Vec<Case> {
         custom("expose two lines", &[(ACEH, "X-Custom"), (ACEH, "X-Other")]),
         custom("expose *", &[(ACEH, "*")]),
         custom("expose *, XHR", &[(ACEH, "*")]).xhr(),
-        custom(
-            "expose list that does not parse",
-            &[(ACEH, "X-Custom, X Other")],
-        ),
-        custom(
-            "Set-Cookie never exposed",
-            &[(ACEH, "*, Set-Cookie"), ("Set-Cookie", "a=b")],
-        ),
+        custom("expose list that does not parse", &[(ACEH, "X-Custom, X Other")]),
+        custom("Set-Cookie never exposed", &[(ACEH, "*, Set-Cookie"), ("Set-Cookie", "a=b")]),
         credentialed("credentials, expose *", "*"),
         credentialed("credentials, expose * and X-Custom", "*, X-Custom"),
         case("safelisted response headers").actual(
@@ -163,8 +127,7 @@ pub fn header_values() -> Vec<Case> {
         with("Range two ranges", "Range", "bytes=0-1,5-6"),
         with("Range upper-case unit", "Range", "Bytes=0-1"),
         with("Range start after end", "Range", "bytes=5-2"),
-        with("Range suffix, allowed", "Range", "bytes=-500")
-            .preflight(204, &[(ACAO, PAGE), (ACAH, "Range")]),
+        with("Range suffix, allowed", "Range", "bytes=-500").preflight(204, &[(ACAO, PAGE), (ACAH, "Range")]),
         with("Accept 128 bytes", "Accept", &long),
         with("Accept 129 bytes", "Accept", &too_long),
         with("Accept 129 bytes, XHR", "Accept", &too_long).xhr(),
@@ -172,21 +135,12 @@ pub fn header_values() -> Vec<Case> {
         with("Accept with a quote", "Accept", "text/html\""),
         with("Accept with braces", "Accept", "{json}"),
         with("Accept JSON", "Accept", "application/json"),
-        with(
-            "Accept-Language with q",
-            "Accept-Language",
-            "en-US,en;q=0.9",
-        ),
+        with("Accept-Language with q", "Accept-Language", "en-US,en;q=0.9"),
         with("Accept-Language underscore", "Accept-Language", "de_DE"),
         with("Content-Language simple", "Content-Language", "de-DE"),
         with("Content-Language with slash", "Content-Language", "de/DE"),
         with("User-Agent set by script", "User-Agent", "corpus"),
-        with(
-            "Accept set twice, joined past 128 bytes",
-            "Accept",
-            &"a".repeat(100),
-        )
-        .header("Accept", &"b".repeat(30)),
+        with("Accept set twice, joined past 128 bytes", "Accept", &"a".repeat(100)).header("Accept", &"b".repeat(30)),
         with("client hint Width", "Width", "100"),
         with("client hint Width, not an integer", "Width", "1.5"),
         with("client hint DPR", "DPR", "1.5"),

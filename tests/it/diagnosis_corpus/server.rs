@@ -59,26 +59,14 @@ impl Servers {
     pub async fn start(runner_html: &'static str) -> Self {
         let cases = Arc::new(Mutex::new(Cases::default()));
         let api = Router::new().fallback(answer).with_state(cases.clone());
-        let page = Router::new()
-            .route(
-                "/",
-                axum::routing::get(move || async move { Html(runner_html) }),
-            )
-            .route(
-                "/sandboxed",
-                axum::routing::get(move || async move {
-                    // An opaque origin: the browser sends `Origin: null`.
-                    (
-                        [("content-security-policy", "sandbox allow-scripts")],
-                        Html(runner_html),
-                    )
-                }),
-            );
-        Self {
-            page_origin: serve(page).await,
-            api_origin: serve(api).await,
-            cases,
-        }
+        let page = Router::new().route("/", axum::routing::get(move || async move { Html(runner_html) })).route(
+            "/sandboxed",
+            axum::routing::get(move || async move {
+                // An opaque origin: the browser sends `Origin: null`.
+                ([("content-security-policy", "sandbox allow-scripts")], Html(runner_html))
+            }),
+        );
+        Self { page_origin: serve(page).await, api_origin: serve(api).await, cases }
     }
 
     /// Scripts the answers of `/case/<id>`.
@@ -102,18 +90,10 @@ async fn serve(router: Router) -> String {
 /// Answers `/case/<id>` as scripted, recording the request first.
 async fn answer(State(cases): State<Arc<Mutex<Cases>>>, request: Request) -> Response {
     let id = request.uri().path().trim_start_matches("/case/").to_owned();
-    let header = |name: &str| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     // A script may send OPTIONS itself: only a preflight asks for a method.
-    let preflight = request.method() == Method::OPTIONS
-        && request
-            .headers()
-            .contains_key("access-control-request-method");
+    let preflight =
+        request.method() == Method::OPTIONS && request.headers().contains_key("access-control-request-method");
     let reply = {
         // No await while the lock is held.
         let mut cases = lock(&cases);

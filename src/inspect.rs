@@ -1,0 +1,229 @@
+//! `POST /inspect/verdict` on the page origin: the inspector panel asks why
+//! the browser allowed or blocked one of its tab's requests.
+//!
+//! The page says what its script asked for (method, headers it set, with
+//! any Authorization value left out, credentials mode); the server adds
+//! what went over the wire (the recorded preflight and actual exchange) and
+//! lets the pure [`diagnosis`](crate::diagnosis) judge. When a request that
+//! needs a preflight arrives without one, the browser used a cached answer:
+//! the last preflight this tab sent for that path is the one it reused.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::diagnosis::{CredentialsMode, RequestKind, RequestSpec, diagnose, needs_preflight};
+use crate::exchanges::Exchange;
+use crate::state::AppState;
+
+/// The most headers a verdict request may describe.
+const MAX_HEADERS: usize = 32;
+
+/// What the page sends.
+#[derive(Debug, Deserialize)]
+pub struct VerdictRequest {
+    tab: String,
+    preflight: Option<u64>,
+    actual: Option<u64>,
+    request: PageRequest,
+}
+
+/// The request as the page's script made it.
+#[derive(Debug, Deserialize)]
+pub struct PageRequest {
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    credentials: String,
+    kind: String,
+}
+
+/// What the panel shows.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct VerdictReply {
+    /// Whether the script could read the response.
+    pub readable: bool,
+    /// Whether the request needed a preflight.
+    pub preflight_needed: bool,
+    /// Whether the browser reused a cached preflight instead of sending one.
+    pub preflight_cached: bool,
+    /// One sentence for the learner.
+    pub summary: String,
+    /// Chromium's console line, when blocked.
+    pub console_message: Option<String>,
+    /// The fix, when blocked.
+    pub fix: Option<String>,
+    /// Response headers the script can read.
+    pub exposed: Vec<String>,
+    /// What works in Chromium only.
+    pub warnings: Vec<String>,
+}
+
+/// `POST /inspect/verdict`
+pub async fn verdict(
+    State(state): State<AppState>,
+    body: Result<Json<VerdictRequest>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(body)) = body else {
+        return (StatusCode::BAD_REQUEST, "send the request as JSON, as inspector.js does\n").into_response();
+    };
+    match judge(&state.exchanges.recent(), &body) {
+        Ok(reply) => Json(reply).into_response(),
+        Err(reason) => (StatusCode::UNPROCESSABLE_ENTITY, reason).into_response(),
+    }
+}
+
+/// Judges a request against the recorded exchanges (pure, for tests).
+pub fn judge(recent: &[Arc<Exchange>], body: &VerdictRequest) -> Result<VerdictReply, &'static str> {
+    let find = |id: Option<u64>| {
+        id.and_then(|id| recent.iter().find(|e| e.id == id && e.tab.as_deref() == Some(body.tab.as_str())))
+    };
+    let actual = find(body.actual);
+    let mut preflight = find(body.preflight);
+    let origin = actual.or(preflight).and_then(|e| e.origin.clone()).ok_or("no recorded exchange of this tab")?;
+    let spec = spec_of(&body.request, &origin)?;
+    let mut cached = false;
+    if preflight.is_none() && needs_preflight(&spec).is_some() {
+        if let Some(actual) = actual {
+            preflight = recent
+                .iter()
+                .rev()
+                .find(|e| e.id < actual.id && e.method == "OPTIONS" && e.path == actual.path && e.tab == actual.tab);
+            cached = preflight.is_some();
+        }
+    }
+    let verdict = diagnose(&spec, preflight.map(|e| answer(e)), actual.map(|e| answer(e)));
+    let summary = match (&verdict.failure, verdict.readable, verdict.preflight_needed()) {
+        (Some(failure), _, _) => format!("Blocked by the browser: {}", failure.reason(spec.kind)),
+        (None, true, true) => format!(
+            "Allowed: the preflight cleared {} and its headers, then the answer named this origin, so the page may read it.",
+            spec.wire_method()
+        ),
+        (None, true, false) => {
+            "Allowed: a simple request (no preflight), and the answer named this origin, so the page may read it."
+                .to_owned()
+        }
+        (None, false, _) => "The response never arrived, so there is nothing to read.".to_owned(),
+    };
+    Ok(VerdictReply {
+        readable: verdict.readable,
+        preflight_needed: verdict.preflight_needed(),
+        preflight_cached: cached,
+        summary,
+        console_message: verdict.console_message,
+        fix: verdict.fix,
+        exposed: verdict.exposed,
+        warnings: verdict.warnings,
+    })
+}
+
+fn answer(exchange: &Exchange) -> (u16, &[(String, String)]) {
+    (exchange.status, &exchange.response_headers)
+}
+
+fn spec_of(request: &PageRequest, origin: &str) -> Result<RequestSpec, &'static str> {
+    let (scheme, rest) = request.url.split_once("://").ok_or("the URL must be absolute")?;
+    let (authority, path) = rest.find('/').map_or((rest, "/"), |i| (&rest[..i], &rest[i..]));
+    if request.headers.len() > MAX_HEADERS || request.method.len() > 32 {
+        return Err("too many headers, or an overlong method");
+    }
+    let credentials = match request.credentials.as_str() {
+        "include" => CredentialsMode::Include,
+        "omit" => CredentialsMode::Omit,
+        _ => CredentialsMode::SameOrigin,
+    };
+    let kind = if request.kind == "xhr" { RequestKind::Xhr } else { RequestKind::Fetch };
+    let mut spec = RequestSpec::get(origin, &format!("{scheme}://{authority}"), path)
+        .method(&request.method)
+        .credentials(credentials)
+        .kind(kind);
+    for (name, value) in &request.headers {
+        spec = spec.header(name, value);
+    }
+    Ok(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exchange(id: u64, method: &str, status: u16, headers: &[(&str, &str)]) -> Arc<Exchange> {
+        Arc::new(Exchange {
+            id,
+            tab: Some("t1".into()),
+            listener: "api",
+            method: method.into(),
+            path: "/cors/results".into(),
+            origin: Some("http://localhost:3000".into()),
+            request_method: (method == "OPTIONS").then(|| "POST".into()),
+            request_headers: (method == "OPTIONS").then(|| "content-type".into()),
+            sec_fetch: [Some("cors".into()), Some("same-site".into()), Some("empty".into())],
+            credentials: false,
+            status,
+            cors: "granted",
+            response_headers: headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect(),
+        })
+    }
+
+    fn json_post(preflight: Option<u64>, actual: Option<u64>) -> VerdictRequest {
+        VerdictRequest {
+            tab: "t1".into(),
+            preflight,
+            actual,
+            request: PageRequest {
+                method: "POST".into(),
+                url: "https://localhost:3001/cors/results?tab=t1".into(),
+                headers: vec![("Content-Type".into(), "application/json".into())],
+                credentials: "same-origin".into(),
+                kind: "fetch".into(),
+            },
+        }
+    }
+
+    const GRANT: &[(&str, &str)] = &[
+        ("access-control-allow-origin", "http://localhost:3000"),
+        ("access-control-allow-methods", "GET, POST"),
+        ("access-control-allow-headers", "content-type"),
+    ];
+
+    #[test]
+    fn a_granted_pair_is_readable() {
+        let recent = [exchange(1, "OPTIONS", 204, GRANT), exchange(2, "POST", 200, &GRANT[..1])];
+        let reply = judge(&recent, &json_post(Some(1), Some(2))).expect("judged");
+        assert!(reply.readable && reply.preflight_needed && !reply.preflight_cached, "{reply:?}");
+    }
+
+    #[test]
+    fn a_missing_preflight_means_the_browser_reused_a_cached_one() {
+        let recent = [
+            exchange(1, "OPTIONS", 204, GRANT),
+            exchange(2, "POST", 200, &GRANT[..1]),
+            exchange(3, "POST", 200, &GRANT[..1]),
+        ];
+        let reply = judge(&recent, &json_post(None, Some(3))).expect("judged");
+        assert!(reply.readable && reply.preflight_cached, "{reply:?}");
+    }
+
+    #[test]
+    fn a_refused_preflight_is_explained_like_the_console() {
+        let recent = [exchange(1, "OPTIONS", 204, &[])];
+        let reply = judge(&recent, &json_post(Some(1), None)).expect("judged");
+        assert!(!reply.readable);
+        let message = reply.console_message.expect("a console line");
+        assert!(message.contains("Response to preflight request doesn't pass access control check"), "{message}");
+        assert!(reply.summary.starts_with("Blocked by the browser"));
+        assert!(reply.fix.is_some());
+    }
+
+    #[test]
+    fn another_tabs_exchanges_are_not_judged() {
+        let recent = [exchange(1, "OPTIONS", 204, GRANT)];
+        let mut other = json_post(Some(1), None);
+        other.tab = "t2".into();
+        assert!(judge(&recent, &other).is_err());
+    }
+}

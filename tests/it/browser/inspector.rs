@@ -1,0 +1,113 @@
+//! The inspector panel in Chromium: a click's exchanges show up in its own
+//! tab within a second, with a verdict that agrees with the browser.
+
+use std::time::{Duration, Instant};
+
+use super::cdp::Page;
+use super::{WAIT, browser_for, text};
+use crate::helpers::TestApp;
+
+const ITEMS: &str = "document.querySelectorAll('#exchanges li.inspected')";
+
+async fn press(page: &Page, id: &str) {
+    page.eval("document.getElementById('outcome').dataset.outcome = 'idle'").await.expect("reset");
+    page.click(&format!("#{id}")).await.expect("the button exists");
+    let done = "['ok', 'blocked', 'error'].includes(document.getElementById('outcome').dataset.outcome)";
+    page.wait_for(done, WAIT).await.unwrap_or_else(|e| panic!("#{id} never finished: {e}"));
+}
+
+async fn count(page: &Page) -> u64 {
+    page.eval(&format!("{ITEMS}.length")).await.expect("eval").as_u64().unwrap_or(0)
+}
+
+/// Waits (at most a second) for the panel to hold `n` items; returns the newest one's text.
+async fn newest_after(page: &Page, n: u64) -> String {
+    let started = Instant::now();
+    page.wait_for(&format!("{ITEMS}.length >= {n}"), Duration::from_secs(1))
+        .await
+        .unwrap_or_else(|e| panic!("no inspector entry within a second: {e}"));
+    assert!(started.elapsed() <= Duration::from_secs(1));
+    text(page, &format!("{ITEMS}[0].innerText")).await
+}
+
+#[tokio::test]
+async fn a_click_shows_its_preflight_and_request_with_a_verdict_in_its_own_tab_only() {
+    let app = TestApp::spawn().await;
+    let Some(browser) = browser_for(&app).await else { return };
+    let mine = super::open(&browser, &app, "/cors").await;
+    let other = super::open(&browser, &app, "/cors").await;
+    // Both tabs' event streams are open before anyone clicks.
+    for page in [&mine, &other] {
+        page.wait_for("document.getElementById('scenario-banner').dataset.scenario === 'default'", WAIT)
+            .await
+            .expect("connected");
+    }
+
+    press(&mine, "cors-json-post").await;
+    let entry = newest_after(&mine, 1).await;
+    assert!(entry.contains("preflight OPTIONS API /cors/results → 204"), "{entry}");
+    assert!(entry.contains("POST API /cors/results → 200"), "{entry}");
+    assert!(entry.contains("Allowed: the preflight cleared POST"), "{entry}");
+
+    press(&mine, "cors-json-post").await;
+    let again = newest_after(&mine, 2).await;
+    assert!(again.contains("reused a cached one"), "max-age 600: no second preflight: {again}");
+
+    press(&other, "cors-simple-get").await;
+    newest_after(&other, 1).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(count(&mine).await, 2, "another tab's click must not show here");
+}
+
+#[tokio::test]
+async fn a_blocked_request_is_explained_exactly_as_chromium_says() {
+    let app = TestApp::spawn_with(|c| c.scenario = Some("credentials-flag-missing".into())).await;
+    let Some(browser) = browser_for(&app).await else { return };
+    let page = super::open(&browser, &app, "/cors").await;
+    page.wait_for("document.getElementById('scenario-banner').dataset.scenario !== ''", WAIT).await.expect("connected");
+    press(&page, "cors-cookie-me").await;
+    let entry = newest_after(&page, 1).await;
+    let chromium = page.wait_for_console("blocked by CORS policy", WAIT).await.expect("Chromium's message");
+    let explained = text(&page, &format!("{ITEMS}[0].querySelector('.console').textContent")).await;
+    assert!(chromium.contains(&explained), "inspector: {explained}\nChromium: {chromium}");
+    assert!(entry.contains("Blocked by the browser"), "{entry}");
+    assert!(entry.contains("Fix:"), "{entry}");
+}
+
+#[tokio::test]
+async fn jsonp_and_iframe_exchanges_appear_with_what_the_browser_checks() {
+    let app = TestApp::spawn().await;
+    let Some(browser) = browser_for(&app).await else { return };
+    for (path, says) in [("/jsonp", "no CORS check applies"), ("/iframe", "No CORS involved")] {
+        let page = super::open(&browser, &app, path).await;
+        page.wait_for("document.getElementById('scenario-banner').dataset.scenario === 'default'", WAIT)
+            .await
+            .expect("connected");
+        press(&page, "refresh").await;
+        let entry = newest_after(&page, 1).await;
+        assert!(entry.contains(says), "{path}: {entry}");
+    }
+}
+
+#[tokio::test]
+async fn credentials_never_reach_the_page() {
+    let app = TestApp::spawn().await;
+    let Some(browser) = browser_for(&app).await else { return };
+    let page = super::open(&browser, &app, "/cors").await;
+    page.wait_for("document.getElementById('scenario-banner').dataset.scenario === 'default'", WAIT)
+        .await
+        .expect("connected");
+    for id in ["cors-basic-auth", "cors-cookie-login", "cors-cookie-me"] {
+        press(&page, id).await;
+    }
+    let panel = newest_after(&page, 3).await;
+    let all = text(&page, "document.getElementById('inspector').innerText").await;
+    assert!(panel.contains("yes (Cookie or Authorization; values never shown)"), "{panel}");
+    assert!(!all.contains("dXNlcjpwYXNzd29yZA") && !all.contains("user:password"), "the Authorization value leaked");
+    let sessions = app.running.state().exchanges.recent();
+    let login = sessions.iter().find(|e| e.path == "/api/v1/users/session").expect("recorded");
+    assert!(login.response_headers.iter().any(|(n, v)| n == "set-cookie" && v == "(a cookie; value hidden)"));
+    let json = sessions.iter().map(|e| serde_json::to_string(&**e).expect("serializable")).collect::<String>();
+    assert!(!json.contains("f1_session="), "a cookie value reached the record: {json}");
+    assert!(!all.contains("f1_session="), "a cookie value reached the page");
+}
