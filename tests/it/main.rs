@@ -9,6 +9,7 @@ mod binary;
 mod browser;
 mod cors_api;
 mod diagnosis_corpus;
+mod faults;
 mod helpers;
 mod hostile_origins;
 mod jsonp;
