@@ -18,6 +18,7 @@ mod limits;
 mod malformed;
 mod procfile;
 mod properties;
+mod soak;
 mod startup;
 mod tls;
 mod wire;
