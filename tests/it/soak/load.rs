@@ -347,26 +347,24 @@ pub async fn run(setup: &Setup) -> Figures {
             tally.latencies.lock().unwrap_or_else(PoisonError::into_inner).extend(latencies);
         }));
     }
-    let period = Duration::from_micros(1_000_000 / setup.switches_per_second);
-    let mut ticks = tokio::time::interval(period);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut k = 0;
-    while Instant::now() < deadline {
-        ticks.tick().await;
-        k += 1;
-        match switcher.apply(SCENARIOS[k % 2]).await {
-            Ok(()) => tally.switches.fetch_add(1, Ordering::Relaxed),
-            Err(e) => {
-                tally.error(e);
-                switcher = Switcher::new(page).await;
-                0
-            }
-        };
-    }
+    // The switches run on a thread of their own, so that they keep their
+    // pace however busy the clients keep the test's runtime; several
+    // connections, because one switch waits for the busy server's answer.
+    let switching = {
+        let (tally, rate) = (Arc::clone(&tally), setup.switches_per_second);
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(switch_until(page, rate, deadline, tally));
+        })
+    };
+    drop(switcher);
     for worker in workers {
         if worker.await.is_err() {
             tally.error("a client task panicked".to_owned());
         }
+    }
+    if switching.join().is_err() {
+        tally.error("the switcher panicked".to_owned());
     }
     let elapsed = started.elapsed();
     let rss = sampler.await.unwrap_or_default();
@@ -408,6 +406,44 @@ pub async fn run(setup: &Setup) -> Figures {
         rss_kib: rss,
     }
 }
+
+/// Switches the lab `rate` times a second until `deadline`, alternating
+/// the two scenarios, over [`SWITCHERS`] connections.
+async fn switch_until(page: u16, rate: u64, deadline: Instant, tally: Arc<Tally>) {
+    let period = Duration::from_micros(1_000_000 * SWITCHERS / rate.max(1));
+    let mut tasks = Vec::new();
+    for j in 0..SWITCHERS {
+        let tally = Arc::clone(&tally);
+        tasks.push(tokio::spawn(async move {
+            tokio::time::sleep(period * j as u32 / SWITCHERS as u32).await;
+            let mut switcher = Switcher::new(page).await;
+            let mut ticks = tokio::time::interval(period);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+            let mut k = j as usize;
+            while Instant::now() < deadline {
+                ticks.tick().await;
+                k += 1;
+                match switcher.apply(SCENARIOS[k % 2]).await {
+                    Ok(()) => {
+                        tally.switches.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Err(e) => {
+                        tally.error(e);
+                        switcher = Switcher::new(page).await;
+                    }
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        if task.await.is_err() {
+            tally.error("a switcher panicked".to_owned());
+        }
+    }
+}
+
+/// Connections the switches are spread over.
+const SWITCHERS: u64 = 5;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
