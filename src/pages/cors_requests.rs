@@ -66,7 +66,7 @@ pub static REQUESTS: &[CorsButton] = &[
         label: "Include authentication (HTTP Basic)",
         kind: "credentialed, preflighted",
         preflighted: true,
-        explanation: "<code>Authorization: Basic</code> (user / password) with <code>credentials: 'include'</code>. <code>Authorization</code> must be named in <code>Access-Control-Allow-Headers</code>: a <code>*</code> never covers it.",
+        explanation: "<code>Authorization: Basic</code> (user / password) with <code>credentials: 'include'</code>. <code>Authorization</code> must be named in <code>Access-Control-Allow-Headers</code>: by the standard a <code>*</code> never covers it (Chromium still lets it, without credentials; other browsers do not).",
     },
     CorsButton {
         id: "cors-cookie-login",
