@@ -103,4 +103,11 @@ pub static REQUESTS: &[CorsButton] = &[
         preflighted: false,
         explanation: "<code>/api/v1/public/*</code> allows every origin with <code>Access-Control-Allow-Origin: *</code>, which only works without credentials.",
     },
+    CorsButton {
+        id: "cors-null-origin",
+        label: "Who am I? from a sandboxed iframe",
+        kind: "credentialed, Origin: null",
+        preflighted: false,
+        explanation: "The same credentialed request, sent from a sandboxed iframe such as any site could embed: its origin is opaque, so the browser sends <code>Origin: null</code>. A policy that allows <code>null</code> lets every such frame read the user's data.",
+    },
 ];
