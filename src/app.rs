@@ -33,7 +33,7 @@ use crate::lab::{Lab, UnknownScenario};
 use crate::race::{self, Ticker};
 use crate::state::{AppState, Urls};
 use crate::tls::{self, TlsError};
-use crate::{api, pages};
+use crate::{api, limits, pages};
 use tokio::sync::watch;
 
 /// How long in-flight requests get to finish once shutdown starts; the
@@ -193,17 +193,18 @@ impl Application {
         let api_port = local_port(&self.api);
         let mut handles = Vec::new();
         let mut servers = Vec::new();
-        let page_router = pages::router(self.state.clone());
-        let api_router = api::router(self.state.clone());
+        let page_router = limits::deadline(pages::router(self.state.clone()));
+        let api_router = limits::deadline(api::router(self.state.clone()));
         for listener in self.page {
             let handle = Handle::new();
-            let server = axum_server::from_tcp(listener)?.handle(handle.clone());
+            let server = limits::http(axum_server::from_tcp(listener)?.handle(handle.clone()));
             servers.push(tokio::spawn(server.serve(make_service(&page_router))));
             handles.push(handle);
         }
         for listener in self.api {
             let handle = Handle::new();
-            let server = axum_server::from_tcp_rustls(listener, self.tls.clone())?.handle(handle.clone());
+            let server =
+                limits::https(axum_server::from_tcp_rustls(listener, self.tls.clone())?.handle(handle.clone()));
             servers.push(tokio::spawn(server.serve(make_service(&api_router))));
             handles.push(handle);
         }

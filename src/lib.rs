@@ -17,6 +17,7 @@
 //! - [`lab`]: the instructor's scenarios, switch, registry and live events.
 //! - [`standings`]: the HTML fragment every technique delivers.
 //! - [`access_log`]: one log line per request, recorded in [`exchanges`].
+//! - [`limits`]: what a client may send before any handler runs (sizes, timeouts).
 //!
 //! Requests flow one way: listener -> router -> (CORS middleware, API
 //! origin only) -> handler -> pure core -> template.
@@ -31,6 +32,7 @@ pub mod exchanges;
 pub(crate) mod fsutil;
 pub mod inspect;
 pub mod lab;
+pub mod limits;
 pub mod pages;
 pub mod race;
 pub mod render;

@@ -47,15 +47,80 @@ pub fn callback_from_query(query: Option<&str>) -> Result<String, CallbackError>
 }
 
 /// `refreshSection`, `app.handlers.refresh`, `$jsonp_1`: yes. Anything with
-/// brackets, quotes, spaces, non-ASCII or empty segments: no.
+/// brackets, quotes, spaces, escapes, non-ASCII or empty segments: no. A
+/// reserved word as the first segment: no, because `import(…)`, `typeof(…)`,
+/// `delete(…)` or `new(…)` are not calls of a function named by the page.
+///
+/// Dotted paths are allowed on purpose, including odd ones such as
+/// `constructor.constructor` (the `Function` constructor) or `__proto__`:
+/// the caller chooses only *what* is called, never *with what*. The one
+/// argument is always our own JSON string literal (the standings fragment,
+/// rendered from the simulation, no request data in it), so even a callee
+/// that turns a string into code gets HTML, a syntax error. The response is
+/// `nosniff` JavaScript, so it runs only where a page deliberately includes
+/// it as a script, and that page chose the callback; the 64-byte cap also
+/// rules out the long alphanumeric payloads of Rosetta Flash.
 pub fn is_valid_callback(name: &str) -> bool {
     let ident = |s: &str| {
         let mut bytes = s.bytes();
         bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'$')
             && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
     };
-    name.len() <= MAX_CALLBACK_LEN && name.split('.').all(ident)
+    let first = name.split('.').next().unwrap_or_default();
+    name.len() <= MAX_CALLBACK_LEN && name.split('.').all(ident) && !RESERVED.contains(&first)
 }
+
+/// ECMAScript's reserved words, plus those of strict mode: not identifiers,
+/// so not the name of a function. (After a dot they are property names,
+/// which is fine: `promise.catch`.)
+const RESERVED: &[&str] = &[
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "import",
+    "in",
+    "instanceof",
+    "new",
+    "null",
+    "return",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+    "implements",
+    "interface",
+    "let",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "static",
+];
 
 /// `GET /jsonp/results?callback=NAME`
 pub async fn results(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
@@ -89,7 +154,11 @@ mod tests {
 
     #[test]
     fn identifiers_and_dotted_paths_are_accepted() {
-        for ok in ["refreshSection", "app.handlers.refresh", "$", "_cb1", "jQuery1102_1390", &"a".repeat(64)] {
+        let long = "a".repeat(64);
+        let ok =
+            ["refreshSection", "app.handlers.refresh", "$", "_cb1", "jQuery1102_1390", "promise.catch", "a.default"];
+        let odd_but_safe = ["constructor.constructor", "__proto__", "imports", "eval", long.as_str()];
+        for ok in ok.into_iter().chain(odd_but_safe) {
             assert!(is_valid_callback(ok), "{ok:?}");
         }
     }
@@ -115,6 +184,10 @@ mod tests {
             "a/**/",
             &"a".repeat(65),
             "a\\u0028",
+            "import",
+            "typeof",
+            "new.target",
+            "this.x",
         ];
         for b in bad {
             assert!(!is_valid_callback(b), "{b:?}");

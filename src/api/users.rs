@@ -130,9 +130,18 @@ pub async fn set_favourite(
     State(state): State<AppState>,
     body: Result<Json<FavouriteBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let Ok(Json(body)) = body else {
-        return (StatusCode::BAD_REQUEST, Json(json!({ "error": "send JSON like {\"driver\": \"HAM\"}" })))
-            .into_response();
+    let body = match body {
+        Ok(Json(body)) => body,
+        // A chunked body (no Content-Length) is only found too large while
+        // it is read: that is still 413, not a malformed request.
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let error = format!("the body is larger than {} bytes", crate::MAX_BODY_BYTES);
+            return (StatusCode::PAYLOAD_TOO_LARGE, Json(json!({ "error": error }))).into_response();
+        }
+        Err(_) => {
+            return (StatusCode::BAD_REQUEST, Json(json!({ "error": "send JSON like {\"driver\": \"HAM\"}" })))
+                .into_response();
+        }
     };
     let code = body.driver.trim().to_ascii_uppercase();
     let Some(driver) = bahrain_2014().drivers.iter().find(|d| d.code == code) else {

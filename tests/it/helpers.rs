@@ -26,7 +26,7 @@ pub static CPU: std::sync::RwLock<()> = std::sync::RwLock::new(());
 pub struct TestApp {
     pub running: Running,
     pub certs: TempDir,
-    tls: TlsConnector,
+    pub tls: TlsConnector,
 }
 
 /// A response, fully read.
@@ -160,19 +160,32 @@ where
 {
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("HTTP handshake");
     tokio::spawn(conn);
-    let mut builder = Request::builder().method(req.method).uri(&req.path);
-    if !req.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
-        builder = builder.header("host", format!("localhost:{port}"));
+    let response = sender.send_request(req.into_request(port)).await.expect("a response");
+    Reply::read(response).await
+}
+
+impl Req {
+    /// The hyper request, with `Host: localhost:PORT` unless one was given.
+    pub fn into_request(self, port: u16) -> Request<Full<Bytes>> {
+        let mut builder = Request::builder().method(self.method).uri(&self.path);
+        if !self.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
+            builder = builder.header("host", format!("localhost:{port}"));
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        builder.body(Full::new(Bytes::from(self.body))).expect("valid request")
     }
-    for (name, value) in &req.headers {
-        builder = builder.header(name, value);
+}
+
+impl Reply {
+    /// Reads a whole response.
+    pub async fn read(response: hyper::Response<hyper::body::Incoming>) -> Self {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.expect("a body").to_bytes();
+        Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
     }
-    let request = builder.body(Full::new(Bytes::from(req.body))).expect("valid request");
-    let response = sender.send_request(request).await.expect("a response");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.expect("a body").to_bytes();
-    Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
 }
 
 /// One GET with an Origin to a process's API port (for tests of the binary).
