@@ -119,5 +119,9 @@ fn the_samples_say_what_the_browser_does() {
     assert!(off.iter().all(|s| !s.readable));
     assert!(off[1].browser.contains("No 'Access-Control-Allow-Origin' header is present"), "{}", off[1].browser);
     // Chromium checks Access-Control-Allow-Origin before the status: a bare 404 reads as a missing header.
-    assert!(of("no-preflight-handler")[0].browser.contains("Response to preflight request doesn't pass access control check"));
+    assert!(
+        of("no-preflight-handler")[0]
+            .browser
+            .contains("Response to preflight request doesn't pass access control check")
+    );
 }

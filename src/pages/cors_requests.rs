@@ -66,7 +66,7 @@ pub static REQUESTS: &[CorsButton] = &[
         label: "Include authentication (HTTP Basic)",
         kind: "credentialed, preflighted",
         preflighted: true,
-        explanation: "<code>Authorization: Basic</code> (user / password) with <code>credentials: 'include'</code>. <code>Authorization</code> must be named in <code>Access-Control-Allow-Headers</code>: a <code>*</code> never covers it.",
+        explanation: "<code>Authorization: Basic</code> (user / password) with <code>credentials: 'include'</code>. <code>Authorization</code> must be named in <code>Access-Control-Allow-Headers</code>: by the standard a <code>*</code> never covers it (Chromium still lets it, without credentials; other browsers do not).",
     },
     CorsButton {
         id: "cors-cookie-login",
@@ -102,5 +102,12 @@ pub static REQUESTS: &[CorsButton] = &[
         kind: "simple",
         preflighted: false,
         explanation: "<code>/api/v1/public/*</code> allows every origin with <code>Access-Control-Allow-Origin: *</code>, which only works without credentials.",
+    },
+    CorsButton {
+        id: "cors-null-origin",
+        label: "Who am I? from a sandboxed iframe",
+        kind: "credentialed, Origin: null",
+        preflighted: false,
+        explanation: "The same credentialed request, sent from a sandboxed iframe such as any site could embed: its origin is opaque, so the browser sends <code>Origin: null</code>. A policy that allows <code>null</code> lets every such frame read the user's data.",
     },
 ];

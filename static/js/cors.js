@@ -26,7 +26,36 @@ const requests = {
   'cors-read-header': () => fetch(api('/cors/results')),
   // Public data: any origin may read it, answered with Access-Control-Allow-Origin: *.
   'cors-public-get': () => fetch(api('/api/v1/public/standings')),
+  // The credentialed "who am I?" from a sandboxed iframe, as any site could embed one:
+  // its origin is opaque, so the browser sends Origin: null.
+  'cors-null-origin': () => fromSandbox(api('/api/v1/users/me')),
 };
+
+// Runs a credentialed fetch inside a sandboxed iframe and hands its answer back.
+function fromSandbox(url) {
+  return new Promise((resolve, reject) => {
+    const frame = document.createElement('iframe');
+    frame.sandbox = 'allow-scripts';
+    frame.hidden = true;
+    frame.srcdoc = `<script>
+      fetch(${JSON.stringify(url)}, { credentials: 'include' })
+        .then(async (r) => parent.postMessage({ status: r.status, body: await r.text() }, '*'))
+        .catch(() => parent.postMessage({ blocked: true }, '*'));
+    <\/script>`;
+    const listen = (event) => {
+      if (event.source !== frame.contentWindow) return;
+      window.removeEventListener('message', listen);
+      frame.remove();
+      if (event.data.blocked) {
+        reject(new TypeError('Failed to fetch'));
+      } else {
+        resolve(new Response(event.data.body, { status: event.data.status, headers: { 'Content-Type': 'application/json' } }));
+      }
+    };
+    window.addEventListener('message', listen);
+    document.body.append(frame);
+  });
+}
 
 // What the page shows once the browser let it read a response.
 async function describe(id, response) {

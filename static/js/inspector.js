@@ -14,6 +14,10 @@
     const dest = exchange.sec_fetch[2];
     if (dest === 'script') {
       show([exchange], { readable: true, summary: 'Loaded as a <script>: no CORS check applies. The browser runs whatever the API origin sends, in this page.' });
+    } else if (exchange.origin === 'null' && exchange.method !== 'OPTIONS') {
+      // Sent from a sandboxed frame (opaque origin), whose fetch this page cannot watch.
+      const url = `${exchange.listener === 'api' ? apiOrigin() : location.origin}${exchange.path}`;
+      explain({ method: exchange.method, url, headers: [], credentials: 'include', kind: 'fetch' }, seen.length - 1);
     } else if (dest === 'iframe') {
       show([exchange], { readable: true, summary: 'Loaded in a frame from this same origin: the frame and this page may script each other. No CORS involved.' });
     }

@@ -148,3 +148,21 @@ fn unescape(html: &str) -> String {
     out.push_str(rest);
     out
 }
+
+#[tokio::test]
+async fn a_learners_own_certificate_and_key_are_used() {
+    // A certificate made elsewhere (as mkcert would), in a directory the app never writes to.
+    let own = tempfile::tempdir().expect("temp dir");
+    let paths = f1_race_results::tls::ensure_certificates(own.path(), &["localhost".to_owned()]).expect("certificates");
+    let certs_dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::for_tests(certs_dir.path().join("unused"));
+    config.cert = Some(paths.cert.clone());
+    config.key = Some(paths.key.clone());
+    let running = Application::build(config).await.expect("builds").start().await.expect("starts");
+    assert!(running.ca_cert().is_none(), "no CA of the app's own");
+    assert!(!certs_dir.path().join("unused").exists(), "nothing generated");
+    let tls = connector_trusting(&paths.ca_cert);
+    let reply = crate::helpers::get_over_tls(&tls, running.api_port(), "/", "http://localhost:1").await;
+    assert_eq!(reply.status, 200);
+    running.stop().await;
+}

@@ -20,6 +20,7 @@ fn target(id: &str) -> (&'static str, &'static str) {
         "cors-cookie-me" => ("GET", "/api/v1/users/me"),
         "cors-cookie-logout" => ("DELETE", "/api/v1/users/session"),
         "cors-public-get" => ("GET", "/api/v1/public/standings"),
+        "cors-null-origin" => ("GET", "/api/v1/users/me"),
         other => panic!("no target known for {other}"),
     }
 }
@@ -48,7 +49,7 @@ async fn every_button_reaches_its_outcome_with_the_default_policy() {
     let page = super::open(&browser, &app, "/cors").await;
     for button in REQUESTS {
         let shown = text(&page, &format!("document.getElementById('{}-code').textContent", button.id)).await;
-        assert!(shown.contains("fetch(api("), "{} shows its request code: {shown:?}", button.id);
+        assert!(shown.contains("(api('/"), "{} shows its request code: {shown:?}", button.id);
     }
 
     for id in ["cors-simple-get", "cors-simple-post", "cors-json-post", "cors-custom-header", "cors-public-get"] {
@@ -62,6 +63,8 @@ async fn every_button_reaches_its_outcome_with_the_default_policy() {
 
     assert_eq!(press(&page, "cors-basic-auth").await, ("ok".into(), "200".into()));
     assert!(last_body(&page).await.contains("\"admin\":true"));
+
+    assert_eq!(press(&page, "cors-null-origin").await.0, "blocked", "the default policy never admits null");
 
     assert_eq!(press(&page, "cors-read-header").await.0, "ok");
     let exposed = text(&page, "document.getElementById('exposed').textContent").await;
@@ -109,13 +112,15 @@ async fn preflighted_kinds_really_send_a_preflight_and_simple_ones_do_not() {
         let (method, path) = target(button.id);
         let before = app.running.state().exchanges.next_id();
         let (outcome, _) = press(&page, button.id).await;
-        assert_eq!(outcome, "ok", "{}", button.id);
+        let expected = if button.id == "cors-null-origin" { "blocked" } else { "ok" };
+        assert_eq!(outcome, expected, "{}", button.id);
         let new: Vec<_> =
             app.running.state().exchanges.recent().into_iter().filter(|e| e.id > before && e.path == path).collect();
         let preflight = new.iter().find(|e| e.method == "OPTIONS");
         let actual =
             new.iter().find(|e| e.method == method).unwrap_or_else(|| panic!("{}: no {method} {path}", button.id));
-        assert_eq!(actual.origin.as_deref(), Some(origin.as_str()));
+        let sent_origin = if button.id == "cors-null-origin" { "null" } else { origin.as_str() };
+        assert_eq!(actual.origin.as_deref(), Some(sent_origin), "{}", button.id);
         match preflight {
             Some(p) if button.preflighted => {
                 assert_eq!(p.request_method.as_deref(), Some(method), "{}", button.id);

@@ -111,3 +111,21 @@ async fn credentials_never_reach_the_page() {
     assert!(!json.contains("f1_session="), "a cookie value reached the record: {json}");
     assert!(!all.contains("f1_session="), "a cookie value reached the page");
 }
+
+/// With `F1_SCREENSHOTS=DIR`, saves the lab and a populated inspector for the README.
+#[tokio::test]
+async fn screenshots_of_the_lab_and_the_inspector() {
+    let Ok(dir) = std::env::var("F1_SCREENSHOTS") else { return };
+    let app = TestApp::spawn_with(|c| c.scenario = Some("wildcard-with-credentials".into())).await;
+    let Some(browser) = browser_for(&app).await else { return };
+    let lab = super::open(&browser, &app, "/lab").await;
+    lab.screenshot(format!("{dir}/lab.png")).await.expect("screenshot");
+    let page = super::open(&browser, &app, "/cors").await;
+    page.wait_for("document.getElementById('scenario-banner').dataset.scenario !== ''", WAIT).await.expect("connected");
+    for id in ["cors-json-post", "cors-cookie-login"] {
+        press(&page, id).await;
+    }
+    newest_after(&page, 2).await;
+    page.eval("document.getElementById('inspector').scrollIntoView()").await.expect("scroll");
+    page.screenshot(format!("{dir}/inspector.png")).await.expect("screenshot");
+}

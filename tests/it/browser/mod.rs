@@ -38,6 +38,9 @@ impl std::ops::Deref for TestBrowser {
 
 /// A browser that trusts `app`'s CA, or None (with a printed notice) where
 /// Chromium is not installed and CI is not set.
+// The share is held for the whole test on purpose: each test runs on its own
+// current-thread runtime, so nothing else waits on this thread.
+#[allow(clippy::await_holding_lock)]
 pub async fn browser_for(app: &TestApp) -> Option<TestBrowser> {
     let share = crate::helpers::CPU.read().unwrap_or_else(std::sync::PoisonError::into_inner);
     let ca = app.running.ca_cert().cloned();

@@ -120,3 +120,17 @@ async fn the_home_page_tells_whether_the_api_certificate_is_accepted() {
     let jsonp = open(&untrusting, &app, "/jsonp").await;
     click_and_wait(&jsonp, "refresh", "blocked").await;
 }
+
+#[tokio::test]
+async fn cors_works_from_every_name_of_the_page_origin() {
+    let app = TestApp::spawn().await;
+    let Some(browser) = browser_for(&app).await else { return };
+    let port = app.running.page_port();
+    for host in ["127.0.0.1", "[::1]"] {
+        let page = browser.new_page().await.expect("a tab");
+        page.goto(&format!("http://{host}:{port}/cors")).await.expect("opens");
+        click_and_wait(&page, "refresh", "ok").await;
+        let api = text(&page, "apiOrigin()").await;
+        assert_eq!(api, format!("https://{host}:{}", app.running.api_port()), "the page talks to its own host name");
+    }
+}
