@@ -1,237 +1,22 @@
-//! The soak run's machinery: the binary, the clients, the switcher, the
-//! memory sampler, and the figures they add up to.
+//! The soak run itself: the binary, the load, the memory sampler, and the
+//! figures they add up to.
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+use std::sync::PoisonError;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper::client::conn::http1::SendRequest;
-use hyper_util::rt::TokioIo;
-use rustls::pki_types::ServerName;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
-use tokio_rustls::TlsConnector;
+
+use super::clients::{Client, Combination, SCENARIOS, Switcher, Tally, get, preflight, rss_kib, stream, switch_until};
+use super::{Figures, Setup};
 
 const BIN: &str = env!("CARGO_BIN_EXE_f1-race-results");
-const SCENARIOS: [&str; 2] = ["default", "wildcard-with-credentials"];
 const STREAMS_PER_ADDRESS: usize = 25;
-
-/// What to run.
-pub struct Setup {
-    pub seconds: u64,
-    pub connections: usize,
-    pub streams: usize,
-    pub switches_per_second: u64,
-}
-
-/// What came out.
-#[derive(Debug, Default)]
-pub struct Figures {
-    pub elapsed: Duration,
-    pub requests: u64,
-    pub switches: u64,
-    pub events: u64,
-    pub errors: Vec<String>,
-    pub mixed: u64,
-    pub intended_429: u64,
-    pub panics: usize,
-    pub exit_code: Option<i32>,
-    pub streams_open_at_end: usize,
-    pub latencies_us: Vec<u32>,
-    pub rss_kib: Vec<u64>,
-    pub rss_warm_kib: u64,
-    pub rss_last_kib: u64,
-}
-
-impl fmt::Display for Figures {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut lat = self.latencies_us.clone();
-        lat.sort_unstable();
-        let pct = |p: f64| lat.get(((lat.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(0);
-        let secs = self.elapsed.as_secs_f64();
-        writeln!(f, "soak: {secs:.1} s")?;
-        writeln!(
-            f,
-            "  requests: {} ({:.0}/s), switches: {}, events received: {}",
-            self.requests,
-            self.requests as f64 / secs,
-            self.switches,
-            self.events
-        )?;
-        writeln!(
-            f,
-            "  latency: p50 {} us, p99 {} us, max {} us",
-            pct(0.5),
-            pct(0.99),
-            lat.last().copied().unwrap_or(0)
-        )?;
-        writeln!(
-            f,
-            "  errors: {:?}, mixed setups: {}, intended 429: {}, panics: {}",
-            self.errors, self.mixed, self.intended_429, self.panics
-        )?;
-        writeln!(f, "  event streams open at the end: {}, exit code: {:?}", self.streams_open_at_end, self.exit_code)?;
-        let max = self.rss_kib.iter().max().copied().unwrap_or(0);
-        write!(
-            f,
-            "  RSS KiB: after warm-up {}, last {}, max {}, samples {:?}",
-            self.rss_warm_kib, self.rss_last_kib, max, self.rss_kib
-        )
-    }
-}
-
-/// Shared counters of a run.
-#[derive(Default)]
-struct Tally {
-    requests: AtomicU64,
-    switches: AtomicU64,
-    events: AtomicU64,
-    mixed: AtomicU64,
-    errors: Mutex<Vec<String>>,
-    latencies: Mutex<Vec<u32>>,
-}
-
-impl Tally {
-    fn error(&self, what: String) {
-        let mut errors = self.errors.lock().unwrap_or_else(PoisonError::into_inner);
-        if errors.len() < 20 {
-            errors.push(what);
-        }
-    }
-}
-
-/// The CORS headers of an answer, sorted: what identifies a setup.
-type Combination = Vec<(String, String)>;
-
-fn combination(headers: &hyper::HeaderMap) -> Combination {
-    let mut out: Combination = headers
-        .iter()
-        .filter(|(n, _)| n.as_str().starts_with("access-control-") || n.as_str() == "vary")
-        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-        .collect();
-    out.sort();
-    out
-}
-
-struct Client {
-    sender: SendRequest<Full<Bytes>>,
-    port: u16,
-}
-
-impl Client {
-    async fn tls(tls: &TlsConnector, port: u16) -> std::io::Result<Self> {
-        let tcp = TcpStream::connect(("127.0.0.1", port)).await?;
-        tcp.set_nodelay(true)?;
-        let stream = tls.connect(ServerName::try_from("localhost").expect("name"), tcp).await?;
-        Self::over(stream, port).await
-    }
-
-    async fn plain(port: u16) -> std::io::Result<Self> {
-        let tcp = TcpStream::connect(("127.0.0.1", port)).await?;
-        tcp.set_nodelay(true)?;
-        Self::over(tcp, port).await
-    }
-
-    async fn over<S>(stream: S, port: u16) -> std::io::Result<Self>
-    where
-        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-    {
-        let (sender, conn) =
-            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(std::io::Error::other)?;
-        tokio::spawn(conn);
-        Ok(Self { sender, port })
-    }
-
-    async fn send(
-        &mut self,
-        req: hyper::http::request::Builder,
-        body: &str,
-    ) -> Result<(u16, Combination, String), String> {
-        let req = req.header("host", format!("localhost:{}", self.port)).body(Full::new(Bytes::from(body.to_owned())));
-        // A keep-alive connection takes a moment to be ready for the next request.
-        self.sender.ready().await.map_err(|e| format!("not ready: {e}"))?;
-        let res = self.sender.send_request(req.map_err(|e| e.to_string())?).await.map_err(|e| e.to_string())?;
-        let (status, cors) = (res.status().as_u16(), combination(res.headers()));
-        let body = res.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
-        Ok((status, cors, String::from_utf8_lossy(&body).into_owned()))
-    }
-}
-
-fn get(origin: &str) -> hyper::http::request::Builder {
-    hyper::Request::get("/cors/results").header("origin", origin)
-}
-
-fn preflight(origin: &str) -> hyper::http::request::Builder {
-    hyper::Request::options("/cors/results")
-        .header("origin", origin)
-        .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "content-type")
-}
-
-/// Switches the lab as its own page would.
-struct Switcher {
-    client: Client,
-    csrf: String,
-    origin: String,
-}
-
-impl Switcher {
-    async fn new(page: u16) -> Self {
-        let mut client = Client::plain(page).await.expect("page origin");
-        let (status, _, html) = client.send(hyper::Request::get("/lab"), "").await.expect("/lab");
-        assert_eq!(status, 200);
-        let csrf = html
-            .split("name=\"csrf\" value=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .expect("the lab shows its CSRF token to loopback")
-            .to_owned();
-        Self { client, csrf, origin: format!("http://localhost:{page}") }
-    }
-
-    async fn apply(&mut self, name: &str) -> Result<(), String> {
-        let req = hyper::Request::post("/lab/scenario")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("origin", &self.origin)
-            .header("sec-fetch-site", "same-origin");
-        let (status, _, body) = self.client.send(req, &format!("csrf={}&name={name}", self.csrf)).await?;
-        if status == 303 { Ok(()) } else { Err(format!("switch answered {status}: {body:.100}")) }
-    }
-}
-
-fn rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// An event stream from a given loopback address; counts `scenario` events
-/// until the stream ends. Returns whether it was still open at `stop`.
-async fn stream(from: Ipv4Addr, to: SocketAddr, tally: Arc<Tally>, stop: Arc<AtomicBool>) -> Result<bool, String> {
-    let socket = TcpSocket::new_v4().map_err(|e| e.to_string())?;
-    socket.bind(SocketAddr::new(from.into(), 0)).map_err(|e| format!("bind {from}: {e}"))?;
-    let mut tcp = socket.connect(to).await.map_err(|e| e.to_string())?;
-    tcp.write_all(b"GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n").await.map_err(|e| e.to_string())?;
-    let mut buf = vec![0u8; 8192];
-    loop {
-        let n = tcp.read(&mut buf).await.unwrap_or(0);
-        if n == 0 {
-            return Ok(stop.load(Ordering::Relaxed));
-        }
-        let text = String::from_utf8_lossy(&buf[..n]);
-        if text.starts_with("HTTP/1.1 429") {
-            return Err("429".to_owned());
-        }
-        tally.events.fetch_add(text.matches("event: scenario").count() as u64, Ordering::Relaxed);
-    }
-}
 
 /// Runs the whole soak.
 pub async fn run(setup: &Setup) -> Figures {
@@ -406,44 +191,6 @@ pub async fn run(setup: &Setup) -> Figures {
         rss_kib: rss,
     }
 }
-
-/// Switches the lab `rate` times a second until `deadline`, alternating
-/// the two scenarios, over [`SWITCHERS`] connections.
-async fn switch_until(page: u16, rate: u64, deadline: Instant, tally: Arc<Tally>) {
-    let period = Duration::from_micros(1_000_000 * SWITCHERS / rate.max(1));
-    let mut tasks = Vec::new();
-    for j in 0..SWITCHERS {
-        let tally = Arc::clone(&tally);
-        tasks.push(tokio::spawn(async move {
-            tokio::time::sleep(period * j as u32 / SWITCHERS as u32).await;
-            let mut switcher = Switcher::new(page).await;
-            let mut ticks = tokio::time::interval(period);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-            let mut k = j as usize;
-            while Instant::now() < deadline {
-                ticks.tick().await;
-                k += 1;
-                match switcher.apply(SCENARIOS[k % 2]).await {
-                    Ok(()) => {
-                        tally.switches.fetch_add(1, Ordering::Relaxed);
-                    }
-                    Err(e) => {
-                        tally.error(e);
-                        switcher = Switcher::new(page).await;
-                    }
-                }
-            }
-        }));
-    }
-    for task in tasks {
-        if task.await.is_err() {
-            tally.error("a switcher panicked".to_owned());
-        }
-    }
-}
-
-/// Connections the switches are spread over.
-const SWITCHERS: u64 = 5;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
