@@ -26,6 +26,7 @@ pub mod access_log;
 pub mod api;
 pub mod app;
 pub mod config;
+pub mod cookies;
 pub mod cors;
 pub mod diagnosis;
 pub mod exchanges;

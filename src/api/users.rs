@@ -52,12 +52,7 @@ impl Users {
 
 /// The session token from the `Cookie` header(s), if any.
 fn session_token(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+    crate::cookies::cookie(headers, COOKIE)
 }
 
 /// `POST /api/v1/users/session`: log in (no password: the lesson is the

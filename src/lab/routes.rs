@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::Entry;
 use super::access::{Attempt, Denied};
 use super::samples::{Sample, samples};
+use crate::cookies::cookie;
 use crate::pages::Layout;
 use crate::render::html;
 use crate::state::AppState;
@@ -116,8 +117,8 @@ pub async fn apply(
     headers: HeaderMap,
     Form(form): Form<ChangeForm>,
 ) -> Response {
-    if let Err(denied) = check(&state, &headers, peer, &form) {
-        return (StatusCode::FORBIDDEN, denied.to_string()).into_response();
+    if let Some(refusal) = refusal(&state, &headers, peer, &form) {
+        return refusal;
     }
     let name = form.name.as_deref().unwrap_or_default();
     match state.lab.apply(name) {
@@ -133,8 +134,8 @@ pub async fn register(
     headers: HeaderMap,
     Form(form): Form<ChangeForm>,
 ) -> Response {
-    if let Err(denied) = check(&state, &headers, peer, &form) {
-        return (StatusCode::FORBIDDEN, denied.to_string()).into_response();
+    if let Some(refusal) = refusal(&state, &headers, peer, &form) {
+        return refusal;
     }
     match state.lab.register(form.origin.as_deref().unwrap_or_default()) {
         Ok(_) => Redirect::to("/lab?done=registered").into_response(),
@@ -151,13 +152,18 @@ pub async fn unregister(
     headers: HeaderMap,
     Form(form): Form<ChangeForm>,
 ) -> Response {
-    if let Err(denied) = check(&state, &headers, peer, &form) {
-        return (StatusCode::FORBIDDEN, denied.to_string()).into_response();
+    if let Some(refusal) = refusal(&state, &headers, peer, &form) {
+        return refusal;
     }
     match state.lab.unregister(form.origin.as_deref().unwrap_or_default()) {
         Ok(_) => Redirect::to("/lab?done=removed").into_response(),
         Err(reason) => render(&state, &headers, peer, Some(reason), StatusCode::INTERNAL_SERVER_ERROR),
     }
+}
+
+/// Every change's prelude: `None` when allowed, else a 403 saying which check failed.
+fn refusal(state: &AppState, headers: &HeaderMap, peer: SocketAddr, form: &ChangeForm) -> Option<Response> {
+    check(state, headers, peer, form).err().map(|denied| (StatusCode::FORBIDDEN, denied.to_string()).into_response())
 }
 
 fn check(state: &AppState, headers: &HeaderMap, peer: SocketAddr, form: &ChangeForm) -> Result<(), Denied> {
@@ -182,15 +188,6 @@ fn host_name(authority: &str) -> &str {
         Some(i) if !authority[i..].contains(']') => &authority[..i],
         _ => authority,
     }
-}
-
-fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
 }
 
 #[cfg(test)]
