@@ -1,0 +1,56 @@
+//! The API origin's router over plain HTTP, for the row that measures
+//! `/cors/results` without TLS.
+//!
+//! The app only serves the API over HTTPS, so the bench starts itself as a
+//! helper process (`bench serve-plain-api`) that serves the very same
+//! [`f1_race_results::api::router`] (access log, CORS middleware with the
+//! tutorial policy, handlers, live race) with the same server (axum-server)
+//! and runtime as the app, minus TLS. A separate process, so the load
+//! generator never shares its runtime.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwapOption;
+use f1_race_results::app::page_origins;
+use f1_race_results::cors::Origin;
+use f1_race_results::cors::defaults::tutorial_policy;
+use f1_race_results::state::{AppState, Urls};
+use f1_race_results::{api, race};
+
+/// The helper's ready line, followed by its URL.
+pub(crate) const READY: &str = "plain API origin:";
+
+/// Serves until killed. `page_port` is the page origin whose names the
+/// policy allows, so the same `Origin` header is granted as by the app.
+pub(crate) async fn serve(page_port: u16, seed: u64, lap: Duration) -> Result<(), String> {
+    let listener = TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .map_err(|e| format!("cannot listen: {e}"))?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen: {e}"))?
+        .port();
+    let policy =
+        tutorial_policy(&page_origins("localhost", page_port)).map_err(|e| e.to_string())?;
+    let origin = |scheme, port| Origin::from_parts(scheme, "localhost", port);
+    let urls = Urls {
+        page_origin: origin("http", page_port).map_err(|e| e.to_string())?,
+        api_origin: origin("http", port).map_err(|e| e.to_string())?,
+        api_port: port,
+    };
+    let (live, ticker) = race::live::start(seed);
+    let state = AppState {
+        race: live,
+        policy: Arc::new(ArcSwapOption::new(Some(Arc::new(policy)))),
+        urls: Arc::new(urls),
+    };
+    tokio::spawn(ticker.run(lap));
+    let server = axum_server::from_tcp(listener).map_err(|e| format!("cannot serve: {e}"))?;
+    println!("{READY} http://localhost:{port}");
+    server
+        .serve(api::router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .await
+        .map_err(|e| format!("serving stopped: {e}"))
+}
