@@ -26,11 +26,11 @@ pub(crate) struct Args {
     #[arg(long, conflicts_with = "nginx")]
     pub(crate) no_nginx: bool,
 
-    /// Seconds measured per row [default: 5; --quick: 0.5].
+    /// Seconds measured per row, summed over the rounds [default: 5; --quick: 0.5].
     #[arg(long, value_parser = seconds)]
     pub(crate) duration: Option<Duration>,
 
-    /// Seconds of warm-up before each row [default: 1; --quick: 0.2].
+    /// Seconds of warm-up per row and round is half this [default: 1; --quick: 0.2].
     #[arg(long, value_parser = seconds)]
     pub(crate) warmup: Option<Duration>,
 
@@ -38,12 +38,12 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub(crate) connections: u16,
 
-    /// Interleaved rounds for the pair with / without the CORS middleware
-    /// [default: 5; --quick: 2].
+    /// Rounds: every row gets a slice of its duration in each round, so
+    /// noise from other work spreads over all rows [default: 5; --quick: 2].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=50))]
     pub(crate) rounds: Option<u32>,
 
-    /// Starts of the app timed against existing certificates [default: 5; --quick: 2].
+    /// Starts of the app timed against existing certificates [default: 11; --quick: 3].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub(crate) startup_runs: Option<u32>,
 
@@ -125,7 +125,7 @@ impl Args {
             warmup: pick(self.warmup, 1000, 200),
             connections: usize::from(self.connections),
             rounds: self.rounds.unwrap_or(if quick { 2 } else { 5 }),
-            startup_runs: self.startup_runs.unwrap_or(if quick { 2 } else { 5 }),
+            startup_runs: self.startup_runs.unwrap_or(if quick { 3 } else { 11 }),
             sse_clients: usize::from(self.sse_clients),
             sse_path: self.sse_path.clone(),
             rust_log: if self.access_log { "info" } else { "warn" },
@@ -158,7 +158,7 @@ mod tests {
         assert_eq!(plan.warmup, Duration::from_millis(200));
         assert_eq!(
             (plan.rounds, plan.startup_runs, plan.connections),
-            (2, 2, 32)
+            (2, 3, 32)
         );
         assert_eq!(plan.rust_log, "warn");
     }

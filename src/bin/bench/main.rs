@@ -92,6 +92,7 @@ fn init_logging() {
 
 async fn bench(args: &Args) -> Result<(), String> {
     let plan = args.plan()?;
+    let load_at_start = load_average();
     eprintln!("starting the app (twice), the plain-HTTP helper and nginx…");
     let lab = Lab::start(&plan, args.nginx.as_deref(), !args.no_nginx).await?;
     tokio::time::sleep(SETTLE).await;
@@ -143,7 +144,7 @@ async fn bench(args: &Args) -> Result<(), String> {
         sse,
         nginx,
     };
-    println!("{}", context(&plan, &lab));
+    println!("{}", context(&plan, &lab, &load_at_start));
     print!("{}", report.render());
     Ok(())
 }
@@ -167,8 +168,14 @@ fn nginx_workers(lab: &Lab) -> usize {
         .map_or(0, |pid| process::children_of(pid).len())
 }
 
+/// The 1-minute load average.
+fn load_average() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    text.split_whitespace().next().unwrap_or("?").to_owned()
+}
+
 /// The lines above the table: the machine and how the run was made.
-fn context(plan: &Plan, lab: &Lab) -> String {
+fn context(plan: &Plan, lab: &Lab, load_at_start: &str) -> String {
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -178,20 +185,23 @@ fn context(plan: &Plan, lab: &Lab) -> String {
                 .map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())
         })
         .unwrap_or_else(|| "unknown CPU".to_owned());
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let load = load.split_whitespace().next().unwrap_or("?");
+    let load = load_average();
     let nginx = lab
         .nginx_notice
         .clone()
         .unwrap_or_else(|| "nginx: the floor rows".to_owned());
     format!(
-        "Machine: {cpus} CPUs ({model}), load average {load} at the end; the load generator and the servers share them.\n\
-         Run: {} keep-alive HTTP/1.1 connections per row, {:.1} s measured after {:.1} s of warm-up; \
-         TLS verified against the run's CA; children log with RUST_LOG={}. {nginx}.\n\
+        "Machine: {cpus} CPUs ({model}), load average {load_at_start} at the start, {load} at the end \
+         (other work on the machine); the load generator and the servers share them.\n\
+         Run: {} keep-alive HTTP/1.1 connections per row; each row measured {:.1} s in all, over {} \
+         interleaved rounds, each slice after {:.1} s of warm-up; TLS verified against the run's CA; children log with RUST_LOG={}. {nginx}.\n\
          App: {}\n",
         plan.connections,
         plan.duration.as_secs_f64(),
-        plan.warmup.as_secs_f64(),
+        plan.rounds,
+        (plan.warmup / 2)
+            .max(std::time::Duration::from_millis(100))
+            .as_secs_f64(),
         plan.rust_log,
         plan.app.display(),
     )

@@ -224,12 +224,12 @@ impl Report<'_> {
                             noise dominates; a longer --duration narrows it";
             }
             out.push(format!(
-                "- CORS middleware: #1 ÷ #2 = {} req/s ({:+.1} %), p50 {}, p99 {}, server CPU per request {}; the {} interleaved rounds range {:.2}×–{:.2}× in req/s. Goal (≤ 3 % throughput): {verdict}.",
+                "- CORS middleware: #1 ÷ #2 = {} req/s ({:+.1} %), p50 {}, p99 {}, server CPU per request {}; per round, #1 ÷ #2 ranged {:.2}×–{:.2}× in req/s ({} rounds). Goal (≤ 3 % throughput): {verdict}.",
                 ratio(r, 1.0), (r - 1.0) * 100.0,
                 ratio(p(&w.outcome, 0.5), p(&wo.outcome, 0.5)),
                 ratio(p(&w.outcome, 0.99), p(&wo.outcome, 0.99)),
                 ratio(w.outcome.cpu_per_request(), wo.outcome.cpu_per_request()),
-                self.load.pair_rounds.len(), lo, hi,
+                lo, hi, self.load.pair_rounds.len(),
             ));
         }
         let rps_ratio = |a: Key, b: Key| {

@@ -2,6 +2,8 @@
 //! like (checked once before the load, so a row never measures an error
 //! page), and which row is its baseline.
 
+use std::time::Duration;
+
 use hyper::header::{self, HeaderName};
 use hyper::http::{HeaderValue, Method, StatusCode};
 
@@ -252,9 +254,11 @@ pub(crate) struct LoadResults {
     pub(crate) pair_rounds: Vec<f64>,
 }
 
-/// Checks every row once, then measures them: the CORS pair interleaved
-/// (ABBA rounds, so drift on a shared machine hits both alike), the others
-/// one after the other.
+/// Checks every row once, then measures all of them in rounds: each round
+/// gives every row a slice of its duration, in table order on even rounds
+/// and reversed on odd ones. A burst of other work on a shared machine then
+/// lands on every row alike instead of on whichever row ran at the time, and
+/// the CORS pair (#1, #2) stays side by side in every round (ABBA).
 pub(crate) async fn run_all(lab: &Lab, plan: &Plan) -> Result<LoadResults, String> {
     let specs = specs(lab);
     for spec in &specs {
@@ -263,69 +267,47 @@ pub(crate) async fn run_all(lab: &Lab, plan: &Plan) -> Result<LoadResults, Strin
             .check(&reply)
             .map_err(|e| format!("row {:?} ({}): {e}", spec.key, spec.label))?;
     }
-    let mut measured: Vec<Measured> = Vec::new();
-    let (with, without) = (&specs[0], &specs[1]);
-    let (a, b, pair_rounds) = run_pair(with, without, plan).await;
-    measured.push(Measured {
-        key: with.key,
-        label: with.label.clone(),
-        outcome: a,
-    });
-    measured.push(Measured {
-        key: without.key,
-        label: without.label.clone(),
-        outcome: b,
-    });
     let window = Window {
-        warmup: plan.warmup,
-        measure: plan.duration,
+        warmup: (plan.warmup / 2).max(Duration::from_millis(100)),
+        measure: plan.duration / plan.rounds,
     };
-    for spec in &specs[2..] {
-        progress(&spec.label, plan.warmup + plan.duration);
-        let outcome = measure(spec, plan, window).await;
-        measured.push(Measured {
+    let round_takes = (window.warmup + window.measure) * specs.len() as u32;
+    let mut totals: Vec<Outcome> = specs.iter().map(|_| Outcome::new()).collect();
+    let mut pair_rounds = Vec::new();
+    for round in 0..plan.rounds {
+        eprintln!(
+            "  round {}/{}: {} rows ({:.1} s)",
+            round + 1,
+            plan.rounds,
+            specs.len(),
+            round_takes.as_secs_f64()
+        );
+        let mut order: Vec<usize> = (0..specs.len()).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        let mut this_round: Vec<Option<Outcome>> = specs.iter().map(|_| None).collect();
+        for i in order {
+            this_round[i] = Some(measure(&specs[i], plan, window).await);
+        }
+        for (total, outcome) in totals.iter_mut().zip(this_round.iter().flatten()) {
+            total.append(outcome);
+        }
+        if let [Some(with), Some(without), ..] = &this_round[..] {
+            let base = without.rps();
+            pair_rounds.push(if base > 0.0 { with.rps() / base } else { 0.0 });
+        }
+    }
+    let rows = specs
+        .iter()
+        .zip(totals)
+        .map(|(spec, outcome)| Measured {
             key: spec.key,
             label: spec.label.clone(),
             outcome,
-        });
-    }
-    Ok(LoadResults {
-        rows: measured,
-        pair_rounds,
-    })
-}
-
-async fn run_pair(a: &Spec, b: &Spec, plan: &Plan) -> (Outcome, Outcome, Vec<f64>) {
-    let window = Window {
-        warmup: (plan.warmup / 2).max(std::time::Duration::from_millis(100)),
-        measure: plan.duration / plan.rounds,
-    };
-    progress(
-        &format!(
-            "{} / {} ({} interleaved rounds)",
-            a.label, b.label, plan.rounds
-        ),
-        (window.warmup + window.measure) * plan.rounds * 2,
-    );
-    let (mut with, mut without) = (Outcome::new(), Outcome::new());
-    let mut ratios = Vec::new();
-    for round in 0..plan.rounds {
-        let (x, y) = if round % 2 == 0 {
-            let x = measure(a, plan, window).await;
-            (x, measure(b, plan, window).await)
-        } else {
-            let y = measure(b, plan, window).await;
-            (measure(a, plan, window).await, y)
-        };
-        ratios.push(if y.rps() > 0.0 {
-            x.rps() / y.rps()
-        } else {
-            0.0
-        });
-        with.append(&x);
-        without.append(&y);
-    }
-    (with, without, ratios)
+        })
+        .collect();
+    Ok(LoadResults { rows, pair_rounds })
 }
 
 async fn measure(spec: &Spec, plan: &Plan, window: Window) -> Outcome {
@@ -338,10 +320,6 @@ async fn measure(spec: &Spec, plan: &Plan, window: Window) -> Outcome {
         &spec.server,
     )
     .await
-}
-
-fn progress(what: &str, takes: std::time::Duration) {
-    eprintln!("  measuring {what} ({:.1} s)", takes.as_secs_f64());
 }
 
 #[cfg(test)]

@@ -147,11 +147,60 @@ fn count_events(data: &[u8]) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::count_events;
+    use std::convert::Infallible;
+    use std::time::Duration;
+
+    use axum::Router;
+    use axum::response::sse::{Event, Sse};
+    use axum::routing::get;
+
+    use super::*;
 
     #[test]
     fn events_end_with_a_blank_line() {
         assert_eq!(count_events(b"data: a\n\ndata: b\n\n"), 2);
         assert_eq!(count_events(b": keep-alive\n"), 0);
+    }
+
+    /// A stand-in for the future `/events`: one event every 10 ms.
+    async fn sse_server() -> Target {
+        let events = || async {
+            let ticks = futures_util::stream::unfold(0u32, |n| async move {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                Some((
+                    Ok::<_, Infallible>(Event::default().data(n.to_string())),
+                    n + 1,
+                ))
+            });
+            Sse::new(ticks)
+        };
+        let app = Router::new().route("/events", get(events));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Target::http(port)
+    }
+
+    #[tokio::test]
+    async fn streams_stay_open_and_count_events_once_the_endpoint_exists() {
+        let target = sse_server().await;
+        let clients = SseClients::connect(&[target], "/events", 5)
+            .await
+            .expect("an event stream");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let report = clients.finish().await;
+        assert_eq!((report.wanted, report.still_open), (5, 5));
+        assert!(report.events >= 5, "{report:?}");
+    }
+
+    #[tokio::test]
+    async fn a_missing_endpoint_is_a_clean_error() {
+        let target = sse_server().await;
+        let Err(err) = SseClients::connect(&[target], "/nope", 2).await else {
+            panic!("a 404 must not be accepted as a stream");
+        };
+        assert!(err.contains("404"), "{err}");
     }
 }
