@@ -1,5 +1,7 @@
 //! Everything under test, started once per run: the app with its CORS
-//! middleware, the same app with `--no-cors` (the control), the API router
+//! middleware, the same app with `--no-cors` (the control) and a second,
+//! identical control (its twin: two identical servers differ by the noise
+//! of the machine, which says how small a difference this run can see), the API router
 //! over plain HTTP (helper process), and nginx (the floor), all on free
 //! loopback ports, sharing one scratch directory and one generated CA.
 
@@ -28,6 +30,7 @@ pub(crate) const APP_READY: [&str; 2] = ["page origin:", "API origin:"];
 pub(crate) struct Lab {
     pub(crate) cors: Ready,
     pub(crate) no_cors: Ready,
+    pub(crate) twin: Ready,
     pub(crate) plain: Ready,
     pub(crate) nginx: Option<Nginx>,
     /// Why there are no nginx rows, when there are none.
@@ -67,13 +70,12 @@ impl Lab {
         let cors = launcher
             .start(&plan.app, "app", &app_args(&certs, false), &APP_READY)
             .await?;
+        let control_args = app_args(&certs, true);
         let no_cors = launcher
-            .start(
-                &plan.app,
-                "app-no-cors",
-                &app_args(&certs, true),
-                &APP_READY,
-            )
+            .start(&plan.app, "app-no-cors", &control_args, &APP_READY)
+            .await?;
+        let twin = launcher
+            .start(&plan.app, "app-no-cors-twin", &control_args, &APP_READY)
             .await?;
         let tls = connector_trusting(&certs.join(CA_CERT_FILE))?;
         let me = std::env::current_exe().map_err(|e| format!("cannot locate this program: {e}"))?;
@@ -92,6 +94,7 @@ impl Lab {
         let mut lab = Self {
             cors,
             no_cors,
+            twin,
             plain,
             nginx: None,
             nginx_notice: None,
@@ -146,6 +149,33 @@ impl Lab {
             return Err(format!("GET /cors/results answered {}", reply.status));
         }
         Ok(reply.body)
+    }
+
+    /// Children that are no longer running, each named with why.
+    pub(crate) fn exited(&mut self) -> Vec<String> {
+        let children = [
+            ("the app with CORS", &mut self.cors),
+            ("the app --no-cors", &mut self.no_cors),
+            ("the twin --no-cors", &mut self.twin),
+            ("the plain-HTTP helper", &mut self.plain),
+        ];
+        let mut gone: Vec<String> = children
+            .into_iter()
+            .filter_map(|(name, child)| {
+                Some(format!(
+                    "{name} exited during the run ({})",
+                    child.exited()?
+                ))
+            })
+            .collect();
+        if let Some(nginx) = &mut self.nginx {
+            gone.extend(
+                nginx
+                    .exited()
+                    .map(|why| format!("nginx exited during the run ({why})")),
+            );
+        }
+        gone
     }
 
     /// The CORS instance's API origin (HTTPS).

@@ -42,6 +42,7 @@ use client::Target;
 use lab::{Lab, SETTLE};
 use process::{Memory, memory_of, memory_with_children};
 use report::{MemoryRow, Report};
+use rows::Key;
 use sse::SseClients;
 
 fn main() -> ExitCode {
@@ -93,14 +94,15 @@ fn init_logging() {
 async fn bench(args: &Args) -> Result<(), String> {
     let plan = args.plan()?;
     let load_at_start = load_average();
-    eprintln!("starting the app (twice), the plain-HTTP helper and nginx…");
-    let lab = Lab::start(&plan, args.nginx.as_deref(), !args.no_nginx).await?;
+    eprintln!("starting the app (three times), the plain-HTTP helper and nginx…");
+    let mut lab = Lab::start(&plan, args.nginx.as_deref(), !args.no_nginx).await?;
     tokio::time::sleep(SETTLE).await;
     let idle = memory(&lab);
 
     let sse_targets = [
         Target::http(lab.cors.ports[0]),
         Target::http(lab.no_cors.ports[0]),
+        Target::http(lab.twin.ports[0]),
     ];
     let sse = match plan.sse_clients {
         0 => None,
@@ -112,12 +114,28 @@ async fn bench(args: &Args) -> Result<(), String> {
         Some(clients) => Some(clients.finish().await),
         None => None,
     };
+    let gone = lab.exited();
     let startup = startup::measure(&lab, &plan).await?;
 
     let nginx = lab.nginx.is_some();
+    let served = |keys: &[Key]| {
+        let rows = load.rows.iter().enumerate();
+        let numbers: Vec<String> = rows
+            .filter(|(_, m)| keys.contains(&m.key))
+            .map(|(i, _)| format!("#{}", i + 1))
+            .collect();
+        numbers.join(", ")
+    };
+    let with_cors = [
+        Key::Cors,
+        Key::Preflight,
+        Key::Jsonp,
+        Key::AjaxApi,
+        Key::AjaxPage,
+    ];
     let labels = [
-        "app, with CORS (served every app row but #2 and #6)".to_owned(),
-        "app --no-cors (served #2 only)".to_owned(),
+        format!("app, with CORS (served {})", served(&with_cors)),
+        format!("app --no-cors (served {})", served(&[Key::NoCors])),
         format!("nginx, master + {} workers", nginx_workers(&lab)),
     ];
     let memory = labels
@@ -146,7 +164,14 @@ async fn bench(args: &Args) -> Result<(), String> {
     };
     println!("{}", context(&plan, &lab, &load_at_start));
     print!("{}", report.render());
-    Ok(())
+    if gone.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the figures above are not valid: {}",
+            gone.join("\n")
+        ))
+    }
 }
 
 /// Memory of the CORS instance, the control and nginx (master + workers).

@@ -90,6 +90,11 @@ impl Nginx {
         Ok(nginx)
     }
 
+    /// `Some(status)` when nginx is no longer running.
+    pub(crate) fn exited(&mut self) -> Option<String> {
+        Some(self.child.try_wait().ok()??.to_string())
+    }
+
     pub(crate) fn pid(&self) -> Option<u32> {
         self.child.id()
     }

@@ -72,11 +72,22 @@ pub(crate) struct Ready {
     pub(crate) ports: Vec<u16>,
     /// From spawning to the last ready line.
     pub(crate) startup: Duration,
+    log: PathBuf,
 }
 
 impl Ready {
     pub(crate) fn pid(&self) -> Option<u32> {
         self.child.id()
+    }
+
+    /// `Some(why)` when the child is no longer running (a crash, or
+    /// something else on the machine killed it), with the end of its log.
+    pub(crate) fn exited(&mut self) -> Option<String> {
+        let status = self.child.try_wait().ok()??;
+        Some(format!(
+            "{status}; its log ends with:\n{}",
+            log_tail(&self.log)
+        ))
     }
 
     /// Kills the child and waits for it (SIGKILL: nothing of it is kept).
@@ -155,6 +166,7 @@ impl Launcher {
             child,
             ports: ports.into_iter().flatten().collect(),
             startup,
+            log,
         })
     }
 }

@@ -18,6 +18,7 @@ use crate::process::children_of;
 pub(crate) enum Key {
     Cors,
     NoCors,
+    Twin,
     Preflight,
     Jsonp,
     AjaxApi,
@@ -32,7 +33,7 @@ impl Key {
     pub(crate) fn baseline(self, nginx: bool) -> Option<Self> {
         use Key::*;
         match (self, nginx) {
-            (Cors, _) => Some(NoCors),
+            (Cors | Twin, _) => Some(NoCors),
             (NoCors | Preflight | Jsonp | AjaxApi, true) => Some(NginxHttps),
             (Preflight | Jsonp | AjaxApi, false) => Some(NoCors),
             (CorsPlain | AjaxPage, true) => Some(NginxHttp),
@@ -126,7 +127,8 @@ pub(crate) fn specs(lab: &Lab) -> Vec<Spec> {
     let allowed = || vec![origin_header(&origin)];
     let cors_get = get("/cors/results", allowed());
     let pids = |ready: &crate::process::Ready| ready.pid().into_iter().collect::<Vec<_>>();
-    let (app, control, helper) = (pids(&lab.cors), pids(&lab.no_cors), pids(&lab.plain));
+    let (app, control, twin) = (pids(&lab.cors), pids(&lab.no_cors), pids(&lab.twin));
+    let helper = pids(&lab.plain);
     let spec = |key, label: &str, target: Target, probe: Probe, expect| Spec {
         key,
         label: format!("{label}, {}", target.scheme()),
@@ -135,6 +137,7 @@ pub(crate) fn specs(lab: &Lab) -> Vec<Spec> {
         expect,
         server: match key {
             Key::NoCors => control.clone(),
+            Key::Twin => twin.clone(),
             Key::CorsPlain => helper.clone(),
             Key::NginxHttp | Key::NginxHttps => lab
                 .nginx
@@ -146,6 +149,7 @@ pub(crate) fn specs(lab: &Lab) -> Vec<Spec> {
         },
     };
     let control_origin = origin_of(lab.no_cors.ports[0]);
+    let twin_origin = origin_of(lab.twin.ports[0]);
     let mut rows = vec![
         spec(
             Key::Cors,
@@ -159,6 +163,13 @@ pub(crate) fn specs(lab: &Lab) -> Vec<Spec> {
             "same: app --no-cors (control)",
             Target::https(lab.no_cors.ports[1], &lab.tls),
             get("/cors/results", vec![origin_header(&control_origin)]),
+            Expect::ok(FRAGMENT),
+        ),
+        spec(
+            Key::Twin,
+            "same: a second app --no-cors (the twin: noise floor)",
+            Target::https(lab.twin.ports[1], &lab.tls),
+            get("/cors/results", vec![origin_header(&twin_origin)]),
             Expect::ok(FRAGMENT),
         ),
         spec(
@@ -248,17 +259,19 @@ pub(crate) struct Measured {
     pub(crate) outcome: Outcome,
 }
 
-/// All load rows, and the per-round ratios of the CORS pair.
+/// All load rows, and the per-round req/s ratios #1 ÷ #2 and #3 ÷ #2.
 pub(crate) struct LoadResults {
     pub(crate) rows: Vec<Measured>,
     pub(crate) pair_rounds: Vec<f64>,
+    pub(crate) twin_rounds: Vec<f64>,
 }
 
 /// Checks every row once, then measures all of them in rounds: each round
 /// gives every row a slice of its duration, in table order on even rounds
 /// and reversed on odd ones. A burst of other work on a shared machine then
 /// lands on every row alike instead of on whichever row ran at the time, and
-/// the CORS pair (#1, #2) stays side by side in every round (ABBA).
+/// the CORS pair (#1, #2) and the twin (#3) stay side by side in every
+/// round (ABBA).
 pub(crate) async fn run_all(lab: &Lab, plan: &Plan) -> Result<LoadResults, String> {
     let specs = specs(lab);
     for spec in &specs {
@@ -273,7 +286,7 @@ pub(crate) async fn run_all(lab: &Lab, plan: &Plan) -> Result<LoadResults, Strin
     };
     let round_takes = (window.warmup + window.measure) * specs.len() as u32;
     let mut totals: Vec<Outcome> = specs.iter().map(|_| Outcome::new()).collect();
-    let mut pair_rounds = Vec::new();
+    let (mut pair_rounds, mut twin_rounds) = (Vec::new(), Vec::new());
     for round in 0..plan.rounds {
         eprintln!(
             "  round {}/{}: {} rows ({:.1} s)",
@@ -293,9 +306,10 @@ pub(crate) async fn run_all(lab: &Lab, plan: &Plan) -> Result<LoadResults, Strin
         for (total, outcome) in totals.iter_mut().zip(this_round.iter().flatten()) {
             total.append(outcome);
         }
-        if let [Some(with), Some(without), ..] = &this_round[..] {
-            let base = without.rps();
-            pair_rounds.push(if base > 0.0 { with.rps() / base } else { 0.0 });
+        if let [Some(with), Some(without), Some(twin), ..] = &this_round[..] {
+            let base = without.rps().max(f64::MIN_POSITIVE);
+            pair_rounds.push(with.rps() / base);
+            twin_rounds.push(twin.rps() / base);
         }
     }
     let rows = specs
@@ -307,7 +321,11 @@ pub(crate) async fn run_all(lab: &Lab, plan: &Plan) -> Result<LoadResults, Strin
             outcome,
         })
         .collect();
-    Ok(LoadResults { rows, pair_rounds })
+    Ok(LoadResults {
+        rows,
+        pair_rounds,
+        twin_rounds,
+    })
 }
 
 async fn measure(spec: &Spec, plan: &Plan, window: Window) -> Outcome {
@@ -330,6 +348,7 @@ mod tests {
     fn every_app_row_has_a_baseline_with_or_without_nginx() {
         for nginx in [true, false] {
             assert_eq!(Cors.baseline(nginx), Some(NoCors));
+            assert_eq!(Twin.baseline(nginx), Some(NoCors));
             for key in [Preflight, Jsonp, AjaxApi, CorsPlain] {
                 assert!(key.baseline(nginx).is_some(), "{key:?}");
                 assert_ne!(key.baseline(nginx), Some(key));
