@@ -217,9 +217,9 @@ fn context(plan: &Plan, lab: &Lab, load_at_start: &str) -> String {
         .unwrap_or_else(|| "nginx: the floor rows".to_owned());
     format!(
         "Machine: {cpus} CPUs ({model}), load average {load_at_start} at the start, {load} at the end \
-         (other work on the machine); the load generator and the servers share them.\n\
+         (other work on the machine); the load generator and the servers share them.\n\n\
          Run: {} keep-alive HTTP/1.1 connections per row; each row measured {:.1} s in all, over {} \
-         interleaved rounds, each slice after {:.1} s of warm-up; TLS verified against the run's CA; children log with RUST_LOG={}. {nginx}.\n\
+         interleaved rounds, each slice after {:.1} s of warm-up; TLS verified against the run's CA; children log with RUST_LOG={}. {nginx}.\n\n\
          App: {}\n",
         plan.connections,
         plan.duration.as_secs_f64(),
