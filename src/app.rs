@@ -125,55 +125,7 @@ impl Application {
         };
         let tls = RustlsConfig::from_config(Arc::new(tls::server_config(&cert, &key)?));
 
-        let page_origins = page_origins(&config.host, page_port);
-        let api_origins = origins_of("https", &config.host, api_port);
-        let registry = OriginRegistry::new();
-        let store = RegistryStore::new(&config.data_dir);
-        match store.load() {
-            Ok(saved) => registry.replace(saved),
-            Err(e) => tracing::warn!("cannot read the saved registry {}: {e}; starting empty", store.path().display()),
-        }
-        let (policy, policy_source) = load_policy(config.policy.as_deref(), &page_origins, &registry)?;
-        let policy = Arc::new(policy);
-        let switch: PolicySwitch = Arc::new(ArcSwap::from_pointee(Setup::correct(Arc::clone(&policy))));
-        let ctx = PolicyContext {
-            page_origins: &page_origins,
-            api_origins: &api_origins,
-            registry: &registry,
-            env: &process_env,
-            ports: (page_port, api_port),
-            allow_unanchored: true,
-        };
-        let secrets = Secrets { token: random_hex(16), csrf: random_hex(16), token_always: config.lab_token_always };
-        let lab = Lab::new(&policy, &policy_source, &ctx, Arc::clone(&switch), secrets, store)
-            .map_err(StartupError::Scenario)?;
-        let initial = if config.no_cors { Some("cors-off") } else { config.scenario.as_deref() };
-        if let Some(name) = initial {
-            lab.apply(name).map_err(StartupError::UnknownScenario)?;
-        }
-        let urls = Urls {
-            page_origin: Origin::from_parts("http", &config.host, page_port)
-                .map_err(|_| StartupError::Host(config.host.clone()))?,
-            api_origin: Origin::from_parts("https", &config.host, api_port)
-                .map_err(|_| StartupError::Host(config.host.clone()))?,
-            api_port,
-            page_origins,
-        };
-        let seed = config.seed.unwrap_or_else(|| rand::rng().random());
-        tracing::info!(seed, "race seed (pass --seed {seed} to replay this race)");
-        let (race, ticker) = race::live::start(seed);
-        let (stop_tx, shutdown) = watch::channel(false);
-        let state = AppState {
-            race,
-            policy: switch,
-            urls: Arc::new(urls),
-            registry,
-            users: Users::default(),
-            exchanges: ExchangeLog::new(),
-            lab,
-            streams: StreamLimits::default(),
-            shutdown,
-        };
+        let Assembled { state, ticker, stop_tx } = assemble(&config, page_port, api_port)?;
         Ok(Self {
             page,
             api,
@@ -226,6 +178,72 @@ impl Application {
             stop_tx: self.stop_tx,
         })
     }
+}
+
+/// The shared state of a run, ready to be served, and the parts that drive it.
+pub struct Assembled {
+    /// What every handler reaches.
+    pub state: AppState,
+    /// The race's clock, to be run as a task.
+    pub ticker: Ticker,
+    /// Ends event streams when sent `true`.
+    pub stop_tx: watch::Sender<bool>,
+}
+
+/// Builds the state for origins on these ports: policy, lab, registry,
+/// race. [`Application::build`] uses it after binding; the benchmark uses it
+/// to serve the very same routers its own way.
+pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assembled, StartupError> {
+    let page_origins = page_origins(&config.host, page_port);
+    let api_origins = origins_of("https", &config.host, api_port);
+    let registry = OriginRegistry::new();
+    let store = RegistryStore::new(&config.data_dir);
+    match store.load() {
+        Ok(saved) => registry.replace(saved),
+        Err(e) => tracing::warn!("cannot read the saved registry {}: {e}; starting empty", store.path().display()),
+    }
+    let (policy, policy_source) = load_policy(config.policy.as_deref(), &page_origins, &registry)?;
+    let policy = Arc::new(policy);
+    let switch: PolicySwitch = Arc::new(ArcSwap::from_pointee(Setup::correct(Arc::clone(&policy))));
+    let ctx = PolicyContext {
+        page_origins: &page_origins,
+        api_origins: &api_origins,
+        registry: &registry,
+        env: &process_env,
+        ports: (page_port, api_port),
+        allow_unanchored: true,
+    };
+    let secrets = Secrets { token: random_hex(16), csrf: random_hex(16), token_always: config.lab_token_always };
+    let lab =
+        Lab::new(&policy, &policy_source, &ctx, Arc::clone(&switch), secrets, store).map_err(StartupError::Scenario)?;
+    let initial = if config.no_cors { Some("cors-off") } else { config.scenario.as_deref() };
+    if let Some(name) = initial {
+        lab.apply(name).map_err(StartupError::UnknownScenario)?;
+    }
+    let urls = Urls {
+        page_origin: Origin::from_parts("http", &config.host, page_port)
+            .map_err(|_| StartupError::Host(config.host.clone()))?,
+        api_origin: Origin::from_parts("https", &config.host, api_port)
+            .map_err(|_| StartupError::Host(config.host.clone()))?,
+        api_port,
+        page_origins,
+    };
+    let seed = config.seed.unwrap_or_else(|| rand::rng().random());
+    tracing::info!(seed, "race seed (pass --seed {seed} to replay this race)");
+    let (race, ticker) = race::live::start(seed);
+    let (stop_tx, shutdown) = watch::channel(false);
+    let state = AppState {
+        race,
+        policy: switch,
+        urls: Arc::new(urls),
+        registry,
+        users: Users::default(),
+        exchanges: ExchangeLog::new(),
+        lab,
+        streams: StreamLimits::default(),
+        shutdown,
+    };
+    Ok(Assembled { state, ticker, stop_tx })
 }
 
 /// The app while it serves.
