@@ -102,7 +102,19 @@ pub(crate) struct Reply {
 impl Connection {
     /// TCP (and TLS) connect and the HTTP/1.1 handshake.
     pub(crate) async fn open(target: &Target) -> io::Result<Self> {
-        let tcp = TcpStream::connect(target.addr).await?;
+        Self::open_from(target, None).await
+    }
+
+    /// Opens a connection from a given local address (an IPv4 target only).
+    pub(crate) async fn open_from(target: &Target, from: Option<std::net::Ipv4Addr>) -> io::Result<Self> {
+        let tcp = match from {
+            Some(ip) if target.addr.is_ipv4() => {
+                let socket = tokio::net::TcpSocket::new_v4()?;
+                socket.bind(std::net::SocketAddr::new(ip.into(), 0))?;
+                socket.connect(target.addr).await?
+            }
+            _ => TcpStream::connect(target.addr).await?,
+        };
         tcp.set_nodelay(true)?;
         match &target.tls {
             None => Self::over(tcp).await,

@@ -1,4 +1,5 @@
-//! HOOK: "N SSE clients connected while the load runs".
+//! "N SSE clients connected while the load runs": long-lived `/events`
+//! streams, as every open learner page holds.
 //!
 //! The page origin has no Server-Sent Events endpoint yet; it will be
 //! `/events`. This is the client side, ready for it: `--sse-clients N`
@@ -57,9 +58,10 @@ impl SseClients {
         };
         let mut opening = JoinSet::new();
         for target in targets {
-            for _ in 0..n {
+            for i in 0..n {
                 let (target, probe) = (target.clone(), probe.clone());
-                opening.spawn(async move { open(&target, &probe).await });
+                let from = source_address(i);
+                opening.spawn(async move { open(&target, &probe, from).await });
             }
         }
         while let Some(joined) = opening.join_next().await {
@@ -103,9 +105,23 @@ impl SseClients {
     }
 }
 
-async fn open(target: &Target, probe: &Probe) -> Result<(Connection, hyper::body::Incoming), String> {
-    let mut conn =
-        Connection::open(target).await.map_err(|e| format!("SSE client: cannot connect to {}: {e}", target.addr))?;
+/// The app caps event streams per client address (a class's learners each
+/// have their own), so N clients come from N / cap loopback addresses:
+/// 127.0.0.2, 127.0.0.3, ... as that many learners would.
+fn source_address(i: usize) -> std::net::Ipv4Addr {
+    let per_address = f1_race_results::lab::events::MAX_STREAMS_PER_CLIENT;
+    let n = u8::try_from(2 + i / per_address).unwrap_or(u8::MAX);
+    std::net::Ipv4Addr::new(127, 0, 0, n)
+}
+
+async fn open(
+    target: &Target,
+    probe: &Probe,
+    from: std::net::Ipv4Addr,
+) -> Result<(Connection, hyper::body::Incoming), String> {
+    let mut conn = Connection::open_from(target, Some(from))
+        .await
+        .map_err(|e| format!("SSE client: cannot connect to {} from {from}: {e}", target.addr))?;
     let response = conn.start(probe, &target.host).await?;
     let streams = response
         .headers()
@@ -115,7 +131,7 @@ async fn open(target: &Target, probe: &Probe) -> Result<(Connection, hyper::body
     if response.status() != StatusCode::OK || !streams {
         return Err(format!(
             "--sse-clients: GET {} on the page origin answered {} ({}), not an event stream; \
-             the SSE endpoint does not exist yet: run without --sse-clients, or pass --sse-path",
+             check --sse-path (the app's is /events)",
             probe.path,
             response.status(),
             response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("no Content-Type"),
