@@ -155,35 +155,19 @@ fn a_broken_policy_file_stops_startup_with_file_line_and_reason() {
     .expect("write policy");
     let certs = dir.path().join("certs");
     let (page, api) = (free_port().to_string(), free_port().to_string());
-    let args = [
-        "--page-port",
-        &page,
-        "--api-port",
-        &api,
-        "--certs-dir",
-        certs.to_str().expect("utf-8 path"),
-        "--policy",
-        policy.to_str().expect("utf-8 path"),
-    ];
-    let (code, stderr) = run_to_end(&args);
+    let start_with = |policy: &std::path::Path| {
+        let certs = certs.to_str().expect("utf-8 path");
+        let policy = policy.to_str().expect("utf-8 path");
+        run_to_end(&["--page-port", &page, "--api-port", &api, "--certs-dir", certs, "--policy", policy])
+    };
+    let (code, stderr) = start_with(&policy);
     assert_eq!(code, 1, "{stderr}");
     let expected = format!(
         "error: invalid CORS policy: {}:1: allow block 1: origins '*' cannot be combined with credentials",
         policy.display()
     );
     assert!(stderr.contains(&expected), "{stderr}");
-    let missing = dir.path().join("missing.toml");
-    let args = [
-        "--page-port",
-        &page,
-        "--api-port",
-        &api,
-        "--certs-dir",
-        certs.to_str().expect("utf-8 path"),
-        "--policy",
-        missing.to_str().expect("utf-8 path"),
-    ];
-    let (code, stderr) = run_to_end(&args);
+    let (code, stderr) = start_with(&dir.path().join("missing.toml"));
     assert_eq!(code, 1);
     assert!(stderr.contains("cannot read the policy file") && stderr.contains("--policy"), "{stderr}");
 }
