@@ -100,6 +100,11 @@ const SEC_FETCH_DEST: &str = "sec-fetch-dest";
 
 /// A printable, bounded rendering of a header value.
 fn loggable(bytes: &[u8]) -> String {
+    // Nearly every value is short, printable ASCII: copy it as it is (this
+    // runs for every header of every recorded exchange).
+    if bytes.len() <= MAX_LOGGED_VALUE && bytes.iter().all(|b| (0x20..0x7f).contains(b) && *b != b'\\') {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
     let text = String::from_utf8_lossy(bytes);
     let mut out: String = text.chars().take(MAX_LOGGED_VALUE).flat_map(char::escape_default).collect();
     if text.chars().count() > MAX_LOGGED_VALUE {

@@ -98,6 +98,7 @@ fn single<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<Option<&'a st
 }
 
 fn apply(headers: &mut HeaderMap, decision: &Decision) {
+    headers.reserve(decision.headers.len());
     for (name, value) in &decision.headers {
         // Values come from the policy or from a request header that was
         // already valid; a failure here would be a bug, so skip, never panic.

@@ -292,14 +292,15 @@ impl PathPattern {
         let Some(rest) = path.strip_prefix('/') else {
             return false;
         };
-        let parts: Vec<&str> = if rest.is_empty() { Vec::new() } else { rest.split('/').collect() };
-        if parts.len() < self.segments.len() || (!self.open_ended && parts.len() != self.segments.len()) {
-            return false;
-        }
-        self.segments.iter().zip(&parts).all(|(seg, part)| match seg {
-            Segment::Literal(l) => l == part,
-            Segment::Param => !part.is_empty(),
-        })
+        // Walked lazily, without collecting: this runs for every resource on
+        // every request of the API origin.
+        let mut parts = rest.split('/').filter(|_| !rest.is_empty());
+        let prefix_matches = self.segments.iter().all(|seg| match (seg, parts.next()) {
+            (Segment::Literal(l), Some(part)) => l == part,
+            (Segment::Param, Some(part)) => !part.is_empty(),
+            (_, None) => false,
+        });
+        prefix_matches && (self.open_ended || parts.next().is_none())
     }
 }
 
