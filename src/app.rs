@@ -236,7 +236,6 @@ pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assemb
         race,
         policy: switch,
         urls: Arc::new(urls),
-        registry,
         users: Users::default(),
         exchanges: ExchangeLog::new(),
         lab,

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use crate::api::users::Users;
-use crate::cors::registry::OriginRegistry;
 use crate::cors::{Origin, PolicySwitch};
 use crate::exchanges::ExchangeLog;
 use crate::lab::Lab;
@@ -20,8 +19,6 @@ pub struct AppState {
     pub policy: PolicySwitch,
     /// The app's own URLs, as browsers reach them.
     pub urls: Arc<Urls>,
-    /// Origins registered at run time (`@registry` in a policy).
-    pub registry: OriginRegistry,
     /// Sessions and the favourite driver of `/api/v1/users/*`.
     pub users: Users,
     /// Recent exchanges on both origins.
