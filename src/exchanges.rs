@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use http::{HeaderMap, HeaderName, HeaderValue, header};
 use tokio::sync::broadcast;
 
 use crate::access_log::Listener;
@@ -45,8 +46,56 @@ pub struct Exchange {
     /// What the CORS middleware decided (`off`, `granted`, `refused:origin`, ...).
     pub cors: &'static str,
     /// Every response header, in order (a `Set-Cookie` value replaced by a
-    /// note: the record never holds a secret).
-    pub response_headers: Vec<(String, String)>,
+    /// note: the record never holds a secret). Kept as the response's own
+    /// values, shared rather than copied; shown as text (escaped, bounded)
+    /// only when somebody looks.
+    #[serde(serialize_with = "as_texts")]
+    pub response_headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+/// What the record holds instead of a cookie's value.
+pub const HIDDEN_COOKIE: &str = "(a cookie; value hidden)";
+
+impl Exchange {
+    /// The response headers to record from `headers`: every one, in order,
+    /// except that a cookie's value is a secret (say that one was set, never
+    /// what).
+    pub fn record_headers(headers: &HeaderMap) -> Vec<(HeaderName, HeaderValue)> {
+        let mut out = Vec::with_capacity(headers.len());
+        for (name, value) in headers {
+            let value =
+                if *name == header::SET_COOKIE { HeaderValue::from_static(HIDDEN_COOKIE) } else { value.clone() };
+            out.push((name.clone(), value));
+        }
+        out
+    }
+
+    /// The response headers as printable text.
+    pub fn response_header_texts(&self) -> Vec<(String, String)> {
+        self.response_headers.iter().map(|(n, v)| (n.as_str().to_owned(), printable(v.as_bytes()))).collect()
+    }
+}
+
+fn as_texts<S: serde::Serializer>(headers: &[(HeaderName, HeaderValue)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(headers.iter().map(|(n, v)| (n.as_str(), printable(v.as_bytes()))))
+}
+
+/// The longest header value shown, in characters.
+pub const MAX_SHOWN_VALUE: usize = 200;
+
+/// A printable, bounded rendering of a header value: control characters
+/// and backslashes escaped, so a hostile value cannot forge a log line.
+pub fn printable(bytes: &[u8]) -> String {
+    // Nearly every value is short, printable ASCII: copy it as it is.
+    if bytes.len() <= MAX_SHOWN_VALUE && bytes.iter().all(|b| (0x20..0x7f).contains(b) && *b != b'\\') {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let mut out: String = text.chars().take(MAX_SHOWN_VALUE).flat_map(char::escape_default).collect();
+    if text.chars().count() > MAX_SHOWN_VALUE {
+        out.push('…');
+    }
+    out
 }
 
 /// The shared ring of recent exchanges, and a live feed of new ones.
@@ -137,6 +186,27 @@ mod tests {
             cors: "n/a",
             response_headers: Vec::new(),
         }
+    }
+
+    #[test]
+    fn hostile_values_cannot_forge_log_lines() {
+        assert_eq!(printable(b"http://a\r\nINFO fake line"), "http://a\\r\\nINFO fake line");
+        assert_eq!(printable(&[b'x'; 9000]).chars().count(), MAX_SHOWN_VALUE + 1);
+        assert_eq!(printable(b"http://localhost:3000"), "http://localhost:3000");
+    }
+
+    #[test]
+    fn a_cookie_is_recorded_as_set_but_never_its_value() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::SET_COOKIE, HeaderValue::from_static("session=s3cr3t; Secure"));
+        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        let mut e = exchange(&ExchangeLog::new());
+        e.response_headers = Exchange::record_headers(&headers);
+        let texts = e.response_header_texts();
+        assert!(texts.contains(&("set-cookie".to_owned(), HIDDEN_COOKIE.to_owned())), "{texts:?}");
+        assert!(texts.contains(&("vary".to_owned(), "Origin".to_owned())));
+        let json = serde_json::to_string(&e).expect("serializable");
+        assert!(!json.contains("s3cr3t") && json.contains(HIDDEN_COOKIE), "{json}");
     }
 
     #[test]

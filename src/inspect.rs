@@ -96,7 +96,13 @@ pub fn judge(recent: &[Arc<Exchange>], body: &VerdictRequest) -> Result<VerdictR
             cached = preflight.is_some();
         }
     }
-    let verdict = diagnose(&spec, preflight.map(|e| answer(e)), actual.map(|e| answer(e)));
+    let (preflight_headers, actual_headers) =
+        (preflight.map(|e| e.response_header_texts()), actual.map(|e| e.response_header_texts()));
+    let verdict = diagnose(
+        &spec,
+        preflight.zip(preflight_headers.as_deref()).map(|(e, h)| (e.status, h)),
+        actual.zip(actual_headers.as_deref()).map(|(e, h)| (e.status, h)),
+    );
     let summary = match (&verdict.failure, verdict.readable, verdict.preflight_needed()) {
         (Some(failure), _, _) => format!("Blocked by the browser: {}", failure.reason(spec.kind)),
         (None, true, true) => format!(
@@ -119,10 +125,6 @@ pub fn judge(recent: &[Arc<Exchange>], body: &VerdictRequest) -> Result<VerdictR
         exposed: verdict.exposed,
         warnings: verdict.warnings,
     })
-}
-
-fn answer(exchange: &Exchange) -> (u16, &[(String, String)]) {
-    (exchange.status, &exchange.response_headers)
 }
 
 fn spec_of(request: &PageRequest, origin: &str) -> Result<RequestSpec, &'static str> {
@@ -149,6 +151,8 @@ fn spec_of(request: &PageRequest, origin: &str) -> Result<RequestSpec, &'static 
 
 #[cfg(test)]
 mod tests {
+    use axum::http::{HeaderName, HeaderValue};
+
     use super::*;
 
     fn exchange(id: u64, method: &str, status: u16, headers: &[(&str, &str)]) -> Arc<Exchange> {
@@ -165,7 +169,13 @@ mod tests {
             credentials: false,
             status,
             cors: "granted",
-            response_headers: headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect(),
+            response_headers: headers
+                .iter()
+                .map(|(n, v)| {
+                    let name = HeaderName::from_bytes(n.as_bytes()).expect("a header name");
+                    (name, HeaderValue::from_str(v).expect("a header value"))
+                })
+                .collect(),
         })
     }
 

@@ -34,7 +34,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/users/favourite",
             get(users::favourite).put(users::set_favourite).delete(users::clear_favourite),
         )
-        .layer(from_fn_with_state(state.policy.clone(), cors::layer::cors))
+        .layer(cors::CorsLayer::new(state.policy.clone()))
         .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
         .layer(from_fn_with_state(
             LogState { listener: Listener::Api, exchanges: state.exchanges.clone() },

@@ -10,6 +10,11 @@
 //!   decide); a refused preflight is answered with no CORS headers, as
 //!   Rack::Cors does.
 
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use smallvec::SmallVec;
+
 use super::policy::{HeaderLookup, Policy, Resource};
 
 /// The parts of a request CORS looks at.
@@ -32,15 +37,61 @@ pub struct CorsRequest<'a> {
 
 /// What the middleware does with a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decision {
+pub struct Decision<'a> {
     /// Whether the middleware answers (a preflight) or the handler does.
     pub answer_here: bool,
     /// The status when the middleware answers (204 for a preflight).
     pub status: u16,
     /// How the request fared, for the log and the inspector.
     pub verdict: Verdict,
-    /// Response headers to add, in order.
-    pub headers: Vec<(&'static str, String)>,
+    /// Response headers to add, in order. Inline up to eight: deciding a
+    /// request allocates nothing unless a value has to be computed.
+    pub headers: SmallVec<[(&'static str, Value<'a>); 8]>,
+}
+
+/// A response header value, borrowed wherever it can be: from the policy
+/// (whose lists are joined once, when it is built) or from the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// Fixed text (`Origin`, `true`, `*`).
+    Static(&'static str),
+    /// The request's own `Origin`, sent back because the policy admits it.
+    Origin(&'a str),
+    /// Text from the policy, joined once when it was built.
+    Shared(&'a SharedText),
+    /// Computed for this request (an echoed header list, a scenario's
+    /// reflection), or a scenario's own text.
+    Text(Cow<'a, str>),
+}
+
+impl Value<'_> {
+    /// The value as text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Static(s) => s,
+            Self::Origin(s) => s,
+            Self::Shared(s) => s.as_str(),
+            Self::Text(s) => s,
+        }
+    }
+}
+
+impl PartialEq<str> for Value<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl Decision<'_> {
+    /// The headers as owned pairs (the lab's samples, tests).
+    pub fn header_pairs(&self) -> Vec<(&'static str, String)> {
+        self.headers.iter().map(|(n, v)| (*n, v.as_str().to_owned())).collect()
+    }
+
+    /// The first value of header `name` (lower-case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
 }
 
 /// How a request fared against the policy.
@@ -76,42 +127,107 @@ impl Verdict {
 
 impl Policy {
     /// Decides one request.
-    pub fn decide(&self, req: &CorsRequest<'_>) -> Decision {
+    pub fn decide<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
         let covered = self.blocks.iter().flat_map(|b| &b.resources).any(|r| r.path.matches(req.path));
         let preflight = req.method == "OPTIONS" && req.request_method.is_some();
-        let mut decision =
-            Decision { answer_here: preflight && covered, status: 204, verdict: Verdict::NotCors, headers: Vec::new() };
+        let mut decision = Decision {
+            answer_here: preflight && covered,
+            status: 204,
+            verdict: Verdict::NotCors,
+            headers: SmallVec::new(),
+        };
         if !covered {
             return decision;
         }
         // The answer depends on these request headers, so caches must key on them.
-        decision.headers.push(("vary", vary(preflight).to_owned()));
+        decision.headers.push(("vary", Value::Static(vary(preflight))));
         let Some(origin) = req.origin else {
             return decision;
         };
 
-        let found = self.blocks.iter().find_map(|block| {
-            let resource = block.resources.iter().find(|r| r.path.matches(req.path) && condition_holds(r, req))?;
-            block.origins.admits(origin).then_some((block, resource))
+        let found = self.blocks.iter().enumerate().find_map(|(b, block)| {
+            let r = block.resources.iter().position(|r| r.path.matches(req.path) && condition_holds(r, req))?;
+            block.origins.admits(origin).then_some((b, r))
         });
-        let Some((block, resource)) = found else {
+        let Some((b, r)) = found else {
             decision.verdict = Verdict::OriginRefused;
             return decision;
         };
-        let wildcard = block.origins.any;
+        let (block, texts) = (&self.blocks[b], &self.texts[b][r]);
+        let resource = &block.resources[r];
         if preflight {
-            match check_preflight(resource, req) {
-                Ok(()) => decision.headers.extend(preflight_headers(resource, req, origin, wildcard)),
-                Err(verdict) => {
-                    decision.verdict = verdict;
-                    return decision;
-                }
+            if let Err(verdict) = check_preflight(resource, req) {
+                decision.verdict = verdict;
+                return decision;
             }
+        }
+        let allow_origin = if block.origins.any && !resource.credentials {
+            Value::Static("*")
         } else {
-            decision.headers.extend(actual_headers(resource, origin, wildcard));
+            Value::Origin(origin)
+        };
+        decision.headers.push(("access-control-allow-origin", allow_origin));
+        if resource.credentials {
+            decision.headers.push(("access-control-allow-credentials", Value::Static("true")));
+        }
+        if preflight {
+            preflight_headers(&mut decision, texts, req);
+        } else if let Some(expose) = &texts.expose {
+            decision.headers.push(("access-control-expose-headers", Value::Shared(expose)));
         }
         decision.verdict = Verdict::Granted;
         decision
+    }
+}
+
+/// A header value from the policy, made once and shared by every response
+/// that carries it: the middleware turns it into a header value by bumping
+/// a reference count, not by copying.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedText(Bytes);
+
+impl SharedText {
+    fn new(text: String) -> Self {
+        Self(Bytes::from(text))
+    }
+
+    /// The text (always UTF-8: it was made from a `String`).
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The bytes, shared.
+    pub fn bytes(&self) -> Bytes {
+        self.0.clone()
+    }
+}
+
+/// A resource's header values, joined once when the policy is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ResourceTexts {
+    /// `Access-Control-Allow-Methods`; `None` echoes the request's method.
+    methods: Option<SharedText>,
+    /// `Access-Control-Allow-Headers`; `None` echoes the request's headers.
+    headers: Option<SharedText>,
+    expose: Option<SharedText>,
+    max_age: Option<SharedText>,
+}
+
+impl ResourceTexts {
+    pub(super) fn new(resource: &Resource) -> Self {
+        use super::policy::{Headers, Methods};
+        Self {
+            methods: match &resource.methods {
+                Methods::List(list) => Some(SharedText::new(list.join(", "))),
+                Methods::Any => None,
+            },
+            headers: match &resource.headers {
+                Headers::List(list) => Some(SharedText::new(list.join(", "))),
+                Headers::Any => None,
+            },
+            expose: (!resource.expose.is_empty()).then(|| SharedText::new(resource.expose.join(", "))),
+            max_age: resource.max_age.map(|s| SharedText::new(s.to_string())),
+        }
     }
 }
 
@@ -144,70 +260,55 @@ fn check_preflight(resource: &Resource, req: &CorsRequest<'_>) -> Result<(), Ver
     if !resource.methods.allows(method) {
         return Err(Verdict::MethodRefused);
     }
-    let names = parse_header_list(req.request_headers.unwrap_or_default()).ok_or(Verdict::MalformedRequest)?;
-    if names.iter().all(|n| resource.headers.allows(n)) { Ok(()) } else { Err(Verdict::HeaderRefused) }
-}
-
-fn allow_origin(origin: &str, wildcard: bool, credentials: bool) -> String {
-    if wildcard && !credentials { "*".to_owned() } else { origin.to_owned() }
-}
-
-fn preflight_headers(
-    resource: &Resource,
-    req: &CorsRequest<'_>,
-    origin: &str,
-    wildcard: bool,
-) -> Vec<(&'static str, String)> {
-    use super::policy::{Headers, Methods};
-    let mut out = vec![("access-control-allow-origin", allow_origin(origin, wildcard, resource.credentials))];
-    if resource.credentials {
-        out.push(("access-control-allow-credentials", "true".to_owned()));
+    let mut names = header_names(req.request_headers.unwrap_or_default());
+    // Checked name by name, without allocating: a malformed entry anywhere
+    // outranks a refused one, as when the whole list is parsed first.
+    let mut refused = false;
+    for name in &mut names {
+        match name {
+            Some(name) => refused |= !resource.headers.allows(name),
+            None => return Err(Verdict::MalformedRequest),
+        }
     }
-    let methods = match &resource.methods {
-        Methods::List(list) => list.join(", "),
-        Methods::Any => req.request_method.unwrap_or_default().to_owned(),
+    if refused { Err(Verdict::HeaderRefused) } else { Ok(()) }
+}
+
+fn preflight_headers<'a>(decision: &mut Decision<'a>, texts: &'a ResourceTexts, req: &CorsRequest<'a>) {
+    let methods = match &texts.methods {
+        Some(list) => Value::Shared(list),
+        None => Value::Text(Cow::Borrowed(req.request_method.unwrap_or_default())),
     };
-    out.push(("access-control-allow-methods", methods));
-    let headers = match &resource.headers {
-        Headers::List(list) => list.join(", "),
+    decision.headers.push(("access-control-allow-methods", methods));
+    let headers = match &texts.headers {
+        Some(list) => Value::Shared(list),
         // Echo exactly what was asked (already checked to be well-formed).
-        Headers::Any => parse_header_list(req.request_headers.unwrap_or_default()).unwrap_or_default().join(", "),
+        None => Value::Text(Cow::Owned(
+            parse_header_list(req.request_headers.unwrap_or_default()).unwrap_or_default().join(", "),
+        )),
     };
-    if !headers.is_empty() {
-        out.push(("access-control-allow-headers", headers));
+    if !headers.as_str().is_empty() {
+        decision.headers.push(("access-control-allow-headers", headers));
     }
-    if let Some(max_age) = resource.max_age {
-        out.push(("access-control-max-age", max_age.to_string()));
+    if let Some(max_age) = &texts.max_age {
+        decision.headers.push(("access-control-max-age", Value::Shared(max_age)));
     }
-    out
 }
 
-fn actual_headers(resource: &Resource, origin: &str, wildcard: bool) -> Vec<(&'static str, String)> {
-    let mut out = vec![("access-control-allow-origin", allow_origin(origin, wildcard, resource.credentials))];
-    if resource.credentials {
-        out.push(("access-control-allow-credentials", "true".to_owned()));
-    }
-    if !resource.expose.is_empty() {
-        out.push(("access-control-expose-headers", resource.expose.join(", ")));
-    }
-    out
+/// The entries of an `Access-Control-Request-Headers` value, trimmed; `None`
+/// for an entry that is not an HTTP token. An empty value has no entries.
+fn header_names(value: &str) -> impl Iterator<Item = Option<&str>> {
+    let empty = value.trim().is_empty();
+    value.split(',').filter(move |_| !empty).map(|item| {
+        let name = item.trim_matches([' ', '\t']);
+        (!name.is_empty() && name.bytes().all(is_token_byte)).then_some(name)
+    })
 }
 
 /// Parses `Access-Control-Request-Headers` (`Origin, Accept, Content-Type`,
 /// any spacing or case) into lower-case names; `None` when an entry is not
 /// an HTTP token. An empty value is an empty list.
 pub fn parse_header_list(value: &str) -> Option<Vec<String>> {
-    if value.trim().is_empty() {
-        return Some(Vec::new());
-    }
-    value
-        .split(',')
-        .map(|item| {
-            let name = item.trim_matches([' ', '\t']);
-            let token = !name.is_empty() && name.bytes().all(is_token_byte);
-            token.then(|| name.to_ascii_lowercase())
-        })
-        .collect()
+    header_names(value).map(|name| name.map(str::to_ascii_lowercase)).collect()
 }
 
 fn is_token_byte(b: u8) -> bool {

@@ -7,16 +7,21 @@
 //! two policies), and a setup without a policy means the middleware is
 //! removed, as when the tutorial's Rack::Cors block is deleted.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, ready};
 
 use arc_swap::ArcSwap;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::Response;
+use pin_project_lite::pin_project;
+use smallvec::SmallVec;
+use tower::{Layer, Service};
 
-use super::decide::{CorsRequest, Decision, Verdict};
+use super::decide::{CorsRequest, Decision, Value, Verdict};
 use super::policy::HeaderLookup;
 use super::setup::Setup;
 
@@ -43,29 +48,169 @@ impl CorsOutcome {
     }
 }
 
-/// The middleware function; mount with `axum::middleware::from_fn_with_state`.
-pub async fn cors(State(switch): State<PolicySwitch>, req: Request, next: Next) -> Response {
-    let decision = {
-        let setup = switch.load();
-        let headers = RequestHeaders(req.headers());
-        setup.decide(&cors_request(&req, &headers))
-    };
-    let Some(decision) = decision else {
-        let mut res = next.run(req).await;
-        res.extensions_mut().insert(CorsOutcome::Off);
-        return res;
-    };
-    let outcome = CorsOutcome::Decided(decision.verdict);
-    let mut res = if decision.answer_here {
-        let mut res = Response::new(Body::empty());
-        *res.status_mut() = StatusCode::from_u16(decision.status).unwrap_or(StatusCode::NO_CONTENT);
-        res
-    } else {
-        next.run(req).await
-    };
-    apply(res.headers_mut(), &decision);
-    res.extensions_mut().insert(outcome);
-    res
+/// The CORS middleware as a tower layer; mount with `Router::layer`.
+///
+/// Written by hand, not with `axum::middleware::from_fn`, because it runs
+/// on every request of the API origin: no boxed future, no clone of the
+/// inner service, and no allocation for a request the policy grants.
+#[derive(Debug, Clone)]
+pub struct CorsLayer {
+    switch: PolicySwitch,
+}
+
+impl CorsLayer {
+    /// The middleware, reading whatever setup `switch` holds at each request.
+    pub fn new(switch: PolicySwitch) -> Self {
+        Self { switch }
+    }
+}
+
+impl<S> Layer<S> for CorsLayer {
+    type Service = Cors<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Cors { inner, switch: Arc::clone(&self.switch) }
+    }
+}
+
+/// The service [`CorsLayer`] wraps around the API's routes.
+#[derive(Debug, Clone)]
+pub struct Cors<S> {
+    inner: S,
+    switch: PolicySwitch,
+}
+
+impl<S> Service<Request> for Cors<S>
+where
+    S: Service<Request, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let (added, answer) = {
+            let setup = self.switch.load();
+            let lookup = RequestHeaders(req.headers());
+            match setup.decide(&cors_request(&req, &lookup)) {
+                None => (Added::off(), None),
+                Some(decision) => {
+                    let answer = decision.answer_here.then_some(decision.status);
+                    (Added::from_decision(&decision, req.headers()), answer)
+                }
+            }
+        };
+        if let Some(status) = answer {
+            let mut res = Response::new(Body::empty());
+            *res.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::NO_CONTENT);
+            added.apply(&mut res);
+            return ResponseFuture::Answered { response: Some(res) };
+        }
+        ResponseFuture::Inner { future: self.inner.call(req), added: Some(added) }
+    }
+}
+
+pin_project! {
+    /// The response: the middleware's own (a preflight), or the handler's
+    /// with the headers added.
+    #[project = Projected]
+    #[allow(missing_docs)] // the macro takes no doc comments on fields
+    pub enum ResponseFuture<F> {
+        /// The middleware answered (taken when polled).
+        Answered { response: Option<Response> },
+        /// The handler answers; `added` goes onto its response.
+        Inner { #[pin] future: F, added: Option<Added> },
+    }
+}
+
+impl<F, E> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            Projected::Answered { response } => match response.take() {
+                Some(res) => Poll::Ready(Ok(res)),
+                // Polled again after completion: a caller's bug, not a panic.
+                None => Poll::Pending,
+            },
+            Projected::Inner { future, added } => {
+                let mut res = ready!(future.poll(cx))?;
+                if let Some(added) = added.take() {
+                    added.apply(&mut res);
+                }
+                Poll::Ready(Ok(res))
+            }
+        }
+    }
+}
+
+/// What the middleware adds to a response, ready to insert.
+#[derive(Debug)]
+pub struct Added {
+    outcome: CorsOutcome,
+    headers: SmallVec<[(HeaderName, HeaderValue); 8]>,
+}
+
+impl Added {
+    fn off() -> Self {
+        Self { outcome: CorsOutcome::Off, headers: SmallVec::new() }
+    }
+
+    fn from_decision(decision: &Decision<'_>, request: &HeaderMap) -> Self {
+        let headers = decision
+            .headers
+            .iter()
+            .filter_map(|(name, value)| Some((header_name(name), header_value(value, request)?)))
+            .collect();
+        Self { outcome: CorsOutcome::Decided(decision.verdict), headers }
+    }
+
+    fn apply(self, res: &mut Response) {
+        let headers = res.headers_mut();
+        headers.reserve(self.headers.len());
+        for (name, value) in self.headers {
+            headers.append(name, value);
+        }
+        res.extensions_mut().insert(self.outcome);
+    }
+}
+
+/// The names the core writes are the standard ones: constants, no lookup.
+fn header_name(name: &'static str) -> HeaderName {
+    match name {
+        "vary" => header::VARY,
+        "access-control-allow-origin" => header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        "access-control-allow-credentials" => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        "access-control-allow-methods" => header::ACCESS_CONTROL_ALLOW_METHODS,
+        "access-control-allow-headers" => header::ACCESS_CONTROL_ALLOW_HEADERS,
+        "access-control-expose-headers" => header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        "access-control-max-age" => header::ACCESS_CONTROL_MAX_AGE,
+        other => HeaderName::from_static(other),
+    }
+}
+
+/// Values come from the policy or from a request header that was already
+/// valid; one that is not a valid header value (a bug) is skipped, never a
+/// panic.
+fn header_value(value: &Value<'_>, request: &HeaderMap) -> Option<HeaderValue> {
+    match value {
+        // Literals of the core (`Origin`, `true`, `*`): no copy.
+        Value::Static(text) => Some(HeaderValue::from_static(text)),
+        // The very header the request carried: shared, not copied.
+        Value::Origin(origin) => match request.get(header::ORIGIN) {
+            Some(sent) if sent.as_bytes() == origin.as_bytes() => Some(sent.clone()),
+            _ => HeaderValue::from_str(origin).ok(),
+        },
+        Value::Shared(text) => HeaderValue::from_maybe_shared(text.bytes()).ok(),
+        Value::Text(text) => HeaderValue::from_str(text).ok(),
+    }
 }
 
 /// The request's headers as the pure core reads them.
@@ -95,15 +240,4 @@ fn single<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<Option<&'a st
     let mut values = headers.get_all(name).iter();
     let first = values.next()?;
     Some(if values.next().is_some() { None } else { first.to_str().ok() })
-}
-
-fn apply(headers: &mut HeaderMap, decision: &Decision) {
-    headers.reserve(decision.headers.len());
-    for (name, value) in &decision.headers {
-        // Values come from the policy or from a request header that was
-        // already valid; a failure here would be a bug, so skip, never panic.
-        if let Ok(value) = HeaderValue::from_str(value) {
-            headers.append(HeaderName::from_static(name), value);
-        }
-    }
 }

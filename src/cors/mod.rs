@@ -17,8 +17,8 @@ pub mod policy;
 pub mod registry;
 pub mod setup;
 
-pub use decide::{CorsRequest, Decision, Verdict};
-pub use layer::{CorsOutcome, PolicySwitch};
+pub use decide::{CorsRequest, Decision, Value, Verdict};
+pub use layer::{CorsLayer, CorsOutcome, PolicySwitch};
 pub use origin::Origin;
 pub use policy::Policy;
 pub use setup::Setup;

@@ -5,6 +5,7 @@
 //! reject anyway (`*` together with credentials) are refused here, when the
 //! policy is built, not discovered when a request arrives.
 
+use super::decide::ResourceTexts;
 use super::origin::{Origin, OriginError};
 use super::pattern::OriginPattern;
 use super::registry::OriginRegistry;
@@ -14,6 +15,9 @@ use super::registry::OriginRegistry;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     pub(super) blocks: Vec<Block>,
+    /// Each resource's header values, joined once here rather than on
+    /// every request: `texts[block][resource]`.
+    pub(super) texts: Vec<Vec<ResourceTexts>>,
 }
 
 /// One `allow do ... end` block.
@@ -151,7 +155,8 @@ impl Policy {
                 return Err(PolicyError::WildcardWithCredentials { block: n });
             }
         }
-        Ok(Self { blocks })
+        let texts = blocks.iter().map(|b| b.resources.iter().map(ResourceTexts::new).collect()).collect();
+        Ok(Self { blocks, texts })
     }
 
     /// The blocks, in order.
@@ -259,11 +264,11 @@ impl Headers {
         Self::List(headers.iter().map(|h| h.as_ref().trim().to_ascii_lowercase()).collect())
     }
 
-    /// `name` must be lower-case.
+    /// Whether a preflight may ask for `name` (any case).
     pub(super) fn allows(&self, name: &str) -> bool {
         match self {
-            Self::Any => name != "authorization",
-            Self::List(list) => list.iter().any(|h| h == name),
+            Self::Any => !name.eq_ignore_ascii_case("authorization"),
+            Self::List(list) => list.iter().any(|h| h.eq_ignore_ascii_case(name)),
         }
     }
 }

@@ -4,9 +4,12 @@
 //! sent twice, or hand-written headers (`*` with credentials, a reflected
 //! Origin). The whole setup is swapped at once, so every request sees one.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::decide::{CorsRequest, Decision, Verdict};
+use smallvec::SmallVec;
+
+use super::decide::{CorsRequest, Decision, Value, Verdict};
 use super::policy::{PathPattern, Policy};
 
 /// The policy and quirks in force.
@@ -66,7 +69,7 @@ impl Setup {
     }
 
     /// Decides one request; `None` when the middleware is removed.
-    pub fn decide(&self, req: &CorsRequest<'_>) -> Option<Decision> {
+    pub fn decide<'a>(&'a self, req: &CorsRequest<'a>) -> Option<Decision<'a>> {
         if let Some(raw) = &self.quirks.raw {
             if raw.paths.iter().any(|p| p.matches(req.path)) {
                 return Some(raw.decide(req));
@@ -75,20 +78,21 @@ impl Setup {
         let mut decision = self.policy.as_ref()?.decide(req);
         let preflight = req.method == "OPTIONS" && req.request_method.is_some();
         if let (Some(status), true) = (self.quirks.preflight_status, preflight && decision.answer_here) {
-            return Some(Decision { answer_here: true, status, verdict: Verdict::NotCors, headers: Vec::new() });
+            return Some(Decision { answer_here: true, status, verdict: Verdict::NotCors, headers: SmallVec::new() });
         }
         if decision.verdict == Verdict::Granted {
-            decision.headers.extend(self.quirks.extra_headers.iter().cloned());
+            let extra = self.quirks.extra_headers.iter().map(|(n, v)| (*n, Value::Text(Cow::Borrowed(v.as_str()))));
+            decision.headers.extend(extra);
         }
         Some(decision)
     }
 }
 
 impl RawHeaders {
-    fn decide(&self, req: &CorsRequest<'_>) -> Decision {
+    fn decide<'a>(&self, req: &CorsRequest<'a>) -> Decision<'a> {
         let preflight = req.method == "OPTIONS" && req.request_method.is_some();
         let Some(origin) = req.origin else {
-            return Decision { answer_here: preflight, status: 204, verdict: Verdict::NotCors, headers: Vec::new() };
+            return Decision { answer_here: preflight, status: 204, verdict: Verdict::NotCors, headers: SmallVec::new() };
         };
         let fill = |value: &String| {
             value
@@ -97,7 +101,7 @@ impl RawHeaders {
                 .replace("{request-headers}", req.request_headers.unwrap_or_default())
         };
         let template = if preflight { &self.preflight } else { &self.actual };
-        let headers = template.iter().map(|(name, value)| (*name, fill(value))).collect();
+        let headers = template.iter().map(|(name, value)| (*name, Value::Text(Cow::Owned(fill(value))))).collect();
         Decision { answer_here: preflight, status: 204, verdict: Verdict::Granted, headers }
     }
 }
@@ -159,10 +163,10 @@ mod tests {
         let evil =
             CorsRequest { method: "GET", origin: Some("https://evil.example"), request_method: None, ..preflight() };
         let d = setup.decide(&evil).expect("raw applies");
-        assert_eq!(d.headers, vec![("access-control-allow-origin", "https://evil.example".to_owned())]);
+        assert_eq!(d.header_pairs(), vec![("access-control-allow-origin", "https://evil.example".to_owned())]);
         let p = setup.decide(&preflight()).expect("raw applies");
         assert_eq!((p.answer_here, p.status), (true, 204));
-        assert_eq!(p.headers, vec![("access-control-allow-headers", "content-type".to_owned())]);
+        assert_eq!(p.header_pairs(), vec![("access-control-allow-headers", "content-type".to_owned())]);
         let elsewhere = CorsRequest { path: "/ajax/results", ..evil };
         assert!(setup.decide(&elsewhere).is_none(), "no policy behind the raw paths");
     }

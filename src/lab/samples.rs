@@ -103,8 +103,8 @@ pub fn samples(setup: &Setup, page: &str, api: &str) -> Vec<Sample> {
             }
             let (status, headers) = match setup.decide(&req) {
                 None => ("answered by the handler; the CORS middleware is removed".to_owned(), Vec::new()),
-                Some(d) if d.answer_here => (format!("{} from the CORS middleware", d.status), d.headers),
-                Some(d) => ("answered by the handler".to_owned(), d.headers),
+                Some(d) if d.answer_here => (format!("{} from the CORS middleware", d.status), d.header_pairs()),
+                Some(d) => ("answered by the handler".to_owned(), d.header_pairs()),
             };
             let headers: Vec<(String, String)> = headers.into_iter().map(|(n, v)| (n.to_owned(), v)).collect();
             let (readable, browser) = browser_verdict(setup, probe, origin, api, &with_cookie);
@@ -121,7 +121,7 @@ fn answer(setup: &Setup, req: &CorsRequest<'_>, handler_status: u16) -> (u16, Ve
         None => (handler_status, Vec::new()),
         Some(d) => {
             let status = if d.answer_here { d.status } else { 200 };
-            (status, d.headers.into_iter().map(|(n, v)| (n.to_owned(), v)).collect())
+            (status, d.headers.iter().map(|(n, v)| ((*n).to_owned(), v.as_str().to_owned())).collect())
         }
     }
 }

@@ -2,6 +2,8 @@
 //! behaviours their own test suites pin down, and where we differ on
 //! purpose. Each case names the library behaviour it mirrors.
 
+use std::sync::LazyLock;
+
 use super::*;
 use crate::cors::file::{PolicyContext, fixed_env, parse};
 use crate::cors::origin::Origin;
@@ -26,12 +28,13 @@ origins = ["*"]
   path = "/public/*"
 "#;
 
-fn policy() -> Policy {
+/// One policy for every case: a decision borrows from the policy it came from.
+static POLICY: LazyLock<Policy> = LazyLock::new(|| {
     let registry = OriginRegistry::new();
     let env = fixed_env(&[]);
     let page: [Origin; 0] = [];
     parse("parity.toml", RACK_LIKE, &PolicyContext::new(&page, &registry, &env)).expect("valid")
-}
+});
 
 fn get<'a>(path: &'a str, origin: Option<&'a str>) -> CorsRequest<'a> {
     CorsRequest { method: "GET", path, origin, ..Default::default() }
@@ -48,11 +51,11 @@ fn pre<'a>(path: &'a str, origin: &'a str, method: &'a str, headers: &'a str) ->
     }
 }
 
-fn has(d: &Decision, name: &str, value: &str) -> bool {
-    d.headers.iter().any(|(n, v)| *n == name && v == value)
+fn has(d: &Decision<'_>, name: &str, value: &str) -> bool {
+    d.headers.iter().any(|(n, v)| *n == name && v.as_str() == value)
 }
 
-fn cors_headers(d: &Decision) -> usize {
+fn cors_headers(d: &Decision<'_>) -> usize {
     d.headers.iter().filter(|(n, _)| n.starts_with("access-control-")).count()
 }
 
@@ -60,7 +63,7 @@ fn cors_headers(d: &Decision) -> usize {
 // from the allowlist, with the exposed headers.
 #[test]
 fn simple_request_echoes_the_allowed_origin() {
-    let d = policy().decide(&get("/api/x", Some("https://app.example")));
+    let d = POLICY.decide(&get("/api/x", Some("https://app.example")));
     assert!(has(&d, "access-control-allow-origin", "https://app.example"));
     assert!(has(&d, "access-control-expose-headers", "X-Total-Count"));
 }
@@ -69,7 +72,7 @@ fn simple_request_echoes_the_allowed_origin() {
 // "should add Vary header if resource matches even if Origin header isn't present".
 #[test]
 fn no_origin_gets_vary_but_no_cors_headers() {
-    let d = policy().decide(&get("/api/x", None));
+    let d = POLICY.decide(&get("/api/x", None));
     assert_eq!(cors_headers(&d), 0);
     assert!(has(&d, "vary", "Origin"));
 }
@@ -77,7 +80,7 @@ fn no_origin_gets_vary_but_no_cors_headers() {
 // Rack::Cors "should support '*' origin": answered with a literal `*`.
 #[test]
 fn public_resources_answer_with_a_wildcard() {
-    let d = policy().decide(&get("/public/a", Some("https://anyone.example")));
+    let d = POLICY.decide(&get("/public/a", Some("https://anyone.example")));
     assert!(has(&d, "access-control-allow-origin", "*"));
 }
 
@@ -85,10 +88,10 @@ fn public_resources_answer_with_a_wildcard() {
 // not allow headers that are not in the list" (no CORS headers at all).
 #[test]
 fn preflight_headers_are_case_insensitive_and_checked() {
-    let ok = policy().decide(&pre("/api/x", "https://app.example", "PUT", "x-domain-token, CONTENT-TYPE"));
+    let ok = POLICY.decide(&pre("/api/x", "https://app.example", "PUT", "x-domain-token, CONTENT-TYPE"));
     assert_eq!(ok.verdict, Verdict::Granted);
     assert!(has(&ok, "access-control-allow-methods", "GET, POST, PUT"));
-    let bad = policy().decide(&pre("/api/x", "https://app.example", "PUT", "x-other"));
+    let bad = POLICY.decide(&pre("/api/x", "https://app.example", "PUT", "x-other"));
     assert_eq!(bad.verdict, Verdict::HeaderRefused);
     assert_eq!(cors_headers(&bad), 0);
 }
@@ -99,7 +102,7 @@ fn preflight_headers_are_case_insensitive_and_checked() {
 // curl shows the same verdict the browser reaches.
 #[test]
 fn preflight_methods_are_checked_here_unlike_tower_http() {
-    let d = policy().decide(&pre("/api/x", "https://app.example", "DELETE", ""));
+    let d = POLICY.decide(&pre("/api/x", "https://app.example", "DELETE", ""));
     assert_eq!(d.verdict, Verdict::MethodRefused);
     assert_eq!(cors_headers(&d), 0);
 }
@@ -109,10 +112,10 @@ fn preflight_methods_are_checked_here_unlike_tower_http() {
 // exception, as in browsers' own `*` rule.
 #[test]
 fn any_headers_mirror_the_request_except_authorization() {
-    let d = policy().decide(&pre("/any-headers/x", "http://localhost:3000", "PATCH", "x-a, x-b"));
+    let d = POLICY.decide(&pre("/any-headers/x", "http://localhost:3000", "PATCH", "x-a, x-b"));
     assert!(has(&d, "access-control-allow-headers", "x-a, x-b"));
     assert!(has(&d, "access-control-allow-methods", "PATCH"));
-    let auth = policy().decide(&pre("/any-headers/x", "http://localhost:3000", "GET", "authorization"));
+    let auth = POLICY.decide(&pre("/any-headers/x", "http://localhost:3000", "GET", "authorization"));
     assert_eq!(auth.verdict, Verdict::HeaderRefused);
 }
 
@@ -121,7 +124,7 @@ fn any_headers_mirror_the_request_except_authorization() {
 // refused origin learns nothing about the policy.
 #[test]
 fn refused_origins_learn_nothing_unlike_tower_http() {
-    let d = policy().decide(&get("/api/x", Some("https://evil.example")));
+    let d = POLICY.decide(&get("/api/x", Some("https://evil.example")));
     assert_eq!(d.verdict, Verdict::OriginRefused);
     assert_eq!(cors_headers(&d), 0);
 }
@@ -130,7 +133,7 @@ fn refused_origins_learn_nothing_unlike_tower_http() {
 // answer depends on; we do the same.
 #[test]
 fn preflight_vary_names_the_request_headers() {
-    let d = policy().decide(&pre("/api/x", "https://app.example", "GET", ""));
+    let d = POLICY.decide(&pre("/api/x", "https://app.example", "GET", ""));
     assert!(has(&d, "vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"));
 }
 
@@ -138,6 +141,6 @@ fn preflight_vary_names_the_request_headers() {
 // resource are not CORS resources at all.
 #[test]
 fn paths_outside_every_resource_are_left_alone() {
-    let d = policy().decide(&get("/private/x", Some("https://app.example")));
+    let d = POLICY.decide(&get("/private/x", Some("https://app.example")));
     assert_eq!((d.verdict, d.headers.len()), (Verdict::NotCors, 0));
 }
