@@ -3,7 +3,8 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderName, header};
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::race::Snapshot;
@@ -28,20 +29,24 @@ pub fn render_fragment(snapshot: &Snapshot) -> Result<String, RenderError> {
 /// of rows (`X-Total-Count`, as paginated APIs do) and the lap shown.
 pub async fn fragment(State(state): State<AppState>) -> Response {
     let snapshot = state.race.current();
-    match render_fragment(&snapshot) {
-        Ok(body) => (
-            [
-                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-                (HeaderName::from_static("x-total-count"), snapshot.standings.rows.len().to_string()),
-                (HeaderName::from_static("x-race-lap"), snapshot.standings.lap.to_string()),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(err) => err.into_response(),
-    }
+    let body = match render_fragment(&snapshot) {
+        Ok(body) => body,
+        Err(err) => return err.into_response(),
+    };
+    // Room for these four and for what the CORS middleware adds, so adding
+    // them never regrows the map.
+    let mut headers = HeaderMap::with_capacity(12);
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(X_TOTAL_COUNT, HeaderValue::from(snapshot.standings.rows.len()));
+    headers.insert(X_RACE_LAP, HeaderValue::from(snapshot.standings.lap));
+    let mut res = Response::new(Body::from(body));
+    *res.headers_mut() = headers;
+    res
 }
+
+const X_TOTAL_COUNT: HeaderName = HeaderName::from_static("x-total-count");
+const X_RACE_LAP: HeaderName = HeaderName::from_static("x-race-lap");
 
 /// The standings as JSON, for the API's JSON resources.
 #[derive(Debug, serde::Serialize)]

@@ -44,9 +44,59 @@ pub struct Decision<'a> {
     pub status: u16,
     /// How the request fared, for the log and the inspector.
     pub verdict: Verdict,
-    /// Response headers to add, in order. Inline up to eight: deciding a
+    /// Response headers to add, in order. Inline up to six (a preflight's most): deciding a
     /// request allocates nothing unless a value has to be computed.
-    pub headers: SmallVec<[(&'static str, Value<'a>); 8]>,
+    pub headers: SmallVec<[(CorsHeader, Value<'a>); 6]>,
+}
+
+/// The response headers CORS writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorsHeader {
+    /// `Vary`.
+    Vary,
+    /// `Access-Control-Allow-Origin`.
+    AllowOrigin,
+    /// `Access-Control-Allow-Credentials`.
+    AllowCredentials,
+    /// `Access-Control-Allow-Methods`.
+    AllowMethods,
+    /// `Access-Control-Allow-Headers`.
+    AllowHeaders,
+    /// `Access-Control-Expose-Headers`.
+    ExposeHeaders,
+    /// `Access-Control-Max-Age`.
+    MaxAge,
+}
+
+impl CorsHeader {
+    /// Every one, in the order a response lists them.
+    pub const ALL: [Self; 7] = [
+        Self::Vary,
+        Self::AllowOrigin,
+        Self::AllowCredentials,
+        Self::AllowMethods,
+        Self::AllowHeaders,
+        Self::ExposeHeaders,
+        Self::MaxAge,
+    ];
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Vary => "vary",
+            Self::AllowOrigin => "access-control-allow-origin",
+            Self::AllowCredentials => "access-control-allow-credentials",
+            Self::AllowMethods => "access-control-allow-methods",
+            Self::AllowHeaders => "access-control-allow-headers",
+            Self::ExposeHeaders => "access-control-expose-headers",
+            Self::MaxAge => "access-control-max-age",
+        }
+    }
+
+    /// The header named `name`, in any case.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|h| h.as_str().eq_ignore_ascii_case(name))
+    }
 }
 
 /// A response header value, borrowed wherever it can be: from the policy
@@ -85,12 +135,12 @@ impl PartialEq<str> for Value<'_> {
 impl Decision<'_> {
     /// The headers as owned pairs (the lab's samples, tests).
     pub fn header_pairs(&self) -> Vec<(&'static str, String)> {
-        self.headers.iter().map(|(n, v)| (*n, v.as_str().to_owned())).collect()
+        self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str().to_owned())).collect()
     }
 
     /// The first value of header `name` (lower-case).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.as_str() == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -140,7 +190,7 @@ impl Policy {
             return decision;
         }
         // The answer depends on these request headers, so caches must key on them.
-        decision.headers.push(("vary", Value::Static(vary(preflight))));
+        decision.headers.push((CorsHeader::Vary, Value::Static(vary(preflight))));
         let Some(origin) = req.origin else {
             return decision;
         };
@@ -166,14 +216,14 @@ impl Policy {
         } else {
             Value::Origin(origin)
         };
-        decision.headers.push(("access-control-allow-origin", allow_origin));
+        decision.headers.push((CorsHeader::AllowOrigin, allow_origin));
         if resource.credentials {
-            decision.headers.push(("access-control-allow-credentials", Value::Static("true")));
+            decision.headers.push((CorsHeader::AllowCredentials, Value::Static("true")));
         }
         if preflight {
             preflight_headers(&mut decision, texts, req);
         } else if let Some(expose) = &texts.expose {
-            decision.headers.push(("access-control-expose-headers", Value::Shared(expose)));
+            decision.headers.push((CorsHeader::ExposeHeaders, Value::Shared(expose)));
         }
         decision.verdict = Verdict::Granted;
         decision
@@ -278,7 +328,7 @@ fn preflight_headers<'a>(decision: &mut Decision<'a>, texts: &'a ResourceTexts, 
         Some(list) => Value::Shared(list),
         None => Value::Text(Cow::Borrowed(req.request_method.unwrap_or_default())),
     };
-    decision.headers.push(("access-control-allow-methods", methods));
+    decision.headers.push((CorsHeader::AllowMethods, methods));
     let headers = match &texts.headers {
         Some(list) => Value::Shared(list),
         // Echo exactly what was asked (already checked to be well-formed).
@@ -287,10 +337,10 @@ fn preflight_headers<'a>(decision: &mut Decision<'a>, texts: &'a ResourceTexts, 
         )),
     };
     if !headers.as_str().is_empty() {
-        decision.headers.push(("access-control-allow-headers", headers));
+        decision.headers.push((CorsHeader::AllowHeaders, headers));
     }
     if let Some(max_age) = &texts.max_age {
-        decision.headers.push(("access-control-max-age", Value::Shared(max_age)));
+        decision.headers.push((CorsHeader::MaxAge, Value::Shared(max_age)));
     }
 }
 

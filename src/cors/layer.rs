@@ -21,7 +21,7 @@ use pin_project_lite::pin_project;
 use smallvec::SmallVec;
 use tower::{Layer, Service};
 
-use super::decide::{CorsRequest, Decision, Value, Verdict};
+use super::decide::{CorsHeader, CorsRequest, Decision, Value, Verdict};
 use super::policy::HeaderLookup;
 use super::setup::Setup;
 
@@ -155,7 +155,10 @@ where
 #[derive(Debug)]
 pub struct Added {
     outcome: CorsOutcome,
-    headers: SmallVec<[(HeaderName, HeaderValue); 8]>,
+    // Inline room for an actual request's four (Vary, the origin,
+    // credentials, exposed headers); a preflight's six spill to the heap.
+    // The future carries this, so small means less to move.
+    headers: SmallVec<[(CorsHeader, HeaderValue); 4]>,
 }
 
 impl Added {
@@ -164,11 +167,12 @@ impl Added {
     }
 
     fn from_decision(decision: &Decision<'_>, request: &HeaderMap) -> Self {
-        let headers = decision
-            .headers
-            .iter()
-            .filter_map(|(name, value)| Some((header_name(name), header_value(value, request)?)))
-            .collect();
+        let mut headers = SmallVec::new();
+        for (name, value) in &decision.headers {
+            if let Some(value) = header_value(value, request) {
+                headers.push((*name, value));
+            }
+        }
         Self { outcome: CorsOutcome::Decided(decision.verdict), headers }
     }
 
@@ -176,23 +180,22 @@ impl Added {
         let headers = res.headers_mut();
         headers.reserve(self.headers.len());
         for (name, value) in self.headers {
-            headers.append(name, value);
+            headers.append(header_name(name), value);
         }
         res.extensions_mut().insert(self.outcome);
     }
 }
 
-/// The names the core writes are the standard ones: constants, no lookup.
-fn header_name(name: &'static str) -> HeaderName {
+/// The names the core writes are standard ones: constants, no lookup.
+fn header_name(name: CorsHeader) -> HeaderName {
     match name {
-        "vary" => header::VARY,
-        "access-control-allow-origin" => header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        "access-control-allow-credentials" => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-        "access-control-allow-methods" => header::ACCESS_CONTROL_ALLOW_METHODS,
-        "access-control-allow-headers" => header::ACCESS_CONTROL_ALLOW_HEADERS,
-        "access-control-expose-headers" => header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        "access-control-max-age" => header::ACCESS_CONTROL_MAX_AGE,
-        other => HeaderName::from_static(other),
+        CorsHeader::Vary => header::VARY,
+        CorsHeader::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        CorsHeader::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        CorsHeader::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
+        CorsHeader::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
+        CorsHeader::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        CorsHeader::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
     }
 }
 

@@ -17,7 +17,7 @@ pub mod policy;
 pub mod registry;
 pub mod setup;
 
-pub use decide::{CorsRequest, Decision, Value, Verdict};
+pub use decide::{CorsHeader, CorsRequest, Decision, Value, Verdict};
 pub use layer::{CorsLayer, CorsOutcome, PolicySwitch};
 pub use origin::Origin;
 pub use policy::Policy;

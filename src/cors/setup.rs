@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use smallvec::SmallVec;
 
-use super::decide::{CorsRequest, Decision, Value, Verdict};
+use super::decide::{CorsHeader, CorsRequest, Decision, Value, Verdict};
 use super::policy::{PathPattern, Policy};
 
 /// The policy and quirks in force.
@@ -31,7 +31,7 @@ pub struct Quirks {
     pub preflight_status: Option<u16>,
     /// Headers added to every granted response, after the policy's own
     /// (e.g. a second `Access-Control-Allow-Origin`).
-    pub extra_headers: Vec<(&'static str, String)>,
+    pub extra_headers: Vec<(CorsHeader, String)>,
     /// Hand-written headers instead of a policy, for resources under these
     /// paths.
     pub raw: Option<RawHeaders>,
@@ -46,21 +46,10 @@ pub struct RawHeaders {
     /// Which paths get them.
     pub paths: Vec<PathPattern>,
     /// On actual requests that carry an Origin.
-    pub actual: Vec<(&'static str, String)>,
+    pub actual: Vec<(CorsHeader, String)>,
     /// On preflights, answered 204 here.
-    pub preflight: Vec<(&'static str, String)>,
+    pub preflight: Vec<(CorsHeader, String)>,
 }
-
-/// Response header names a scenario may write (so they can be `'static`).
-pub const WRITABLE_HEADERS: &[&str] = &[
-    "access-control-allow-origin",
-    "access-control-allow-credentials",
-    "access-control-allow-methods",
-    "access-control-allow-headers",
-    "access-control-expose-headers",
-    "access-control-max-age",
-    "vary",
-];
 
 impl Setup {
     /// The shipped policy, no quirks.
@@ -142,21 +131,21 @@ mod tests {
 
     #[test]
     fn extra_headers_go_on_granted_responses_only() {
-        let extra = vec![("access-control-allow-origin", "https://api.example".to_owned())];
+        let extra = vec![(CorsHeader::AllowOrigin, "https://api.example".to_owned())];
         let setup = Setup { quirks: Quirks { extra_headers: extra, ..Quirks::default() }, ..Setup::correct(policy()) };
         let granted = setup.decide(&CorsRequest { method: "GET", request_method: None, ..preflight() }).expect("on");
-        let origins: Vec<_> = granted.headers.iter().filter(|(n, _)| *n == "access-control-allow-origin").collect();
+        let origins: Vec<_> = granted.headers.iter().filter(|(n, _)| *n == CorsHeader::AllowOrigin).collect();
         assert_eq!(origins.len(), 2);
         let refused = setup.decide(&CorsRequest { origin: Some("http://evil.example"), ..preflight() }).expect("on");
-        assert!(refused.headers.iter().all(|(n, _)| !n.starts_with("access-control")));
+        assert!(refused.headers.iter().all(|(n, _)| *n == CorsHeader::Vary));
     }
 
     #[test]
     fn raw_headers_reflect_what_the_request_says() {
         let raw = RawHeaders {
             paths: vec![PathPattern::parse(1, "/cors/*").expect("pattern")],
-            actual: vec![("access-control-allow-origin", "{origin}".to_owned())],
-            preflight: vec![("access-control-allow-headers", "{request-headers}".to_owned())],
+            actual: vec![(CorsHeader::AllowOrigin, "{origin}".to_owned())],
+            preflight: vec![(CorsHeader::AllowHeaders, "{request-headers}".to_owned())],
         };
         let setup =
             Setup { policy: None, quirks: Quirks { raw: Some(raw), ..Quirks::default() }, scenario: "x".into() };

@@ -121,7 +121,7 @@ fn answer(setup: &Setup, req: &CorsRequest<'_>, handler_status: u16) -> (u16, Ve
         None => (handler_status, Vec::new()),
         Some(d) => {
             let status = if d.answer_here { d.status } else { 200 };
-            (status, d.headers.iter().map(|(n, v)| ((*n).to_owned(), v.as_str().to_owned())).collect())
+            (status, d.header_pairs().into_iter().map(|(n, v)| (n.to_owned(), v)).collect())
         }
     }
 }

@@ -12,7 +12,8 @@ use serde::Deserialize;
 use crate::cors::Policy;
 use crate::cors::file::{PolicyContext, PolicyFileError, parse};
 use crate::cors::policy::PathPattern;
-use crate::cors::setup::{Quirks, RawHeaders, Setup, WRITABLE_HEADERS};
+use crate::cors::CorsHeader;
+use crate::cors::setup::{Quirks, RawHeaders, Setup};
 
 /// Every scenario file, in the order the lab lists them.
 pub static FILES: &[(&str, &str)] = &[
@@ -129,12 +130,9 @@ impl Scenario {
             (None, None) => Some(Arc::clone(shipped)),
         };
         let header = |(name, value): &(String, String)| {
-            let name = name.to_ascii_lowercase();
-            WRITABLE_HEADERS
-                .iter()
-                .find(|h| **h == name)
-                .map(|h| (*h, value.clone()))
-                .ok_or_else(|| file_error(format!("{name} is not a header a scenario may write")))
+            CorsHeader::parse(name)
+                .map(|h| (h, value.clone()))
+                .ok_or_else(|| file_error(format!("{} is not a header a scenario may write", name.to_ascii_lowercase())))
         };
         let raw = match &self.raw {
             None => None,

@@ -131,7 +131,7 @@ proptest! {
             headers: None,
         };
         let decision = policy.decide(&req);
-        let header = |name: &str| decision.headers.iter().filter(|(n, _)| *n == name).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
+        let header = |name: &str| decision.headers.iter().filter(|(n, _)| n.as_str() == name).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
         let allow_origin = header("access-control-allow-origin");
         if decision.verdict != Verdict::Granted {
             prop_assert!(allow_origin.is_empty(), "{:?} carries {:?}", decision.verdict, allow_origin);
