@@ -178,7 +178,7 @@ impl Verdict {
 impl Policy {
     /// Decides one request.
     pub fn decide<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
-        let covered = self.blocks.iter().flat_map(|b| &b.resources).any(|r| r.path.matches(req.path));
+        let (covered, found) = self.lookup(req);
         let preflight = req.method == "OPTIONS" && req.request_method.is_some();
         let mut decision = Decision {
             answer_here: preflight && covered,
@@ -194,11 +194,6 @@ impl Policy {
         let Some(origin) = req.origin else {
             return decision;
         };
-
-        let found = self.blocks.iter().enumerate().find_map(|(b, block)| {
-            let r = block.resources.iter().position(|r| r.path.matches(req.path) && condition_holds(r, req))?;
-            block.origins.admits(origin).then_some((b, r))
-        });
         let Some((b, r)) = found else {
             decision.verdict = Verdict::OriginRefused;
             return decision;
@@ -227,6 +222,34 @@ impl Policy {
         }
         decision.verdict = Verdict::Granted;
         decision
+    }
+}
+
+impl Policy {
+    /// Whether any resource covers the path, and the block and resource that
+    /// decide: in each block, the first resource whose path matches and
+    /// whose condition holds; the first such block that admits the origin.
+    /// One pass over the blocks (this runs for every request).
+    fn lookup(&self, req: &CorsRequest<'_>) -> (bool, Option<(usize, usize)>) {
+        let mut covered = false;
+        for (b, block) in self.blocks.iter().enumerate() {
+            let mut chosen = None;
+            for (r, resource) in block.resources.iter().enumerate() {
+                if resource.path.matches(req.path) {
+                    covered = true;
+                    if condition_holds(resource, req) {
+                        chosen = Some(r);
+                        break;
+                    }
+                }
+            }
+            if let (Some(r), Some(origin)) = (chosen, req.origin) {
+                if block.origins.admits(origin) {
+                    return (true, Some((b, r)));
+                }
+            }
+        }
+        (covered, None)
     }
 }
 
