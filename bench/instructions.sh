@@ -26,7 +26,13 @@ for tool in valgrind callgrind_control curl; do
 done
 cargo build --release --quiet --bin f1-race-results --example router_instructions
 work=$(mktemp -d)
-trap 'kill -TERM $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+# F1_KEEP_PROFILES=1 keeps the callgrind files (printed path) for callgrind_annotate.
+if [ -n "${F1_KEEP_PROFILES:-}" ]; then
+  echo "profiles kept in $work"
+  trap 'kill -TERM $(jobs -p) 2>/dev/null || true' EXIT
+else
+  trap 'kill -TERM $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+fi
 
 # Instructions per request of the whole server; $1 = extra flag ("" or --no-cors).
 server() {

@@ -2,8 +2,8 @@
 //! every page embeds, so all of them show exactly the same table.
 
 use askama::Template;
-use axum::extract::State;
 use axum::body::Body;
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 

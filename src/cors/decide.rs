@@ -105,7 +105,9 @@ impl CorsHeader {
 pub enum Value<'a> {
     /// Fixed text (`Origin`, `true`, `*`).
     Static(&'static str),
-    /// The request's own `Origin`, sent back because the policy admits it.
+    /// The request's `Origin`, admitted by a pattern or the registry: the
+    /// middleware copies it (an origin the policy names is a `Shared` value,
+    /// the policy's own copy).
     Origin(&'a str),
     /// Text from the policy, joined once when it was built.
     Shared(&'a SharedText),
@@ -209,7 +211,12 @@ impl Policy {
         let allow_origin = if block.origins.any && !resource.credentials {
             Value::Static("*")
         } else {
-            Value::Origin(origin)
+            // Sent back from the policy's own list when it names the origin:
+            // derived from configuration, never reflected from the request.
+            match block.origins.exact.iter().position(|o| o.as_str() == origin) {
+                Some(i) => Value::Shared(&self.origin_texts[b][i]),
+                None => Value::Origin(origin),
+            }
         };
         decision.headers.push((CorsHeader::AllowOrigin, allow_origin));
         if resource.credentials {
@@ -260,7 +267,7 @@ impl Policy {
 pub struct SharedText(Bytes);
 
 impl SharedText {
-    fn new(text: String) -> Self {
+    pub(super) fn new(text: String) -> Self {
         Self(Bytes::from(text))
     }
 

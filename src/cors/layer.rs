@@ -100,7 +100,7 @@ where
                 None => (Added::off(), None),
                 Some(decision) => {
                     let answer = decision.answer_here.then_some(decision.status);
-                    (Added::from_decision(&decision, req.headers()), answer)
+                    (Added::from_decision(&decision), answer)
                 }
             }
         };
@@ -166,10 +166,10 @@ impl Added {
         Self { outcome: CorsOutcome::Off, headers: SmallVec::new() }
     }
 
-    fn from_decision(decision: &Decision<'_>, request: &HeaderMap) -> Self {
+    fn from_decision(decision: &Decision<'_>) -> Self {
         let mut headers = SmallVec::new();
         for (name, value) in &decision.headers {
-            if let Some(value) = header_value(value, request) {
+            if let Some(value) = header_value(value) {
                 headers.push((*name, value));
             }
         }
@@ -202,15 +202,14 @@ fn header_name(name: CorsHeader) -> HeaderName {
 /// Values come from the policy or from a request header that was already
 /// valid; one that is not a valid header value (a bug) is skipped, never a
 /// panic.
-fn header_value(value: &Value<'_>, request: &HeaderMap) -> Option<HeaderValue> {
+fn header_value(value: &Value<'_>) -> Option<HeaderValue> {
     match value {
         // Literals of the core (`Origin`, `true`, `*`): no copy.
         Value::Static(text) => Some(HeaderValue::from_static(text)),
-        // The very header the request carried: shared, not copied.
-        Value::Origin(origin) => match request.get(header::ORIGIN) {
-            Some(sent) if sent.as_bytes() == origin.as_bytes() => Some(sent.clone()),
-            _ => HeaderValue::from_str(origin).ok(),
-        },
+        // Copied, not shared: a request's header values are slices of its
+        // connection's read buffer, and the exchange record would keep
+        // that whole buffer alive.
+        Value::Origin(origin) => HeaderValue::from_str(origin).ok(),
         Value::Shared(text) => HeaderValue::from_maybe_shared(text.bytes()).ok(),
         Value::Text(text) => HeaderValue::from_str(text).ok(),
     }

@@ -5,7 +5,7 @@
 //! reject anyway (`*` together with credentials) are refused here, when the
 //! policy is built, not discovered when a request arrives.
 
-use super::decide::ResourceTexts;
+use super::decide::{ResourceTexts, SharedText};
 use super::origin::{Origin, OriginError};
 use super::pattern::OriginPattern;
 use super::registry::OriginRegistry;
@@ -18,6 +18,9 @@ pub struct Policy {
     /// Each resource's header values, joined once here rather than on
     /// every request: `texts[block][resource]`.
     pub(super) texts: Vec<Vec<ResourceTexts>>,
+    /// Each block's exact origins, as header values sent back to them:
+    /// `origin_texts[block][i]` is `blocks[block].origins.exact[i]`.
+    pub(super) origin_texts: Vec<Vec<SharedText>>,
 }
 
 /// One `allow do ... end` block.
@@ -156,7 +159,11 @@ impl Policy {
             }
         }
         let texts = blocks.iter().map(|b| b.resources.iter().map(ResourceTexts::new).collect()).collect();
-        Ok(Self { blocks, texts })
+        let origin_texts = blocks
+            .iter()
+            .map(|b| b.origins.exact.iter().map(|o| SharedText::new(o.as_str().to_owned())).collect())
+            .collect();
+        Ok(Self { blocks, texts, origin_texts })
     }
 
     /// The blocks, in order.
@@ -391,9 +398,34 @@ mod tests {
     fn the_fast_matcher_agrees_with_splitting_into_segments() {
         let patterns = ["*", "/", "/cors/*", "/cors", "/items/:id", "/a/:x/b", "/a/:x/*", "/api/v1/users/*", "/ab"];
         let paths = [
-            "", "/", "//", "/cors", "/cors/", "/cors/results", "/corsx", "/cor", "/cors//x", "/items", "/items/",
-            "/items/7", "/items/7/", "/items/7/x", "/a/1/b", "/a//b", "/a/1/bc", "/a/1/b/", "/a/1", "/ab", "/ab/",
-            "/abc", "/api/v1/users", "/api/v1/users/me", "/api/v1/user", "x/cors", "/é/cors", "/a/é/b",
+            "",
+            "/",
+            "//",
+            "/cors",
+            "/cors/",
+            "/cors/results",
+            "/corsx",
+            "/cor",
+            "/cors//x",
+            "/items",
+            "/items/",
+            "/items/7",
+            "/items/7/",
+            "/items/7/x",
+            "/a/1/b",
+            "/a//b",
+            "/a/1/bc",
+            "/a/1/b/",
+            "/a/1",
+            "/ab",
+            "/ab/",
+            "/abc",
+            "/api/v1/users",
+            "/api/v1/users/me",
+            "/api/v1/user",
+            "x/cors",
+            "/é/cors",
+            "/a/é/b",
         ];
         for raw in patterns {
             let pattern = PathPattern::parse(1, raw).expect("valid pattern");

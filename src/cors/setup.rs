@@ -81,7 +81,12 @@ impl RawHeaders {
     fn decide<'a>(&self, req: &CorsRequest<'a>) -> Decision<'a> {
         let preflight = req.method == "OPTIONS" && req.request_method.is_some();
         let Some(origin) = req.origin else {
-            return Decision { answer_here: preflight, status: 204, verdict: Verdict::NotCors, headers: SmallVec::new() };
+            return Decision {
+                answer_here: preflight,
+                status: 204,
+                verdict: Verdict::NotCors,
+                headers: SmallVec::new(),
+            };
         };
         let fill = |value: &String| {
             value

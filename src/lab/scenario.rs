@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use crate::cors::CorsHeader;
 use crate::cors::Policy;
 use crate::cors::file::{PolicyContext, PolicyFileError, parse};
 use crate::cors::policy::PathPattern;
-use crate::cors::CorsHeader;
 use crate::cors::setup::{Quirks, RawHeaders, Setup};
 
 /// Every scenario file, in the order the lab lists them.
@@ -130,9 +130,9 @@ impl Scenario {
             (None, None) => Some(Arc::clone(shipped)),
         };
         let header = |(name, value): &(String, String)| {
-            CorsHeader::parse(name)
-                .map(|h| (h, value.clone()))
-                .ok_or_else(|| file_error(format!("{} is not a header a scenario may write", name.to_ascii_lowercase())))
+            CorsHeader::parse(name).map(|h| (h, value.clone())).ok_or_else(|| {
+                file_error(format!("{} is not a header a scenario may write", name.to_ascii_lowercase()))
+            })
         };
         let raw = match &self.raw {
             None => None,

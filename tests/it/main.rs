@@ -16,6 +16,7 @@ mod jsonp;
 mod lab;
 mod limits;
 mod malformed;
+mod memory;
 mod procfile;
 mod properties;
 mod soak;

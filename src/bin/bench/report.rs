@@ -180,7 +180,8 @@ impl Report<'_> {
             let verdict = if noise > GOAL {
                 format!(
                     "this run cannot tell: two identical servers (#3 ÷ #2) differ by {:.1} %, \
-                     more than the 3 % to detect (a quieter machine, or a longer --duration)",
+                     more than the 3 % to detect (bench/instructions.sh counts instructions \
+                     instead, which this noise does not move)",
                     noise * 100.0
                 )
             } else if r >= 1.0 - GOAL {
