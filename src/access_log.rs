@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::cors::CorsOutcome;
-use crate::exchanges::{Exchange, ExchangeLog, printable};
+use crate::exchanges::{Exchange, ExchangeLog, ResponseHeaders, printable};
 
 /// Which listener a request arrived on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +59,7 @@ pub async fn log_request(State(state): State<LogState>, req: Request, next: Next
         credentials: headers.contains_key(header::COOKIE) || headers.contains_key(header::AUTHORIZATION),
         status: 0,
         cors: "-",
-        response_headers: Vec::new(),
+        response_headers: ResponseHeaders::new(),
     };
     let res = next.run(req).await;
     exchange.status = res.status().as_u16();

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use http::{HeaderMap, HeaderName, HeaderValue, header};
+use smallvec::SmallVec;
 use tokio::sync::broadcast;
 
 use crate::access_log::Listener;
@@ -50,8 +51,12 @@ pub struct Exchange {
     /// values, shared rather than copied; shown as text (escaped, bounded)
     /// only when somebody looks.
     #[serde(serialize_with = "as_texts")]
-    pub response_headers: Vec<(HeaderName, HeaderValue)>,
+    pub response_headers: ResponseHeaders,
 }
+
+/// A response's headers as recorded: inline up to eight (every response
+/// of this app), so a record is one allocation whatever the headers.
+pub type ResponseHeaders = SmallVec<[(HeaderName, HeaderValue); 8]>;
 
 /// What the record holds instead of a cookie's value.
 pub const HIDDEN_COOKIE: &str = "(a cookie; value hidden)";
@@ -60,8 +65,8 @@ impl Exchange {
     /// The response headers to record from `headers`: every one, in order,
     /// except that a cookie's value is a secret (say that one was set, never
     /// what).
-    pub fn record_headers(headers: &HeaderMap) -> Vec<(HeaderName, HeaderValue)> {
-        let mut out = Vec::with_capacity(headers.len());
+    pub fn record_headers(headers: &HeaderMap) -> ResponseHeaders {
+        let mut out = ResponseHeaders::with_capacity(headers.len());
         for (name, value) in headers {
             let value =
                 if *name == header::SET_COOKIE { HeaderValue::from_static(HIDDEN_COOKIE) } else { value.clone() };
@@ -184,7 +189,7 @@ mod tests {
             credentials: false,
             status: 200,
             cors: "n/a",
-            response_headers: Vec::new(),
+            response_headers: ResponseHeaders::new(),
         }
     }
 

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use smallvec::SmallVec;
 
-use super::policy::{HeaderLookup, Policy, Resource};
+use super::policy::{Admission, HeaderLookup, Policy, Resource};
 
 /// The parts of a request CORS looks at.
 #[derive(Clone, Copy, Default)]
@@ -196,7 +196,7 @@ impl Policy {
         let Some(origin) = req.origin else {
             return decision;
         };
-        let Some((b, r)) = found else {
+        let Some((b, r, admission)) = found else {
             decision.verdict = Verdict::OriginRefused;
             return decision;
         };
@@ -210,13 +210,12 @@ impl Policy {
         }
         let allow_origin = if block.origins.any && !resource.credentials {
             Value::Static("*")
-        } else {
+        } else if let Admission::Exact(i) = admission {
             // Sent back from the policy's own list when it names the origin:
             // derived from configuration, never reflected from the request.
-            match block.origins.exact.iter().position(|o| o.as_str() == origin) {
-                Some(i) => Value::Shared(&self.origin_texts[b][i]),
-                None => Value::Origin(origin),
-            }
+            Value::Shared(&self.origin_texts[b][i])
+        } else {
+            Value::Origin(origin)
         };
         decision.headers.push((CorsHeader::AllowOrigin, allow_origin));
         if resource.credentials {
@@ -237,7 +236,7 @@ impl Policy {
     /// decide: in each block, the first resource whose path matches and
     /// whose condition holds; the first such block that admits the origin.
     /// One pass over the blocks (this runs for every request).
-    fn lookup(&self, req: &CorsRequest<'_>) -> (bool, Option<(usize, usize)>) {
+    fn lookup(&self, req: &CorsRequest<'_>) -> (bool, Option<(usize, usize, Admission)>) {
         let mut covered = false;
         for (b, block) in self.blocks.iter().enumerate() {
             let mut chosen = None;
@@ -251,8 +250,8 @@ impl Policy {
                 }
             }
             if let (Some(r), Some(origin)) = (chosen, req.origin) {
-                if block.origins.admits(origin) {
-                    return (true, Some((b, r)));
+                if let Some(admission) = block.origins.admission(origin) {
+                    return (true, Some((b, r, admission)));
                 }
             }
         }

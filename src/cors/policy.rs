@@ -215,14 +215,35 @@ impl Origins {
     /// compared with the serialized form byte for byte (see [`super::origin`]);
     /// `null` only when named.
     pub fn admits(&self, origin: &str) -> bool {
-        if origin == "null" {
-            return self.null;
-        }
-        self.any
-            || self.exact.iter().any(|o| o.as_str() == origin)
-            || self.patterns.iter().any(|p| p.is_match(origin))
-            || self.registry.as_ref().is_some_and(|r| r.contains(origin))
+        self.admission(origin).is_some()
     }
+
+    /// How a request's `Origin` value is admitted, if it is.
+    pub fn admission(&self, origin: &str) -> Option<Admission> {
+        if origin == "null" {
+            return self.null.then_some(Admission::Other);
+        }
+        if self.any {
+            return Some(Admission::Any);
+        }
+        if let Some(i) = self.exact.iter().position(|o| o.as_str() == origin) {
+            return Some(Admission::Exact(i));
+        }
+        let other = self.patterns.iter().any(|p| p.is_match(origin))
+            || self.registry.as_ref().is_some_and(|r| r.contains(origin));
+        other.then_some(Admission::Other)
+    }
+}
+
+/// Which rule of [`Origins`] admitted an origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// `origins '*'`.
+    Any,
+    /// The exact origin at this index of [`Origins::exact`].
+    Exact(usize),
+    /// `null` by name, a pattern, or the registry.
+    Other,
 }
 
 impl Condition {
