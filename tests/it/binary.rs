@@ -27,6 +27,34 @@ fn start(certs: &std::path::Path) -> (Child, Vec<String>) {
     (child, lines)
 }
 
+/// The binary on free ports, certificates and data under one directory.
+pub(crate) struct Started {
+    pub child: Child,
+    pub page_port: u16,
+    pub api_port: u16,
+}
+
+/// Starts the binary with its certificates and data under `dir` (`configure`
+/// may add to the command) and waits for its two ready lines.
+pub(crate) fn start_in(dir: &std::path::Path, configure: impl FnOnce(&mut Command)) -> Started {
+    let (page_port, api_port) = (free_port(), free_port());
+    let mut command = Command::new(BIN);
+    command
+        .args(["--page-port", &page_port.to_string(), "--api-port", &api_port.to_string()])
+        .arg("--certs-dir")
+        .arg(dir.join("certs"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    configure(&mut command);
+    let mut child = command.spawn().expect("the binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let ready: Vec<String> = BufReader::new(stdout).lines().take(2).map_while(Result::ok).collect();
+    assert_eq!(ready.len(), 2, "two ready lines: {ready:?}");
+    Started { child, page_port, api_port }
+}
+
 #[test]
 fn it_prints_both_origins_and_stops_quickly_on_sigterm() {
     let certs = tempfile::tempdir().expect("temp dir");
@@ -175,21 +203,9 @@ fn a_broken_policy_file_stops_startup_with_file_line_and_reason() {
 #[test]
 fn cookie_and_authorization_values_never_reach_the_log() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (page_port, api_port) = (free_port(), free_port());
-    let mut child = Command::new(BIN)
-        .args(["--page-port", &page_port.to_string(), "--api-port", &api_port.to_string()])
-        .arg("--certs-dir")
-        .arg(dir.path().join("certs"))
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .env("RUST_LOG", "trace")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let ready: Vec<String> = BufReader::new(stdout).lines().take(2).map_while(Result::ok).collect();
-    assert_eq!(ready.len(), 2);
+    let Started { child, page_port, api_port } = start_in(dir.path(), |cmd| {
+        cmd.env("RUST_LOG", "trace").stderr(Stdio::piped());
+    });
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let tls = crate::helpers::connector_trusting(&dir.path().join("certs/ca.pem"));
     let origin = format!("http://localhost:{page_port}");

@@ -1,9 +1,7 @@
 //! Memory that must not grow with traffic: the binary itself, measured from
 //! outside (`VmRSS`), so no other test's allocations are counted.
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
@@ -11,13 +9,8 @@ use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 
+use crate::binary::{Started, start_in};
 use crate::helpers::connector_trusting;
-
-const BIN: &str = env!("CARGO_BIN_EXE_f1-race-results");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
 
 fn rss_kib(child: &Child) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).expect("/proc status");
@@ -44,21 +37,8 @@ impl Drop for Running {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recorded_exchanges_do_not_pin_the_requests_read_buffers() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (page_port, api_port) = (free_port(), free_port());
-    let mut child = Command::new(BIN)
-        .args(["--page-port", &page_port.to_string(), "--api-port", &api_port.to_string()])
-        .arg("--certs-dir")
-        .arg(dir.path().join("certs"))
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let stdout = child.stdout.take().expect("stdout");
+    let Started { child, page_port, api_port } = start_in(dir.path(), |_| {});
     let app = Running(child);
-    let ready: Vec<String> = BufReader::new(stdout).lines().take(2).map(|l| l.expect("a line")).collect();
-    assert!(ready.iter().any(|l| l.starts_with("API origin:")), "{ready:?}");
     let page = format!("http://localhost:{page_port}");
 
     let tls = connector_trusting(&dir.path().join("certs/ca.pem"));
