@@ -1,7 +1,9 @@
 //! Everything under test, started once per run: the app with its CORS
 //! middleware, the same app with `--no-cors` (the control) and a second,
 //! identical control (its twin: two identical servers differ by the noise
-//! of the machine, which says how small a difference this run can see), the API router
+//! of the machine, which says how small a difference this run can see),
+//! each serving one row only so that they stay alike; a fourth app for the
+//! other rows (preflight, JSONP, AJAX); the API router
 //! over plain HTTP (helper process), and nginx (the floor), all on free
 //! loopback ports, sharing one scratch directory and one generated CA.
 
@@ -28,7 +30,10 @@ pub(crate) const APP_READY: [&str; 2] = ["page origin:", "API origin:"];
 /// The servers of one run. Fields drop in order: children first, the
 /// scratch directory (certificates, nginx's pid file) last.
 pub(crate) struct Lab {
+    /// Serves the CORS row only, like the control and the twin.
     pub(crate) cors: Ready,
+    /// Serves the app's other rows.
+    pub(crate) others: Ready,
     pub(crate) no_cors: Ready,
     pub(crate) twin: Ready,
     pub(crate) plain: Ready,
@@ -62,6 +67,7 @@ impl Lab {
         let control_args = app_args(&certs, true);
         let no_cors = launcher.start(&plan.app, "app-no-cors", &control_args, &APP_READY).await?;
         let twin = launcher.start(&plan.app, "app-no-cors-twin", &control_args, &APP_READY).await?;
+        let others = launcher.start(&plan.app, "app-other-rows", &app_args(&certs, false), &APP_READY).await?;
         let tls = connector_trusting(&certs.join(CA_CERT_FILE))?;
         let me = std::env::current_exe().map_err(|e| format!("cannot locate this program: {e}"))?;
         let helper_args = [
@@ -75,7 +81,7 @@ impl Lab {
         ];
         let plain = launcher.start(&me, "plain-api", &helper_args, &[plain_api::READY]).await?;
         let mut lab =
-            Self { cors, no_cors, twin, plain, nginx: None, nginx_notice: None, tls, launcher, certs, scratch };
+            Self { cors, others, no_cors, twin, plain, nginx: None, nginx_notice: None, tls, launcher, certs, scratch };
         if want_nginx {
             lab.start_nginx(nginx_bin).await?;
         } else {
@@ -126,6 +132,7 @@ impl Lab {
     pub(crate) fn exited(&mut self) -> Vec<String> {
         let children = [
             ("the app with CORS", &mut self.cors),
+            ("the app for the other rows", &mut self.others),
             ("the app --no-cors", &mut self.no_cors),
             ("the twin --no-cors", &mut self.twin),
             ("the plain-HTTP helper", &mut self.plain),

@@ -87,13 +87,12 @@ fn init_logging() {
 async fn bench(args: &Args) -> Result<(), String> {
     let plan = args.plan()?;
     let load_at_start = load_average();
-    eprintln!("starting the app (three times), the plain-HTTP helper and nginx…");
+    eprintln!("starting the app (four times), the plain-HTTP helper and nginx…");
     let mut lab = Lab::start(&plan, args.nginx.as_deref(), !args.no_nginx).await?;
     tokio::time::sleep(SETTLE).await;
     let idle = memory(&lab);
 
-    let sse_targets =
-        [Target::http(lab.cors.ports[0]), Target::http(lab.no_cors.ports[0]), Target::http(lab.twin.ports[0])];
+    let sse_targets = [&lab.cors, &lab.no_cors, &lab.twin, &lab.others].map(|app| Target::http(app.ports[0]));
     let sse = match plan.sse_clients {
         0 => None,
         n => Some(SseClients::connect(&sse_targets, &plan.sse_path, n).await?),
@@ -114,11 +113,12 @@ async fn bench(args: &Args) -> Result<(), String> {
             rows.filter(|(_, m)| keys.contains(&m.key)).map(|(i, _)| format!("#{}", i + 1)).collect();
         numbers.join(", ")
     };
-    let with_cors = [Key::Cors, Key::Preflight, Key::Jsonp, Key::AjaxApi, Key::AjaxPage];
+    let others = [Key::Preflight, Key::Jsonp, Key::AjaxApi, Key::AjaxPage];
     let labels = [
-        format!("app, with CORS (served {})", served(&with_cors)),
+        format!("app, with CORS (served {})", served(&[Key::Cors])),
         format!("app --no-cors (served {})", served(&[Key::NoCors])),
         format!("nginx, master + {} workers", nginx_workers(&lab)),
+        format!("app, with CORS (served {})", served(&others)),
     ];
     let memory = labels
         .into_iter()
@@ -130,7 +130,7 @@ async fn bench(args: &Args) -> Result<(), String> {
                 idle: idle?,
                 after: after?,
                 baseline: match i {
-                    0 => Some(1),
+                    0 | 3 => Some(1),
                     1 if nginx => Some(2),
                     _ => None,
                 },
@@ -143,12 +143,14 @@ async fn bench(args: &Args) -> Result<(), String> {
     if gone.is_empty() { Ok(()) } else { Err(format!("the figures above are not valid: {}", gone.join("\n"))) }
 }
 
-/// Memory of the CORS instance, the control and nginx (master + workers).
-fn memory(lab: &Lab) -> [Option<Memory>; 3] {
+/// Memory of the CORS instance, the control, nginx (master + workers) and
+/// the instance that served the other rows.
+fn memory(lab: &Lab) -> [Option<Memory>; 4] {
     [
         lab.cors.pid().and_then(memory_of),
         lab.no_cors.pid().and_then(memory_of),
         lab.nginx.as_ref().and_then(|n| n.pid()).and_then(memory_with_children),
+        lab.others.pid().and_then(memory_of),
     ]
 }
 

@@ -191,7 +191,8 @@ impl Report<'_> {
             };
             out.push(format!(
                 "- CORS middleware: #1 ÷ #2 = {} req/s ({:+.1} %), p50 {}, p99 {}, server CPU per request {}; per round {} ({} rounds). \
-                 Noise floor: the twin #3 ÷ #2 = {} req/s, per round {}. Goal (≤ 3 % throughput): {verdict}.",
+                 Noise floor: the twin #3 ÷ #2 = {} req/s, per round {}. Against both controls, #1 ÷ mean(#2, #3) = {} req/s. \
+                 Goal (≤ 3 % throughput): {verdict}.",
                 ratio(r, 1.0), (r - 1.0) * 100.0,
                 ratio(p(&w.outcome, 0.5), p(&wo.outcome, 0.5)),
                 ratio(p(&w.outcome, 0.99), p(&wo.outcome, 0.99)),
@@ -199,6 +200,7 @@ impl Report<'_> {
                 spread(&self.load.pair_rounds), self.load.pair_rounds.len(),
                 twin.map_or("–".to_owned(), |t| ratio(t, 1.0)),
                 spread(&self.load.twin_rounds),
+                twin.map_or("–".to_owned(), |t| ratio(r, (1.0 + t) / 2.0)),
             ));
         }
         let rps_ratio = |a: Key, b: Key| {

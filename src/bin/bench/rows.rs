@@ -115,6 +115,7 @@ pub(crate) fn specs(lab: &Lab) -> Vec<Spec> {
     let cors_get = get("/cors/results", allowed());
     let pids = |ready: &crate::process::Ready| ready.pid().into_iter().collect::<Vec<_>>();
     let (app, control, twin) = (pids(&lab.cors), pids(&lab.no_cors), pids(&lab.twin));
+    let others = pids(&lab.others);
     let helper = pids(&lab.plain);
     let spec = |key, label: &str, target: Target, probe: Probe, expect| Spec {
         key,
@@ -126,6 +127,7 @@ pub(crate) fn specs(lab: &Lab) -> Vec<Spec> {
             Key::NoCors => control.clone(),
             Key::Twin => twin.clone(),
             Key::CorsPlain => helper.clone(),
+            Key::Preflight | Key::Jsonp | Key::AjaxApi | Key::AjaxPage => others.clone(),
             Key::NginxHttp | Key::NginxHttps => lab
                 .nginx
                 .as_ref()
@@ -136,6 +138,8 @@ pub(crate) fn specs(lab: &Lab) -> Vec<Spec> {
         },
     };
     let control_origin = origin_of(lab.no_cors.ports[0]);
+    let others_origin = origin_of(lab.others.ports[0]);
+    let others_api = Target::https(lab.others.ports[1], &lab.tls);
     let twin_origin = origin_of(lab.twin.ports[0]);
     let mut rows = vec![
         spec(
@@ -162,11 +166,11 @@ pub(crate) fn specs(lab: &Lab) -> Vec<Spec> {
         spec(
             Key::Preflight,
             "OPTIONS /cors/results, tutorial preflight: app",
-            lab.api(),
-            preflight(&origin),
+            others_api.clone(),
+            preflight(&others_origin),
             Expect {
                 status: StatusCode::NO_CONTENT,
-                equals: vec![(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone())],
+                equals: vec![(header::ACCESS_CONTROL_ALLOW_ORIGIN, others_origin.clone())],
                 absent: Vec::new(),
                 body_prefix: "",
             },
@@ -174,14 +178,14 @@ pub(crate) fn specs(lab: &Lab) -> Vec<Spec> {
         spec(
             Key::Jsonp,
             "GET /jsonp/results?callback=refreshSection: app",
-            lab.api(),
+            others_api.clone(),
             get("/jsonp/results?callback=refreshSection", Vec::new()),
             Expect::ok("refreshSection("),
         ),
         spec(
             Key::AjaxApi,
             "GET /ajax/results: app, API origin",
-            lab.api(),
+            others_api,
             get("/ajax/results", Vec::new()),
             Expect::ok(FRAGMENT),
         ),
@@ -195,7 +199,7 @@ pub(crate) fn specs(lab: &Lab) -> Vec<Spec> {
         spec(
             Key::AjaxPage,
             "GET /ajax/results: app, page origin",
-            Target::http(lab.cors.ports[0]),
+            Target::http(lab.others.ports[0]),
             get("/ajax/results", Vec::new()),
             Expect::ok(FRAGMENT),
         ),
