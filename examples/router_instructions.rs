@@ -15,12 +15,16 @@ use tower::ServiceExt;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let no_cors = args.next().as_deref() == Some("no-cors");
+    // `cors`, `no-cors` (the middleware switched off, as `--no-cors` does),
+    // or `bare` (no CORS layer mounted at all).
+    let mode = args.next().unwrap_or_default();
+    let no_cors = mode != "cors";
     let n: u32 = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let dir = std::env::temp_dir().join(format!("f1-instructions-{}", std::process::id()));
     let mut config = Config::for_tests(dir.join("certs"));
     config.no_cors = no_cors;
     let router = match assemble(&config, 3000, 3001) {
+        Ok(Assembled { state, .. }) if mode == "bare" => api::router_without_cors_layer(state),
         Ok(Assembled { state, .. }) => api::router(state),
         Err(e) => {
             eprintln!("error: {e}");
@@ -47,5 +51,5 @@ fn main() {
             ok += 1;
         }
     }
-    println!("{ok} of {n} requests answered 200 ({})", if no_cors { "without CORS" } else { "with CORS" });
+    println!("{ok} of {n} requests answered 200 ({mode})");
 }

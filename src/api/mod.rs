@@ -11,6 +11,13 @@ use axum::extract::State;
 use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::{get, post};
+use std::convert::Infallible;
+
+use axum::body::Body;
+use axum::http::Request;
+use tower::layer::util::Identity;
+use tower::{Layer, Service, ServiceBuilder};
+use tower_http::body::Limited;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::access_log::{self, Listener, LogState};
@@ -20,7 +27,41 @@ use crate::standings;
 use crate::state::AppState;
 
 /// All routes of the API origin, with the CORS middleware and the access log.
+///
+/// The middlewares wrap the routes as one service stack (access log, body
+/// limit, CORS, then the routes), not through `Router::layer`, which would
+/// wrap every route in one more boxed service per middleware, cloned and
+/// boxed again on every request.
 pub fn router(state: AppState) -> Router {
+    let cors = cors::CorsLayer::new(state.policy.clone());
+    stack(state, cors)
+}
+
+/// The same routes with no CORS layer at all: not even the switch that
+/// `--no-cors` turns off. For measuring what the layer costs
+/// (`examples/router_instructions.rs`); the app never serves this.
+pub fn router_without_cors_layer(state: AppState) -> Router {
+    stack(state, Identity::new())
+}
+
+/// The access log, then the body limit, then `cors`, then the routes.
+fn stack<L>(state: AppState, cors: L) -> Router
+where
+    L: Layer<Router>,
+    L::Service:
+        Service<Request<Limited<Body>>, Response = Response, Error = Infallible> + Clone + Send + Sync + 'static,
+    <L::Service as Service<Request<Limited<Body>>>>::Future: Send + 'static,
+{
+    let log = LogState { listener: Listener::Api, exchanges: state.exchanges.clone() };
+    let service = ServiceBuilder::new()
+        .layer(from_fn_with_state(log, access_log::log_request))
+        .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
+        .layer(cors)
+        .service(routes().with_state(state));
+    Router::new().fallback_service(service)
+}
+
+fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/cors/results", get(standings::fragment).post(standings::fragment))
@@ -34,13 +75,6 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/users/favourite",
             get(users::favourite).put(users::set_favourite).delete(users::clear_favourite),
         )
-        .layer(cors::CorsLayer::new(state.policy.clone()))
-        .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
-        .layer(from_fn_with_state(
-            LogState { listener: Listener::Api, exchanges: state.exchanges.clone() },
-            access_log::log_request,
-        ))
-        .with_state(state)
 }
 
 /// The page a learner opens to accept the certificate.

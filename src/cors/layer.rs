@@ -14,8 +14,8 @@ use std::task::{Context, Poll, ready};
 
 use arc_swap::ArcSwap;
 use axum::body::Body;
-use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::http::Request;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use pin_project_lite::pin_project;
 use smallvec::SmallVec;
@@ -80,9 +80,9 @@ pub struct Cors<S> {
     switch: PolicySwitch,
 }
 
-impl<S> Service<Request> for Cors<S>
+impl<S, B> Service<Request<B>> for Cors<S>
 where
-    S: Service<Request, Response = Response>,
+    S: Service<Request<B>, Response = Response>,
 {
     type Response = Response;
     type Error = S::Error;
@@ -92,9 +92,13 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, req: Request) -> Self::Future {
+    fn call(&mut self, req: Request<B>) -> Self::Future {
         let (added, answer) = {
             let setup = self.switch.load();
+            if setup.is_off() {
+                // Removed (`--no-cors`): read nothing, add nothing.
+                return ResponseFuture::Inner { future: self.inner.call(req), added: Some(Added::off()) };
+            }
             let lookup = RequestHeaders(req.headers());
             match setup.decide(&cors_request(&req, &lookup)) {
                 None => (Added::off(), None),
@@ -186,6 +190,10 @@ impl Added {
     }
 }
 
+const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("Origin");
+const TRUE: HeaderValue = HeaderValue::from_static("true");
+const ANY: HeaderValue = HeaderValue::from_static("*");
+
 /// The names the core writes are standard ones: constants, no lookup.
 fn header_name(name: CorsHeader) -> HeaderName {
     match name {
@@ -204,7 +212,11 @@ fn header_name(name: CorsHeader) -> HeaderName {
 /// panic.
 fn header_value(value: &Value<'_>) -> Option<HeaderValue> {
     match value {
-        // Literals of the core (`Origin`, `true`, `*`): no copy.
+        // Literals of the core: the usual ones are constants, checked when
+        // this file was compiled.
+        Value::Static("Origin") => Some(VARY_ORIGIN),
+        Value::Static("true") => Some(TRUE),
+        Value::Static("*") => Some(ANY),
         Value::Static(text) => Some(HeaderValue::from_static(text)),
         // Copied, not shared: a request's header values are slices of its
         // connection's read buffer, and the exchange record would keep
@@ -224,15 +236,20 @@ impl HeaderLookup for RequestHeaders<'_> {
     }
 }
 
-fn cors_request<'a>(req: &'a Request, lookup: &'a RequestHeaders<'a>) -> CorsRequest<'a> {
+fn cors_request<'a, B>(req: &'a Request<B>, lookup: &'a RequestHeaders<'a>) -> CorsRequest<'a> {
     let headers = req.headers();
+    let value = |name| single(headers, name).map(|v| v.unwrap_or_default());
+    // Only a preflight (OPTIONS) is asked what it intends; on other methods
+    // the `Access-Control-Request-*` headers mean nothing, so they are not
+    // even looked up.
+    let options = req.method() == Method::OPTIONS;
     CorsRequest {
         headers: Some(lookup),
         method: req.method().as_str(),
         path: req.uri().path(),
-        origin: single(headers, &header::ORIGIN).map(|v| v.unwrap_or_default()),
-        request_method: single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD).map(|v| v.unwrap_or_default()),
-        request_headers: single(headers, &header::ACCESS_CONTROL_REQUEST_HEADERS).map(|v| v.unwrap_or_default()),
+        origin: value(&header::ORIGIN),
+        request_method: if options { value(&header::ACCESS_CONTROL_REQUEST_METHOD) } else { None },
+        request_headers: if options { value(&header::ACCESS_CONTROL_REQUEST_HEADERS) } else { None },
     }
 }
 

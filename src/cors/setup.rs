@@ -57,6 +57,12 @@ impl Setup {
         Self { scenario: "default".to_owned(), policy: Some(policy), quirks: Quirks::default() }
     }
 
+    /// Whether the middleware is removed: no policy and no hand-written
+    /// headers, so no request gets anything.
+    pub fn is_off(&self) -> bool {
+        self.policy.is_none() && self.quirks.raw.is_none()
+    }
+
     /// Decides one request; `None` when the middleware is removed.
     pub fn decide<'a>(&'a self, req: &CorsRequest<'a>) -> Option<Decision<'a>> {
         if let Some(raw) = &self.quirks.raw {
