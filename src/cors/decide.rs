@@ -47,6 +47,11 @@ pub struct Decision<'a> {
     /// Response headers to add, in order. Inline up to six (a preflight's most): deciding a
     /// request allocates nothing unless a value has to be computed.
     pub headers: SmallVec<[(CorsHeader, Value<'a>); 6]>,
+    /// Set when the headers depend on nothing of the request but which
+    /// resource and which of the policy's named origins (or `*`) matched:
+    /// every decision with this key, under this policy, has these very
+    /// headers, so the middleware may reuse what it made of them.
+    pub key: Option<usize>,
 }
 
 /// The response headers CORS writes.
@@ -187,6 +192,7 @@ impl Policy {
             status: 204,
             verdict: Verdict::NotCors,
             headers: SmallVec::new(),
+            key: None,
         };
         if !covered {
             return decision;
@@ -208,23 +214,28 @@ impl Policy {
                 return decision;
             }
         }
-        let allow_origin = if block.origins.any && !resource.credentials {
-            Value::Static("*")
+        let base = self.key_base[b][r];
+        let (allow_origin, key) = if block.origins.any && !resource.credentials {
+            (Value::Static("*"), Some(base + block.origins.exact.len()))
         } else if let Admission::Exact(i) = admission {
             // Sent back from the policy's own list when it names the origin:
             // derived from configuration, never reflected from the request.
-            Value::Shared(&self.origin_texts[b][i])
+            (Value::Shared(&self.origin_texts[b][i]), Some(base + i))
         } else {
-            Value::Origin(origin)
+            (Value::Origin(origin), None)
         };
         decision.headers.push((CorsHeader::AllowOrigin, allow_origin));
         if resource.credentials {
             decision.headers.push((CorsHeader::AllowCredentials, Value::Static("true")));
         }
         if preflight {
+            // Preflights echo what they ask for: no key.
             preflight_headers(&mut decision, texts, req);
-        } else if let Some(expose) = &texts.expose {
-            decision.headers.push((CorsHeader::ExposeHeaders, Value::Shared(expose)));
+        } else {
+            if let Some(expose) = &texts.expose {
+                decision.headers.push((CorsHeader::ExposeHeaders, Value::Shared(expose)));
+            }
+            decision.key = key;
         }
         decision.verdict = Verdict::Granted;
         decision

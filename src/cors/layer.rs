@@ -9,10 +9,10 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, ready};
 
-use arc_swap::ArcSwap;
+use arc_swap::{ArcSwap, ArcSwapOption};
 use axum::body::Body;
 use axum::http::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
@@ -56,12 +56,13 @@ impl CorsOutcome {
 #[derive(Debug, Clone)]
 pub struct CorsLayer {
     switch: PolicySwitch,
+    answers: Arc<ArcSwapOption<Answers>>,
 }
 
 impl CorsLayer {
     /// The middleware, reading whatever setup `switch` holds at each request.
     pub fn new(switch: PolicySwitch) -> Self {
-        Self { switch }
+        Self { switch, answers: Arc::default() }
     }
 }
 
@@ -69,7 +70,7 @@ impl<S> Layer<S> for CorsLayer {
     type Service = Cors<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        Cors { inner, switch: Arc::clone(&self.switch) }
+        Cors { inner, switch: Arc::clone(&self.switch), answers: Arc::clone(&self.answers) }
     }
 }
 
@@ -78,6 +79,39 @@ impl<S> Layer<S> for CorsLayer {
 pub struct Cors<S> {
     inner: S,
     switch: PolicySwitch,
+    answers: Arc<ArcSwapOption<Answers>>,
+}
+
+/// Ready-made response headers, shared.
+type Answer = Arc<[(CorsHeader, HeaderValue)]>;
+
+/// The header values made for one setup's keyed decisions (see
+/// [`Decision::key`]): a granted actual request whose origin the policy
+/// names gets the same headers every time, so they are turned into header
+/// values once, the first time, and shared after that.
+#[derive(Debug)]
+pub struct Answers {
+    /// The setup they were made for; another one in force means new answers.
+    setup: Arc<Setup>,
+    by_key: Box<[OnceLock<Answer>]>,
+}
+
+impl<S> Cors<S> {
+    /// The ready-made headers for `decision`, when it has a key.
+    fn answer(&self, setup: &Arc<Setup>, decision: &Decision<'_>) -> Option<Answer> {
+        let key = decision.key?;
+        let make = || Arc::from(convert(decision).as_slice());
+        let current = self.answers.load();
+        if let Some(answers) = current.as_ref().filter(|a| Arc::ptr_eq(&a.setup, setup)) {
+            return answers.by_key.get(key).map(|slot| Arc::clone(slot.get_or_init(make)));
+        }
+        // The first request under this setup: a new table.
+        let keys = setup.policy.as_ref().map_or(0, |p| p.keys());
+        let fresh = Answers { setup: Arc::clone(setup), by_key: (0..keys).map(|_| OnceLock::new()).collect() };
+        let answer = fresh.by_key.get(key).map(|slot| Arc::clone(slot.get_or_init(make)));
+        self.answers.store(Some(Arc::new(fresh)));
+        answer
+    }
 }
 
 impl<S, B> Service<Request<B>> for Cors<S>
@@ -104,7 +138,12 @@ where
                 None => (Added::off(), None),
                 Some(decision) => {
                     let answer = decision.answer_here.then_some(decision.status);
-                    (Added::from_decision(&decision), answer)
+                    let outcome = CorsOutcome::Decided(decision.verdict);
+                    let headers = match self.answer(&setup, &decision) {
+                        Some(shared) => Headers::Shared(shared),
+                        None => Headers::Made(convert(&decision)),
+                    };
+                    (Added { outcome, headers }, answer)
                 }
             }
         };
@@ -159,35 +198,53 @@ where
 #[derive(Debug)]
 pub struct Added {
     outcome: CorsOutcome,
+    headers: Headers,
+}
+
+/// The headers of an [`Added`]: shared ready-made ones, or made for this
+/// request.
+#[derive(Debug)]
+enum Headers {
+    Shared(Answer),
     // Inline room for an actual request's four (Vary, the origin,
     // credentials, exposed headers); a preflight's six spill to the heap.
-    // The future carries this, so small means less to move.
-    headers: SmallVec<[(CorsHeader, HeaderValue); 4]>,
+    Made(SmallVec<[(CorsHeader, HeaderValue); 4]>),
 }
 
 impl Added {
     fn off() -> Self {
-        Self { outcome: CorsOutcome::Off, headers: SmallVec::new() }
-    }
-
-    fn from_decision(decision: &Decision<'_>) -> Self {
-        let mut headers = SmallVec::new();
-        for (name, value) in &decision.headers {
-            if let Some(value) = header_value(value) {
-                headers.push((*name, value));
-            }
-        }
-        Self { outcome: CorsOutcome::Decided(decision.verdict), headers }
+        Self { outcome: CorsOutcome::Off, headers: Headers::Made(SmallVec::new()) }
     }
 
     fn apply(self, res: &mut Response) {
         let headers = res.headers_mut();
-        headers.reserve(self.headers.len());
-        for (name, value) in self.headers {
-            headers.append(header_name(name), value);
+        match self.headers {
+            Headers::Shared(list) => {
+                headers.reserve(list.len());
+                for (name, value) in list.iter() {
+                    headers.append(header_name(*name), value.clone());
+                }
+            }
+            Headers::Made(list) => {
+                headers.reserve(list.len());
+                for (name, value) in list {
+                    headers.append(header_name(name), value);
+                }
+            }
         }
         res.extensions_mut().insert(self.outcome);
     }
+}
+
+/// The decision's headers as header values.
+fn convert(decision: &Decision<'_>) -> SmallVec<[(CorsHeader, HeaderValue); 4]> {
+    let mut headers = SmallVec::new();
+    for (name, value) in &decision.headers {
+        if let Some(value) = header_value(value) {
+            headers.push((*name, value));
+        }
+    }
+    headers
 }
 
 const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("Origin");

@@ -73,7 +73,13 @@ impl Setup {
         let mut decision = self.policy.as_ref()?.decide(req);
         let preflight = req.method == "OPTIONS" && req.request_method.is_some();
         if let (Some(status), true) = (self.quirks.preflight_status, preflight && decision.answer_here) {
-            return Some(Decision { answer_here: true, status, verdict: Verdict::NotCors, headers: SmallVec::new() });
+            return Some(Decision {
+                answer_here: true,
+                status,
+                verdict: Verdict::NotCors,
+                headers: SmallVec::new(),
+                key: None,
+            });
         }
         if decision.verdict == Verdict::Granted {
             let extra = self.quirks.extra_headers.iter().map(|(n, v)| (*n, Value::Text(Cow::Borrowed(v.as_str()))));
@@ -92,6 +98,7 @@ impl RawHeaders {
                 status: 204,
                 verdict: Verdict::NotCors,
                 headers: SmallVec::new(),
+                key: None,
             };
         };
         let fill = |value: &String| {
@@ -102,7 +109,7 @@ impl RawHeaders {
         };
         let template = if preflight { &self.preflight } else { &self.actual };
         let headers = template.iter().map(|(name, value)| (*name, Value::Text(Cow::Owned(fill(value))))).collect();
-        Decision { answer_here: preflight, status: 204, verdict: Verdict::Granted, headers }
+        Decision { answer_here: preflight, status: 204, verdict: Verdict::Granted, headers, key: None }
     }
 }
 
