@@ -317,3 +317,53 @@ fn single<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<Option<&'a st
     let first = values.next()?;
     Some(if values.next().is_some() { None } else { first.to_str().ok() })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::cors::defaults::tutorial_policy;
+    use crate::cors::origin::Origin;
+    use crate::cors::setup::Quirks;
+
+    const PAGE: &str = "http://localhost:3000";
+
+    fn setup(extra: Option<&str>) -> Arc<Setup> {
+        let policy = Arc::new(tutorial_policy(&[Origin::parse(PAGE).expect("origin")]).expect("policy"));
+        let extra_headers = extra.map(|v| (CorsHeader::ExposeHeaders, v.to_owned())).into_iter().collect();
+        Arc::new(Setup { quirks: Quirks { extra_headers, ..Quirks::default() }, ..Setup::correct(policy) })
+    }
+
+    type Handler = tower::util::ServiceFn<fn(Request<Body>) -> Ready>;
+
+    async fn get(service: &Cors<Handler>, origin: &str) -> Vec<String> {
+        let req = Request::get("/cors/results").header(header::ORIGIN, origin).body(Body::empty()).expect("request");
+        let res = service.clone().oneshot(req).await.expect("infallible");
+        res.headers().iter().map(|(n, v)| format!("{n}: {}", v.to_str().unwrap_or("?"))).collect()
+    }
+
+    type Ready = std::future::Ready<Result<Response, Infallible>>;
+
+    fn ok(_: Request<Body>) -> Ready {
+        std::future::ready(Ok(Response::new(Body::empty())))
+    }
+
+    #[tokio::test]
+    async fn shared_answers_follow_the_setup_in_force() {
+        let switch: PolicySwitch = Arc::new(ArcSwap::new(setup(None)));
+        let service = CorsLayer::new(Arc::clone(&switch)).layer(tower::service_fn(ok as fn(_) -> Ready));
+        let first = get(&service, PAGE).await;
+        assert!(first.contains(&format!("access-control-allow-origin: {PAGE}")), "{first:?}");
+        assert_eq!(get(&service, PAGE).await, first, "the shared answer is the one first made");
+        // Another setup in force: its own answer, at once.
+        switch.store(setup(Some("X-Lap")));
+        let second = get(&service, PAGE).await;
+        assert!(second.contains(&"access-control-expose-headers: X-Lap".to_owned()), "{second:?}");
+        // A refused origin is never given a shared (granted) answer.
+        let refused = get(&service, "http://evil.example").await;
+        assert!(refused.iter().all(|h| !h.starts_with("access-control")), "{refused:?}");
+    }
+}
