@@ -100,8 +100,8 @@ least() {
 in_process() {
   local small=$((n / 10)) big little out="$work/inproc.out"
   count() {
-    valgrind --tool=callgrind --callgrind-out-file="$out" target/release/examples/router_instructions "$1" "$2" \
-      >/dev/null 2>&1
+    GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.mxfast=0 valgrind --tool=callgrind \
+      --callgrind-out-file="$out" target/release/examples/router_instructions "$1" "$2" >/dev/null 2>&1
     awk '/^summary:/ { print $2 }' "$out"
   }
   big=$(count "$1" "$n")
