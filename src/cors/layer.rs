@@ -48,7 +48,7 @@ impl CorsOutcome {
     }
 }
 
-/// The CORS middleware as a tower layer; mount with `Router::layer`.
+/// The CORS middleware as a tower layer (`api::router` puts it in its service stack).
 ///
 /// Written by hand, not with `axum::middleware::from_fn`, because it runs
 /// on every request of the API origin: no boxed future, no clone of the

@@ -142,20 +142,9 @@ fn a_policy_file_with_environment_origins_is_applied() {
         "[[allow]]\norigins_env = \"ALLOWED_ORIGINS\"\n\n  [[allow.resource]]\n  path = \"/cors/*\"\n  methods = [\"GET\"]\n",
     )
     .expect("write policy");
-    let api_port = free_port();
-    let mut child = Command::new(BIN)
-        .args(["--page-port", &free_port().to_string(), "--api-port", &api_port.to_string()])
-        .arg("--certs-dir")
-        .arg(dir.path().join("certs"))
-        .env("F1_POLICY", &policy)
-        .env("ALLOWED_ORIGINS", "https://partner.example,https://b.example:443")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let ready: Vec<String> = BufReader::new(stdout).lines().take(2).map_while(Result::ok).collect();
-    assert_eq!(ready.len(), 2, "{ready:?}");
+    let Started { mut child, api_port, .. } = start_in(dir.path(), |cmd| {
+        cmd.env("F1_POLICY", &policy).env("ALLOWED_ORIGINS", "https://partner.example,https://b.example:443");
+    });
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let tls = crate::helpers::connector_trusting(&dir.path().join("certs/ca.pem"));
     let ask = |origin: &'static str| {
