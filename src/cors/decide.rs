@@ -214,15 +214,15 @@ impl Policy {
                 return decision;
             }
         }
-        let base = self.key_base[b][r];
-        let (allow_origin, key) = if block.origins.any && !resource.credentials {
-            (Value::Static("*"), Some(base + block.origins.exact.len()))
+        let key = self.key_of(b, r, admission);
+        let allow_origin = if block.origins.any && !resource.credentials {
+            Value::Static("*")
         } else if let Admission::Exact(i) = admission {
             // Sent back from the policy's own list when it names the origin:
             // derived from configuration, never reflected from the request.
-            (Value::Shared(&self.origin_texts[b][i]), Some(base + i))
+            Value::Shared(&self.origin_texts[b][i])
         } else {
-            (Value::Origin(origin), None)
+            Value::Origin(origin)
         };
         decision.headers.push((CorsHeader::AllowOrigin, allow_origin));
         if resource.credentials {
@@ -243,6 +243,34 @@ impl Policy {
 }
 
 impl Policy {
+    /// The [`Decision::key`] that [`Policy::decide`] would give this
+    /// request, found without making the decision: the middleware's fast
+    /// path, for an answer it has already made. `None` whenever the
+    /// decision would have no key (a preflight, a refusal, an origin the
+    /// policy does not name).
+    pub fn key(&self, req: &CorsRequest<'_>) -> Option<usize> {
+        if req.method == "OPTIONS" && req.request_method.is_some() {
+            return None;
+        }
+        let (_, Some((b, r, admission))) = self.lookup(req) else { return None };
+        self.key_of(b, r, admission)
+    }
+
+    /// The key of a granted actual request decided by resource `r` of
+    /// block `b`: one per (resource, named origin), and one per resource
+    /// for `*`.
+    fn key_of(&self, b: usize, r: usize, admission: Admission) -> Option<usize> {
+        let block = &self.blocks[b];
+        let base = self.key_base[b][r];
+        if block.origins.any && !block.resources[r].credentials {
+            Some(base + block.origins.exact.len())
+        } else if let Admission::Exact(i) = admission {
+            Some(base + i)
+        } else {
+            None
+        }
+    }
+
     /// Whether any resource covers the path, and the block and resource that
     /// decide: in each block, the first resource whose path matches and
     /// whose condition holds; the first such block that admits the origin.

@@ -97,6 +97,13 @@ pub struct Answers {
 }
 
 impl<S> Cors<S> {
+    /// The answer already made for `key` under `setup`, if there is one.
+    fn made(&self, setup: &Arc<Setup>, key: usize) -> Option<Answer> {
+        let current = self.answers.load();
+        let answers = current.as_ref().filter(|a| Arc::ptr_eq(&a.setup, setup))?;
+        answers.by_key.get(key)?.get().cloned()
+    }
+
     /// The ready-made headers for `decision`, when it has a key.
     fn answer(&self, setup: &Arc<Setup>, decision: &Decision<'_>) -> Option<Answer> {
         let key = decision.key?;
@@ -134,7 +141,14 @@ where
                 return ResponseFuture::Inner { future: self.inner.call(req), added: Some(Added::off()) };
             }
             let lookup = RequestHeaders(req.headers());
-            match setup.decide(&cors_request(&req, &lookup)) {
+            let request = cors_request(&req, &lookup);
+            // The fast path: a granted request whose answer is already made
+            // is not decided again (the key implies the verdict).
+            if let Some(shared) = setup.key(&request).and_then(|key| self.made(&setup, key)) {
+                let added = Added { outcome: CorsOutcome::Decided(Verdict::Granted), headers: Headers::Shared(shared) };
+                return ResponseFuture::Inner { future: self.inner.call(req), added: Some(added) };
+            }
+            match setup.decide(&request) {
                 None => (Added::off(), None),
                 Some(decision) => {
                     let answer = decision.answer_here.then_some(decision.status);

@@ -63,6 +63,17 @@ impl Setup {
         self.policy.is_none() && self.quirks.raw.is_none()
     }
 
+    /// The [`Decision::key`] that [`Setup::decide`] would give, without
+    /// deciding (see [`Policy::key`]); `None` also under hand-written headers.
+    pub fn key(&self, req: &CorsRequest<'_>) -> Option<usize> {
+        if let Some(raw) = &self.quirks.raw {
+            if raw.paths.iter().any(|p| p.matches(req.path)) {
+                return None;
+            }
+        }
+        self.policy.as_ref()?.key(req)
+    }
+
     /// Decides one request; `None` when the middleware is removed.
     pub fn decide<'a>(&'a self, req: &CorsRequest<'a>) -> Option<Decision<'a>> {
         if let Some(raw) = &self.quirks.raw {
