@@ -20,10 +20,24 @@ use crate::render::html;
 use crate::standings;
 use crate::state::AppState;
 use assets::Asset;
+use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 
-/// All routes of the page origin, with the access log.
+/// All routes of the page origin, with the access log and the body limit.
+///
+/// As on the API origin, the two wrap the routes as one tower service
+/// stack behind a fallback, not through `Router::layer` (which wraps every
+/// route in a boxed service per middleware, cloned on every request).
 pub fn router(state: AppState) -> Router {
+    let log = LogState { listener: Listener::Page, exchanges: state.exchanges.clone() };
+    let service = ServiceBuilder::new()
+        .layer(from_fn_with_state(log, access_log::log_request))
+        .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
+        .service(routes().with_state(state));
+    Router::new().fallback_service(service)
+}
+
+fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/iframe", get(iframe))
@@ -39,12 +53,6 @@ pub fn router(state: AppState) -> Router {
         .route("/lab/registry/remove", post(lab::routes::unregister))
         .route("/events", get(lab::events::events))
         .route("/inspect/verdict", post(crate::inspect::verdict))
-        .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
-        .layer(from_fn_with_state(
-            LogState { listener: Listener::Page, exchanges: state.exchanges.clone() },
-            access_log::log_request,
-        ))
-        .with_state(state)
 }
 
 /// What `base.html` needs on every page.
