@@ -1,8 +1,10 @@
 //! The policy file parser: never panics, and every error points at a line
-//! of the text.
+//! of the text. A policy it accepts keys its decisions consistently: the
+//! middleware's fast path (`Policy::key`) finds the key `Policy::decide`
+//! gives, for every request below.
 #![no_main]
 
-use f1_race_results::cors::Origin;
+use f1_race_results::cors::{CorsRequest, Origin};
 use f1_race_results::cors::file::{PolicyContext, fixed_env, parse};
 use f1_race_results::cors::registry::OriginRegistry;
 use libfuzzer_sys::fuzz_target;
@@ -13,7 +15,19 @@ fuzz_target!(|data: &[u8]| {
     let registry = OriginRegistry::new();
     let env = fixed_env(&[("ALLOWED_ORIGINS", "https://a.example,https://b.example")]);
     let ctx = PolicyContext::new(&page, &registry, &env);
-    if let Err(e) = parse("fuzz.toml", text, &ctx) {
-        assert!(e.line >= 1 && e.line <= text.matches('\n').count() + 1, "{e}");
+    match parse("fuzz.toml", text, &ctx) {
+        Err(e) => assert!(e.line >= 1 && e.line <= text.matches('\n').count() + 1, "{e}"),
+        Ok(policy) => {
+            for origin in [None, Some("http://localhost:3000"), Some("https://a.example"), Some("null"), Some("x")] {
+                for path in ["/cors/results", "/api/v1/users/me", "/", "/a/b"] {
+                    for (method, request_method) in [("GET", None), ("POST", None), ("OPTIONS", Some("PUT"))] {
+                        let req = CorsRequest { method, path, origin, request_method, ..CorsRequest::default() };
+                        let decision = policy.decide(&req);
+                        assert_eq!(policy.key(&req), decision.key, "{req:?}");
+                        assert!(decision.key.is_none_or(|k| k < policy.keys()), "{req:?}");
+                    }
+                }
+            }
+        }
     }
 });
