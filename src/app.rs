@@ -31,7 +31,7 @@ use crate::lab::scenario::ScenarioError;
 use crate::lab::store::RegistryStore;
 use crate::lab::{Lab, UnknownScenario};
 use crate::race::{self, Ticker};
-use crate::state::{AppState, Urls};
+use crate::state::{AppState, Shared, Urls};
 use crate::tls::{self, TlsError};
 use crate::{api, limits, pages};
 use tokio::sync::watch;
@@ -232,7 +232,7 @@ pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assemb
     tracing::info!(seed, "race seed (pass --seed {seed} to replay this race)");
     let (race, ticker) = race::live::start(seed);
     let (stop_tx, shutdown) = watch::channel(false);
-    let state = AppState {
+    let state = AppState::new(Shared {
         race,
         policy: switch,
         urls: Arc::new(urls),
@@ -241,7 +241,7 @@ pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assemb
         lab,
         streams: StreamLimits::default(),
         shutdown,
-    };
+    });
     Ok(Assembled { state, ticker, stop_tx })
 }
 

@@ -1,4 +1,5 @@
-//! What every handler can reach: cheap to clone (a few `Arc`s).
+//! What every handler can reach: cheap to clone (one `Arc`: axum clones the
+//! state for every request, two or three times).
 
 use std::sync::Arc;
 
@@ -10,9 +11,28 @@ use crate::lab::events::StreamLimits;
 use crate::race::LiveRace;
 use tokio::sync::watch;
 
-/// Shared application state.
+/// Shared application state: a handle to [`Shared`], whose fields it
+/// derefs to.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    /// The handle to `shared`.
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What the app state holds.
+pub struct Shared {
     /// The live race, one consistent snapshot at a time.
     pub race: LiveRace,
     /// The CORS policy in force on the API origin (`None`: middleware removed).

@@ -14,7 +14,9 @@ const FILE: &str = "registry.txt";
 /// Where the registry is kept.
 #[derive(Debug, Clone)]
 pub struct RegistryStore {
-    dir: PathBuf,
+    // Shared, not owned: the store is cloned with the app state, which
+    // handlers clone on every request.
+    dir: Arc<Path>,
     // Serializes saves: they share one temp file name.
     lock: Arc<Mutex<()>>,
 }
@@ -22,7 +24,7 @@ pub struct RegistryStore {
 impl RegistryStore {
     /// A store in `dir` (created on first save).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into(), lock: Arc::default() }
+        Self { dir: Arc::from(dir.into()), lock: Arc::default() }
     }
 
     /// The file's path.
