@@ -182,11 +182,46 @@ impl Verdict {
     }
 }
 
+/// Where a request lands in a policy, found in one pass over its blocks:
+/// then keyed ([`Policy::key_on`]) or decided ([`Policy::decide_on`]),
+/// never looked up twice.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    preflight: bool,
+    /// Whether any resource covers the path.
+    covered: bool,
+    /// The block and resource that decide, and how the origin was admitted.
+    found: Option<(usize, usize, Admission)>,
+}
+
 impl Policy {
     /// Decides one request.
     pub fn decide<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
+        self.decide_on(req, self.route(req))
+    }
+
+    /// The [`Decision::key`] that [`Policy::decide`] gives this request,
+    /// found without building the decision.
+    pub fn key(&self, req: &CorsRequest<'_>) -> Option<usize> {
+        self.key_on(&self.route(req))
+    }
+
+    /// Where `req` lands.
+    pub fn route(&self, req: &CorsRequest<'_>) -> Route {
         let (covered, found) = self.lookup(req);
-        let preflight = req.method == "OPTIONS" && req.request_method.is_some();
+        Route { preflight: req.method == "OPTIONS" && req.request_method.is_some(), covered, found }
+    }
+
+    /// The key the decision on `route` would have: the middleware's fast
+    /// path, for an answer it has already made.
+    pub fn key_on(&self, route: &Route) -> Option<usize> {
+        let (b, r, admission) = route.found.filter(|_| !route.preflight)?;
+        self.key_of(b, r, admission)
+    }
+
+    /// Decides `req`, which lands on `route` (from [`Policy::route`]).
+    pub fn decide_on<'a>(&'a self, req: &CorsRequest<'a>, route: Route) -> Decision<'a> {
+        let Route { preflight, covered, found } = route;
         let mut decision = Decision {
             answer_here: preflight && covered,
             status: 204,
@@ -243,19 +278,6 @@ impl Policy {
 }
 
 impl Policy {
-    /// The [`Decision::key`] that [`Policy::decide`] would give this
-    /// request, found without making the decision: the middleware's fast
-    /// path, for an answer it has already made. `None` whenever the
-    /// decision would have no key (a preflight, a refusal, an origin the
-    /// policy does not name).
-    pub fn key(&self, req: &CorsRequest<'_>) -> Option<usize> {
-        if req.method == "OPTIONS" && req.request_method.is_some() {
-            return None;
-        }
-        let (_, Some((b, r, admission))) = self.lookup(req) else { return None };
-        self.key_of(b, r, admission)
-    }
-
     /// The key of a granted actual request decided by resource `r` of
     /// block `b`: one per (resource, named origin), and one per resource
     /// for `*`.

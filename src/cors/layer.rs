@@ -142,23 +142,22 @@ where
             }
             let lookup = RequestHeaders(req.headers());
             let request = cors_request(&req, &lookup);
+            let Some(route) = setup.route(&request) else {
+                return ResponseFuture::Inner { future: self.inner.call(req), added: Some(Added::off()) };
+            };
             // The fast path: a granted request whose answer is already made
             // is not decided again (the key implies the verdict).
-            if let Some(shared) = setup.key(&request).and_then(|key| self.made(&setup, key)) {
-                let added = Added { outcome: CorsOutcome::Decided(Verdict::Granted), headers: Headers::Shared(shared) };
-                return ResponseFuture::Inner { future: self.inner.call(req), added: Some(added) };
-            }
-            match setup.decide(&request) {
-                None => (Added::off(), None),
-                Some(decision) => {
-                    let answer = decision.answer_here.then_some(decision.status);
-                    let outcome = CorsOutcome::Decided(decision.verdict);
-                    let headers = match self.answer(&setup, &decision) {
-                        Some(shared) => Headers::Shared(shared),
-                        None => Headers::Made(convert(&decision)),
-                    };
-                    (Added { outcome, headers }, answer)
-                }
+            if let Some(shared) = setup.key_on(&route).and_then(|key| self.made(&setup, key)) {
+                (Added { outcome: CorsOutcome::Decided(Verdict::Granted), headers: Headers::Shared(shared) }, None)
+            } else {
+                let decision = setup.decide_on(&request, route);
+                let answer = decision.answer_here.then_some(decision.status);
+                let outcome = CorsOutcome::Decided(decision.verdict);
+                let headers = match self.answer(&setup, &decision) {
+                    Some(shared) => Headers::Shared(shared),
+                    None => Headers::Made(convert(&decision)),
+                };
+                (Added { outcome, headers }, answer)
             }
         };
         if let Some(status) = answer {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use smallvec::SmallVec;
 
-use super::decide::{CorsHeader, CorsRequest, Decision, Value, Verdict};
+use super::decide::{CorsHeader, CorsRequest, Decision, Route, Value, Verdict};
 use super::policy::{PathPattern, Policy};
 
 /// The policy and quirks in force.
@@ -63,41 +63,71 @@ impl Setup {
         self.policy.is_none() && self.quirks.raw.is_none()
     }
 
-    /// The [`Decision::key`] that [`Setup::decide`] would give, without
-    /// deciding (see [`Policy::key`]); `None` also under hand-written headers.
+    /// The [`Decision::key`] that [`Setup::decide`] gives, without building
+    /// the decision; `None` also under hand-written headers.
     pub fn key(&self, req: &CorsRequest<'_>) -> Option<usize> {
-        if let Some(raw) = &self.quirks.raw {
-            if raw.paths.iter().any(|p| p.matches(req.path)) {
-                return None;
-            }
-        }
-        self.policy.as_ref()?.key(req)
+        self.key_on(&self.route(req)?)
     }
 
     /// Decides one request; `None` when the middleware is removed.
     pub fn decide<'a>(&'a self, req: &CorsRequest<'a>) -> Option<Decision<'a>> {
+        let route = self.route(req)?;
+        Some(self.decide_on(req, route))
+    }
+
+    /// Where `req` lands: under hand-written headers, or on a route through
+    /// the policy; `None` when the middleware is removed for it.
+    pub fn route(&self, req: &CorsRequest<'_>) -> Option<SetupRoute<'_>> {
         if let Some(raw) = &self.quirks.raw {
             if raw.paths.iter().any(|p| p.matches(req.path)) {
-                return Some(raw.decide(req));
+                return Some(SetupRoute::Raw(raw));
             }
         }
-        let mut decision = self.policy.as_ref()?.decide(req);
+        let policy = self.policy.as_deref()?;
+        Some(SetupRoute::Policy(policy, policy.route(req)))
+    }
+
+    /// The key the decision on `route` would have (see [`Policy::key_on`]).
+    /// Quirks do not change it: an answer made for a key under this setup
+    /// already carries them.
+    pub fn key_on(&self, route: &SetupRoute<'_>) -> Option<usize> {
+        match route {
+            SetupRoute::Raw(_) => None,
+            SetupRoute::Policy(policy, route) => policy.key_on(route),
+        }
+    }
+
+    /// Decides `req`, which lands on `route` (from [`Setup::route`]).
+    pub fn decide_on<'a>(&'a self, req: &CorsRequest<'a>, route: SetupRoute<'a>) -> Decision<'a> {
+        let mut decision = match route {
+            SetupRoute::Raw(raw) => return raw.decide(req),
+            SetupRoute::Policy(policy, route) => policy.decide_on(req, route),
+        };
         let preflight = req.method == "OPTIONS" && req.request_method.is_some();
         if let (Some(status), true) = (self.quirks.preflight_status, preflight && decision.answer_here) {
-            return Some(Decision {
+            return Decision {
                 answer_here: true,
                 status,
                 verdict: Verdict::NotCors,
                 headers: SmallVec::new(),
                 key: None,
-            });
+            };
         }
         if decision.verdict == Verdict::Granted {
             let extra = self.quirks.extra_headers.iter().map(|(n, v)| (*n, Value::Text(Cow::Borrowed(v.as_str()))));
             decision.headers.extend(extra);
         }
-        Some(decision)
+        decision
     }
+}
+
+/// Where a request lands in a [`Setup`].
+#[derive(Debug, Clone, Copy)]
+pub enum SetupRoute<'s> {
+    /// Under hand-written headers.
+    Raw(&'s RawHeaders),
+    /// Through the policy.
+    Policy(&'s Policy, Route),
 }
 
 impl RawHeaders {
