@@ -2,7 +2,7 @@
 # What the CORS middleware costs, in CPU instructions per request, counted by
 # valgrind's callgrind. Instruction counts repeat almost exactly from run to
 # run, whatever else the machine does, so the ratio is trustworthy where
-# req/s on a shared 2-core machine is not (see the README, "Benchmark").
+# req/s on a shared 2-core machine is not (see docs/performance.md).
 #
 # Two measures of GET /cors/results with an allowed Origin, each with the
 # shipped policy and with the middleware off (`--no-cors`):
@@ -23,7 +23,7 @@ n=${1:-2000}
 for tool in valgrind curl; do
   command -v "$tool" >/dev/null || { echo "error: $tool is missing (apt-get install valgrind curl)" >&2; exit 1; }
 done
-cargo build --release --quiet --bin f1-race-results --example router_instructions
+cargo build --release --quiet --bin f1-race-results && cargo build --release --quiet -p f1-bench --example router_instructions
 work=$(mktemp -d)
 # F1_KEEP_PROFILES=1 keeps the callgrind files (printed path) for callgrind_annotate.
 if [ -n "${F1_KEEP_PROFILES:-}" ]; then

@@ -399,10 +399,10 @@ fn random_hex(bytes: usize) -> String {
 fn origins_of(scheme: &str, host: &str, port: u16) -> Vec<Origin> {
     let mut origins: Vec<Origin> = Vec::new();
     for name in ["localhost", "127.0.0.1", "::1", host] {
-        if let Ok(origin) = Origin::from_parts(scheme, name, port) {
-            if !origins.contains(&origin) {
-                origins.push(origin);
-            }
+        if let Ok(origin) = Origin::from_parts(scheme, name, port)
+            && !origins.contains(&origin)
+        {
+            origins.push(origin);
         }
     }
     origins

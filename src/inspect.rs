@@ -87,14 +87,15 @@ pub fn judge(recent: &[Arc<Exchange>], body: &VerdictRequest) -> Result<VerdictR
     let origin = actual.or(preflight).and_then(|e| e.origin.clone()).ok_or("no recorded exchange of this tab")?;
     let spec = spec_of(&body.request, &origin)?;
     let mut cached = false;
-    if preflight.is_none() && needs_preflight(&spec).is_some() {
-        if let Some(actual) = actual {
-            preflight = recent
-                .iter()
-                .rev()
-                .find(|e| e.id < actual.id && e.method == "OPTIONS" && e.path == actual.path && e.tab == actual.tab);
-            cached = preflight.is_some();
-        }
+    if preflight.is_none()
+        && needs_preflight(&spec).is_some()
+        && let Some(actual) = actual
+    {
+        preflight = recent
+            .iter()
+            .rev()
+            .find(|e| e.id < actual.id && e.method == "OPTIONS" && e.path == actual.path && e.tab == actual.tab);
+        cached = preflight.is_some();
     }
     let (preflight_headers, actual_headers) =
         (preflight.map(|e| e.response_header_texts()), actual.map(|e| e.response_header_texts()));

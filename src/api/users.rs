@@ -63,10 +63,10 @@ pub async fn login(State(state): State<AppState>) -> Response {
     let user = format!("learner-{}", &token[..6]);
     {
         let mut sessions = state.users.sessions.lock().unwrap_or_else(PoisonError::into_inner);
-        if sessions.len() >= MAX_SESSIONS {
-            if let Some(oldest) = sessions.iter().min_by_key(|(_, s)| s.created).map(|(k, _)| k.clone()) {
-                sessions.remove(&oldest);
-            }
+        if sessions.len() >= MAX_SESSIONS
+            && let Some(oldest) = sessions.iter().min_by_key(|(_, s)| s.created).map(|(k, _)| k.clone())
+        {
+            sessions.remove(&oldest);
         }
         sessions.insert(token.clone(), Session { user: user.clone(), created: Instant::now() });
     }

@@ -243,11 +243,9 @@ impl Policy {
         };
         let (block, texts) = (&self.blocks[b], &self.texts[b][r]);
         let resource = &block.resources[r];
-        if preflight {
-            if let Err(verdict) = check_preflight(resource, req) {
-                decision.verdict = verdict;
-                return decision;
-            }
+        if preflight && let Err(verdict) = check_preflight(resource, req) {
+            decision.verdict = verdict;
+            return decision;
         }
         let key = self.key_of(b, r, admission);
         let allow_origin = if block.origins.any && !resource.credentials {
@@ -310,10 +308,10 @@ impl Policy {
                     }
                 }
             }
-            if let (Some(r), Some(origin)) = (chosen, req.origin) {
-                if let Some(admission) = block.origins.admission(origin) {
-                    return (true, Some((b, r, admission)));
-                }
+            if let (Some(r), Some(origin)) = (chosen, req.origin)
+                && let Some(admission) = block.origins.admission(origin)
+            {
+                return (true, Some((b, r, admission)));
             }
         }
         (covered, None)

@@ -78,10 +78,10 @@ impl Setup {
     /// Where `req` lands: under hand-written headers, or on a route through
     /// the policy; `None` when the middleware is removed for it.
     pub fn route(&self, req: &CorsRequest<'_>) -> Option<SetupRoute<'_>> {
-        if let Some(raw) = &self.quirks.raw {
-            if raw.paths.iter().any(|p| p.matches(req.path)) {
-                return Some(SetupRoute::Raw(raw));
-            }
+        if let Some(raw) = &self.quirks.raw
+            && raw.paths.iter().any(|p| p.matches(req.path))
+        {
+            return Some(SetupRoute::Raw(raw));
         }
         let policy = self.policy.as_deref()?;
         Some(SetupRoute::Policy(policy, policy.route(req)))

@@ -10,8 +10,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use arc_swap::ArcSwap;
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 
+use super::RaceRng;
 use super::grid::bahrain_2014;
 use super::sim::{Race, Standings};
 
@@ -47,7 +47,7 @@ impl LiveRace {
 #[derive(Debug)]
 pub struct Ticker {
     race: Race,
-    rng: StdRng,
+    rng: RaceRng,
     race_number: u32,
     held_laps: u32,
     live: LiveRace,
@@ -58,7 +58,7 @@ pub fn start(seed: u64) -> (LiveRace, Ticker) {
     let race = Race::new(bahrain_2014());
     let first = Snapshot { standings: race.standings(), race_number: 1, updated_at: clock_time(SystemTime::now()) };
     let live = LiveRace { current: Arc::new(ArcSwap::from_pointee(first)) };
-    let ticker = Ticker { race, rng: StdRng::seed_from_u64(seed), race_number: 1, held_laps: 0, live: live.clone() };
+    let ticker = Ticker { race, rng: RaceRng::seed_from_u64(seed), race_number: 1, held_laps: 0, live: live.clone() };
     (live, ticker)
 }
 

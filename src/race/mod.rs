@@ -4,7 +4,8 @@
 //! global state. The application owns a [`Race`], and its ticker decides
 //! when to call [`Race::advance_lap`], passing in the random generator;
 //! readers take cheap [`Standings`] snapshots. Seeding that generator
-//! (e.g. `StdRng::seed_from_u64`) replays exactly the same race.
+//! ([`RaceRng`], a named ChaCha generator whose output never changes with a
+//! rand upgrade) replays exactly the same race.
 //!
 //! - [`grid`]: static data of the default race, the 2014 Bahrain Grand Prix.
 //! - [`sim`]: the lap-by-lap simulation and its snapshot types.
@@ -18,4 +19,9 @@ pub use grid::{Driver, GrandPrix, Team, bahrain_2014};
 pub use sim::{FastestLap, Race, Row, Standings};
 
 pub mod live;
+
+/// The race's random generator: ChaCha with 8 rounds, by name, so that the
+/// same `--seed` replays the same race on every version of rand (rand's
+/// `StdRng` may change its algorithm in any release).
+pub type RaceRng = rand_chacha::ChaCha8Rng;
 pub use live::{LiveRace, Snapshot, Ticker};

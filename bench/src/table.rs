@@ -1,5 +1,5 @@
 //! The one table the bench prints: Markdown, padded so it also reads well
-//! in a terminal, and pasted as is into the README.
+//! in a terminal, and pasted as is into docs/performance.md.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -65,7 +65,7 @@ pub(crate) fn rate(per_second: f64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(c);
