@@ -234,6 +234,7 @@ pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assemb
     let (stop_tx, shutdown) = watch::channel(false);
     let state = AppState::new(Shared {
         race,
+        standings: Default::default(),
         policy: switch,
         urls: Arc::new(urls),
         users: Users::default(),

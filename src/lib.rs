@@ -18,6 +18,7 @@
 //! - [`standings`]: the HTML fragment every technique delivers.
 //! - [`access_log`]: one log line per request, recorded in [`exchanges`].
 //! - [`limits`]: what a client may send before any handler runs (sizes, timeouts).
+//! - [`log_writer`]: log lines written by a thread of their own, in order, none lost.
 //!
 //! Requests flow one way: listener -> router -> (CORS middleware, API
 //! origin only) -> handler -> pure core -> template.
@@ -34,6 +35,7 @@ pub(crate) mod fsutil;
 pub mod inspect;
 pub mod lab;
 pub mod limits;
+pub mod log_writer;
 pub mod pages;
 pub mod race;
 pub mod render;

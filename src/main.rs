@@ -8,13 +8,26 @@ use std::process::ExitCode;
 use clap::Parser;
 use f1_race_results::app::Application;
 use f1_race_results::config::Config;
+use f1_race_results::log_writer;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     // clap prints its own one-line error and exits 2 on a bad flag.
     let config = Config::parse();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    // One line per request: written by a thread of its own, never by the
+    // request (src/log_writer.rs). `log` writes what is queued on return.
+    let log = match log_writer::spawn(std::io::stderr()) {
+        Ok((writer, guard)) => {
+            tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).init();
+            Some(guard)
+        }
+        Err(e) => {
+            eprintln!("warning: logging directly to stderr (cannot start the log thread: {e})");
+            tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+            None
+        }
+    };
 
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -26,6 +39,10 @@ fn main() -> ExitCode {
     match runtime.block_on(serve(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
+            // The lines logged before the error come first.
+            if let Some(log) = &log {
+                log.drain();
+            }
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }

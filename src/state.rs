@@ -9,6 +9,7 @@ use crate::exchanges::ExchangeLog;
 use crate::lab::Lab;
 use crate::lab::events::StreamLimits;
 use crate::race::LiveRace;
+use crate::standings::rendered::RenderedStandings;
 use tokio::sync::watch;
 
 /// Shared application state: a handle to [`Shared`], whose fields it
@@ -35,6 +36,8 @@ impl std::ops::Deref for AppState {
 pub struct Shared {
     /// The live race, one consistent snapshot at a time.
     pub race: LiveRace,
+    /// The race's standings fragment, rendered once per snapshot.
+    pub standings: RenderedStandings,
     /// The CORS policy in force on the API origin (`None`: middleware removed).
     pub policy: PolicySwitch,
     /// The app's own URLs, as browsers reach them.

@@ -9,7 +9,6 @@ use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::standings;
 use crate::state::AppState;
 
 /// The longest callback accepted, in bytes (all ASCII).
@@ -131,19 +130,22 @@ pub async fn results(State(state): State<AppState>, RawQuery(query): RawQuery) -
                 .into_response();
         }
     };
-    let fragment = match standings::render_fragment(&state.race.current()) {
-        Ok(fragment) => fragment,
+    let rendered = match state.standings.for_snapshot(state.race.current()) {
+        Ok(rendered) => rendered,
         Err(err) => return err.into_response(),
     };
-    // serde_json never fails on a String; the fallback keeps this panic-free.
-    let json = serde_json::to_string(&fragment).unwrap_or_else(|_| "\"\"".to_owned());
+    let mut body = Vec::with_capacity(callback.len() + rendered.js_string.len() + 3);
+    body.extend_from_slice(callback.as_bytes());
+    body.push(b'(');
+    body.extend_from_slice(&rendered.js_string);
+    body.extend_from_slice(b");");
     (
         [
             (header::CONTENT_TYPE, "application/javascript; charset=utf-8"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        format!("{callback}({json});"),
+        body,
     )
         .into_response()
 }

@@ -1,5 +1,9 @@
 //! The standings fragment: the piece of HTML every technique fetches and
 //! every page embeds, so all of them show exactly the same table.
+//!
+//! - [`rendered`]: the fragment rendered once per snapshot, shared.
+
+pub mod rendered;
 
 use askama::Template;
 use axum::body::Body;
@@ -28,11 +32,11 @@ pub fn render_fragment(snapshot: &Snapshot) -> Result<String, RenderError> {
 /// two custom headers that a CORS policy may expose to scripts: the number
 /// of rows (`X-Total-Count`, as paginated APIs do) and the lap shown.
 pub async fn fragment(State(state): State<AppState>) -> Response {
-    let snapshot = state.race.current();
-    let body = match render_fragment(&snapshot) {
-        Ok(body) => body,
+    let rendered = match state.standings.for_snapshot(state.race.current()) {
+        Ok(rendered) => rendered,
         Err(err) => return err.into_response(),
     };
+    let snapshot = &rendered.snapshot;
     // Room for these four and for what the CORS middleware adds, so adding
     // them never regrows the map.
     let mut headers = HeaderMap::with_capacity(12);
@@ -40,7 +44,7 @@ pub async fn fragment(State(state): State<AppState>) -> Response {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(X_TOTAL_COUNT, HeaderValue::from(snapshot.standings.rows.len()));
     headers.insert(X_RACE_LAP, HeaderValue::from(snapshot.standings.lap));
-    let mut res = Response::new(Body::from(body));
+    let mut res = Response::new(Body::from(rendered.html.clone()));
     *res.headers_mut() = headers;
     res
 }
