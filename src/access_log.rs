@@ -1,15 +1,21 @@
 //! One log line per request, so the instructor's terminal tells the story:
 //! which listener, method, path, Origin, status, and what CORS decided; and
 //! the same exchange recorded in the [`ExchangeLog`] for the pages to show.
+//! A hand-written tower layer ([`AccessLogLayer`]): it boxes nothing and
+//! clones nothing of the inner service per request.
 //!
 //! Cookie and Authorization values never reach the log or the record: only
 //! whether one of them was present. The Origin is quoted with
 //! escapes and cut short, so a hostile value cannot forge log lines.
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderName, header};
-use axum::middleware::Next;
-use axum::response::Response;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+
+use axum::http::{HeaderName, Request, Response, header};
+use pin_project_lite::pin_project;
+use tower::{Layer, Service};
 
 use crate::cors::CorsOutcome;
 use crate::exchanges::{Exchange, ExchangeLog, ResponseHeaders, printable};
@@ -33,20 +39,88 @@ impl Listener {
     }
 }
 
-/// What the middleware needs: which listener, and where to record.
+/// The access log as a tower layer: wrap a router's routes with it.
 #[derive(Debug, Clone)]
-pub struct LogState {
-    /// The listener this router serves.
-    pub listener: Listener,
-    /// The shared record of exchanges.
-    pub exchanges: ExchangeLog,
+pub struct AccessLogLayer {
+    state: Arc<LogState>,
 }
 
-/// The middleware function; mount with `axum::middleware::from_fn_with_state`.
-pub async fn log_request(State(state): State<LogState>, req: Request, next: Next) -> Response {
+#[derive(Debug)]
+struct LogState {
+    listener: Listener,
+    exchanges: ExchangeLog,
+}
+
+impl AccessLogLayer {
+    /// Logs every request on `listener` and records it in `exchanges`.
+    pub fn new(listener: Listener, exchanges: ExchangeLog) -> Self {
+        Self { state: Arc::new(LogState { listener, exchanges }) }
+    }
+}
+
+impl<S> Layer<S> for AccessLogLayer {
+    type Service = AccessLog<S>;
+
+    fn layer(&self, inner: S) -> AccessLog<S> {
+        AccessLog { inner, state: Arc::clone(&self.state) }
+    }
+}
+
+/// The service [`AccessLogLayer`] makes.
+#[derive(Debug, Clone)]
+pub struct AccessLog<S> {
+    inner: S,
+    state: Arc<LogState>,
+}
+
+impl<S, B, R> Service<Request<B>> for AccessLog<S>
+where
+    S: Service<Request<B>, Response = Response<R>>,
+{
+    type Response = Response<R>;
+    type Error = S::Error;
+    type Future = Logged<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<B>) -> Self::Future {
+        let exchange = begin(&self.state, &req);
+        Logged { inner: self.inner.call(req), pending: Some((exchange, Arc::clone(&self.state))) }
+    }
+}
+
+pin_project! {
+    /// A request's answer on its way: logged and recorded once it is ready.
+    pub struct Logged<F> {
+        #[pin]
+        inner: F,
+        pending: Option<(Exchange, Arc<LogState>)>,
+    }
+}
+
+impl<F, R, E> Future for Logged<F>
+where
+    F: Future<Output = Result<Response<R>, E>>,
+{
+    type Output = Result<Response<R>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let result = ready!(this.inner.poll(cx));
+        if let (Ok(res), Some((exchange, state))) = (&result, this.pending.take()) {
+            finish(&state, exchange, res);
+        }
+        Poll::Ready(result)
+    }
+}
+
+/// What is known of an exchange before the handler runs.
+fn begin<B>(state: &LogState, req: &Request<B>) -> Exchange {
     let headers = req.headers();
     let text = |name: &HeaderName| headers.get(name).map(|v| printable(v.as_bytes()));
-    let mut exchange = Exchange {
+    Exchange {
         id: state.exchanges.next_id(),
         tab: crate::exchanges::tab_of(req.uri().query()),
         listener: state.listener.as_str(),
@@ -60,8 +134,11 @@ pub async fn log_request(State(state): State<LogState>, req: Request, next: Next
         status: 0,
         cors: "-",
         response_headers: ResponseHeaders::new(),
-    };
-    let res = next.run(req).await;
+    }
+}
+
+/// The answer is known: one log line, and the exchange recorded.
+fn finish<R>(state: &LogState, mut exchange: Exchange, res: &Response<R>) {
     exchange.status = res.status().as_u16();
     exchange.cors = res.extensions().get::<CorsOutcome>().map_or("-", |o| o.as_str());
     exchange.response_headers = Exchange::record_headers(res.headers());
@@ -76,7 +153,6 @@ pub async fn log_request(State(state): State<LogState>, req: Request, next: Next
         "request"
     );
     state.exchanges.record(exchange);
-    res
 }
 
 // Made at compile time: no name lookup per request.

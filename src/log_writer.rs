@@ -21,6 +21,10 @@ use tracing_subscriber::fmt::MakeWriter;
 /// Lines that may wait for the writer thread before a request waits too.
 const QUEUE_LINES: usize = 16 * 1024;
 
+/// How long the writer thread sleeps after a write before it looks for more
+/// lines: what a line may wait under load, far below what a person sees.
+const BATCH_PAUSE: Duration = Duration::from_millis(2);
+
 /// How long [`LogGuard`]'s drop waits for the queued lines to be written.
 const DRAIN_LIMIT: Duration = Duration::from_secs(2);
 
@@ -54,31 +58,45 @@ pub fn spawn<W: Write + Send + 'static>(out: W) -> io::Result<(QueuedWriter, Log
     Ok((QueuedWriter { queue: queue.clone() }, LogGuard { queue }))
 }
 
-/// The writer thread: blocks for a line, then writes every line already
-/// waiting before it flushes, so a burst costs one system call and a
-/// single line is on the terminal at once.
+/// The writer thread. Idle, it blocks until a line comes, and writes it at
+/// once. Busy, it writes every line waiting, flushes, then pauses for
+/// [`BATCH_PAUSE`] before it looks again: lines that arrive meanwhile wait
+/// in the queue, and a request that hands one over finds the thread awake
+/// or sleeping on a timer, never blocked on the queue, so it does not have
+/// to wake it (a system call and a context switch per line, which is what
+/// this module exists to avoid).
 fn write_lines<W: Write>(messages: Receiver<Message>, out: W) {
     let mut out = io::BufWriter::with_capacity(64 * 1024, out);
-    let mut next = messages.recv().ok();
-    while let Some(message) = next {
-        // Whoever reads our output may have gone (`| head`): carry on quietly.
-        match message {
-            Message::Line(line) => {
-                let _ = out.write_all(&line);
+    while let Ok(first) = messages.recv() {
+        let mut message = first;
+        loop {
+            // Whoever reads our output may have gone (`| head`): carry on quietly.
+            match message {
+                Message::Line(line) => {
+                    let _ = out.write_all(&line);
+                }
+                Message::Drain(done) => {
+                    let _ = out.flush();
+                    let _ = done.send(());
+                }
             }
-            Message::Drain(done) => {
-                let _ = out.flush();
-                let _ = done.send(());
-            }
+            message = match messages.try_recv() {
+                Ok(next) => next,
+                Err(TryRecvError::Empty) => {
+                    let _ = out.flush();
+                    std::thread::sleep(BATCH_PAUSE);
+                    match messages.try_recv() {
+                        Ok(next) => next,
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Disconnected) => return,
+                    }
+                }
+                Err(TryRecvError::Disconnected) => {
+                    let _ = out.flush();
+                    return;
+                }
+            };
         }
-        next = match messages.try_recv() {
-            Ok(message) => Some(message),
-            Err(TryRecvError::Empty) => {
-                let _ = out.flush();
-                messages.recv().ok()
-            }
-            Err(TryRecvError::Disconnected) => None,
-        };
     }
     let _ = out.flush();
 }

@@ -3,6 +3,7 @@
 //! Thin on purpose: parse the command line, start logging, build the app,
 //! print where it listens, and serve until SIGINT or SIGTERM.
 
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -19,7 +20,9 @@ fn main() -> ExitCode {
     // request (src/log_writer.rs). `log` writes what is queued on return.
     let log = match log_writer::spawn(std::io::stderr()) {
         Ok((writer, guard)) => {
-            tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).init();
+            // Colours for a terminal only: a file or a pipe gets plain text.
+            let ansi = std::io::stderr().is_terminal();
+            tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(writer).init();
             Some(guard)
         }
         Err(e) => {

@@ -8,7 +8,6 @@ pub mod v1;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::{get, post};
 use std::convert::Infallible;
@@ -20,7 +19,7 @@ use tower::{Layer, Service, ServiceBuilder};
 use tower_http::body::Limited;
 use tower_http::limit::RequestBodyLimitLayer;
 
-use crate::access_log::{self, Listener, LogState};
+use crate::access_log::{AccessLogLayer, Listener};
 use crate::cors;
 use crate::render::html;
 use crate::standings;
@@ -52,9 +51,8 @@ where
         Service<Request<Limited<Body>>, Response = Response, Error = Infallible> + Clone + Send + Sync + 'static,
     <L::Service as Service<Request<Limited<Body>>>>::Future: Send + 'static,
 {
-    let log = LogState { listener: Listener::Api, exchanges: state.exchanges.clone() };
     let service = ServiceBuilder::new()
-        .layer(from_fn_with_state(log, access_log::log_request))
+        .layer(AccessLogLayer::new(Listener::Api, state.exchanges.clone()))
         .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
         .layer(cors)
         .service(routes().with_state(state));

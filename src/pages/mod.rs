@@ -9,11 +9,10 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use crate::access_log::{self, Listener, LogState};
+use crate::access_log::{AccessLogLayer, Listener};
 use crate::lab;
 use crate::race::{Snapshot, live::clock_time};
 use crate::render::html;
@@ -29,9 +28,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 /// stack behind a fallback, not through `Router::layer` (which wraps every
 /// route in a boxed service per middleware, cloned on every request).
 pub fn router(state: AppState) -> Router {
-    let log = LogState { listener: Listener::Page, exchanges: state.exchanges.clone() };
     let service = ServiceBuilder::new()
-        .layer(from_fn_with_state(log, access_log::log_request))
+        .layer(AccessLogLayer::new(Listener::Page, state.exchanges.clone()))
         .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
         .service(routes().with_state(state));
     Router::new().fallback_service(service)
