@@ -26,10 +26,12 @@ pub fn render<T: Template>(template: &T) -> Result<String, RenderError> {
     template.render().map_err(|source| RenderError { template: std::any::type_name::<T>(), source })
 }
 
-/// Renders a whole HTML page, never cached (each shows live data).
+/// Renders a whole HTML page. It shows live data, so a browser must ask
+/// again each time (`no-cache`); on the page origin, a reload of an
+/// unchanged page is answered `304` (`pages::delivery`).
 pub fn html<T: Template>(template: &T) -> Response {
     match render(template) {
-        Ok(body) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
+        Ok(body) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], body)
             .into_response(),
         Err(err) => err.into_response(),
     }

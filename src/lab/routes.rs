@@ -107,6 +107,8 @@ fn render(
     };
     let mut res = html(&page);
     *res.status_mut() = status;
+    // The instructor's copy carries the lab's forms: never kept, never revalidated.
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 

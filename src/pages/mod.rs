@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod cors_requests;
+pub mod delivery;
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use crate::render::html;
 use crate::standings;
 use crate::state::AppState;
 use assets::Asset;
+use delivery::DeliveryLayer;
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -30,6 +32,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 pub fn router(state: AppState) -> Router {
     let service = ServiceBuilder::new()
         .layer(AccessLogLayer::new(Listener::Page, state.exchanges.clone()))
+        .layer(DeliveryLayer)
         .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
         .service(routes().with_state(state));
     Router::new().fallback_service(service)

@@ -35,6 +35,8 @@ pub struct Reply {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body's bytes as they arrived (compressed ones included).
+    pub raw: Bytes,
 }
 
 impl Reply {
@@ -184,7 +186,7 @@ impl Reply {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.into_body().collect().await.expect("a body").to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
+        Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned(), raw: body }
     }
 }
 

@@ -8,6 +8,7 @@ mod api_v1;
 mod binary;
 mod browser;
 mod cors_api;
+mod delivery;
 mod diagnosis_corpus;
 mod faults;
 mod helpers;
