@@ -34,10 +34,8 @@ async fn cors_page_and_assets(app: &TestApp, reload: Option<&[(String, String)]>
     let mut replies = Vec::new();
     for path in paths {
         let mut req = Req::get(&path).header(GZIP.0, GZIP.1);
-        if let Some(tags) = reload {
-            if let Some((_, tag)) = tags.iter().find(|(p, _)| *p == path) {
-                req = req.header("if-none-match", tag);
-            }
+        if let Some((_, tag)) = reload.and_then(|tags| tags.iter().find(|(p, _)| *p == path)) {
+            req = req.header("if-none-match", tag);
         }
         replies.push((path, app.page(req).await));
     }
