@@ -18,6 +18,8 @@
 //! - [`standings`]: the HTML fragment every technique delivers.
 //! - [`access_log`]: one log line per request, recorded in [`exchanges`].
 //! - [`limits`]: what a client may send before any handler runs (sizes, timeouts).
+//! - [`hosts`]: the `Host` names each origin answers to (421 otherwise);
+//!   [`security_headers`]: CSP, framing, nosniff, referrer policy per origin.
 //!
 //! Requests flow one way: listener -> router -> (CORS middleware, API
 //! origin only) -> handler -> pure core -> template.
@@ -31,12 +33,14 @@ pub mod cors;
 pub mod diagnosis;
 pub mod exchanges;
 pub(crate) mod fsutil;
+pub mod hosts;
 pub mod inspect;
 pub mod lab;
 pub mod limits;
 pub mod pages;
 pub mod race;
 pub mod render;
+pub mod security_headers;
 pub mod standings;
 pub mod state;
 pub mod tls;
