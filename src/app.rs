@@ -25,16 +25,16 @@ use crate::cors::file::{PolicyContext, PolicyFileError, process_env};
 use crate::cors::registry::OriginRegistry;
 use crate::cors::{Origin, Policy, PolicySwitch, Setup, defaults};
 use crate::exchanges::ExchangeLog;
+use crate::hosts::{self, KnownHosts};
 use crate::lab::access::Secrets;
 use crate::lab::events::StreamLimits;
 use crate::lab::scenario::ScenarioError;
 use crate::lab::store::RegistryStore;
 use crate::lab::{Lab, UnknownScenario};
 use crate::race::{self, Ticker};
+use crate::security_headers::{self, PageHeaders};
 use crate::state::{AppState, Shared, Urls};
 use crate::tls::{self, TlsError};
-use crate::hosts::{self, KnownHosts};
-use crate::security_headers::{self, PageHeaders};
 use crate::{api, limits, pages};
 use tokio::sync::watch;
 
@@ -239,7 +239,8 @@ pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assemb
         ports: (page_port, api_port),
         allow_unanchored: true,
     };
-    let secrets = Secrets { token: random_hex(16), csrf: random_hex(16), token_always: config.lab_token_reason().is_some() };
+    let secrets =
+        Secrets { token: random_hex(16), csrf: random_hex(16), token_always: config.lab_token_reason().is_some() };
     let lab =
         Lab::new(&policy, &policy_source, &ctx, Arc::clone(&switch), secrets, store).map_err(StartupError::Scenario)?;
     let initial = if config.no_cors { Some("cors-off") } else { config.scenario.as_deref() };

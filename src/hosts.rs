@@ -185,7 +185,8 @@ mod tests {
     #[test]
     fn malformed_hosts_are_bad_requests() {
         let hosts = loopback();
-        for bad in ["", ":3000", "localhost:", "localhost:x", "localhost:999999", "a b:3000", "u@localhost:3000", "[::1"]
+        for bad in
+            ["", ":3000", "localhost:", "localhost:x", "localhost:999999", "a b:3000", "u@localhost:3000", "[::1"]
         {
             assert_eq!(hosts.check(bad.as_bytes()), Err(HostRefusal::Malformed), "{bad:?}");
         }
