@@ -8,7 +8,10 @@
 //!   port>`), for the JSONP `<script>` and the CORS `fetch`. No inline code.
 //! - `frame-ancestors 'none'` + `X-Frame-Options: DENY` (clickjacking),
 //!   except on [`FRAMED_BY_THE_PAGES`]: `'self'` + `SAMEORIGIN`.
-//! - `X-Content-Type-Options: nosniff`; `Referrer-Policy: no-referrer` on HTML.
+//! - `X-Content-Type-Options: nosniff`; `Referrer-Policy: same-origin` on
+//!   HTML: no `Referer` leaves for another origin (the API included). Not
+//!   `no-referrer`: under it Chromium sends `Origin: null` with the lab's
+//!   own same-origin form posts, which the lab (rightly) refuses as foreign.
 //!
 //! API origin: `nosniff` on every response; its HTML (the page a learner
 //! opens to accept the certificate) is framed by no one and runs nothing.
@@ -76,7 +79,7 @@ pub async fn page(State(headers): State<Arc<PageHeaders>>, req: Request, next: N
     out.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static(if framed { "SAMEORIGIN" } else { "DENY" }));
     out.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if is_html(out) {
-        out.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        out.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     }
     response
 }

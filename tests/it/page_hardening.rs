@@ -24,7 +24,7 @@ async fn every_page_origin_response_forbids_framing_sniffing_and_inline_code() {
         assert_eq!(reply.header("x-frame-options"), Some("DENY"), "{path}");
         assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{path}");
         let html = reply.header("content-type").is_some_and(|t| t.starts_with("text/html"));
-        assert_eq!(reply.header("referrer-policy"), html.then_some("no-referrer"), "{path}");
+        assert_eq!(reply.header("referrer-policy"), html.then_some("same-origin"), "{path}");
     }
 }
 
