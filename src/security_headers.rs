@@ -5,7 +5,8 @@
 //! - `Content-Security-Policy`: scripts, styles, frames and connections
 //!   from this origin only, plus the API origin under the very host name
 //!   the page was opened with (`common.js` builds `https://<hostname>:<api
-//!   port>`), for the JSONP `<script>` and the CORS `fetch`. No inline code.
+//!   port>`), for the JSONP `<script>` and the CORS `fetch` (under an IPv6
+//!   literal, which CSP cannot name, `https://*:<api port>`). No inline code.
 //! - `frame-ancestors 'none'` + `X-Frame-Options: DENY` (clickjacking),
 //!   except on [`FRAMED_BY_THE_PAGES`]: `'self'` + `SAMEORIGIN`.
 //! - `X-Content-Type-Options: nosniff`; `Referrer-Policy: same-origin` on
@@ -46,7 +47,14 @@ impl PageHeaders {
     /// API origin listens on `api_port`.
     pub fn new(hosts: &KnownHosts, api_port: u16) -> Self {
         let policy = |name: &str, ancestors: &str| {
-            let api = format!("https://{name}:{api_port}");
+            // CSP's host-source grammar has no IPv6 literals (Chromium
+            // ignores `https://[::1]:3001` as invalid), so under one the API
+            // is named by scheme and port alone, any host: the closest valid fit.
+            let api = if name.starts_with('[') {
+                format!("https://*:{api_port}")
+            } else {
+                format!("https://{name}:{api_port}")
+            };
             let text = format!(
                 "default-src 'self'; script-src 'self' {api}; connect-src 'self' {api}; img-src 'self' data:; \
                  frame-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors {ancestors}"
