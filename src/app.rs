@@ -187,6 +187,12 @@ impl Application {
     }
 }
 
+// The Host check and the headers wrap the routers here, not inside
+// `pages::router`/`api::router`: they need the real ports and the bind, and
+// the in-process benchmarks and examples that call the routers directly
+// (without a Host header) keep measuring the stack they always measured.
+// Each router is one fallback service, so `layer` adds one service per
+// middleware, not one per route.
 impl Application {
     /// The page origin behind its Host check, then its security headers.
     fn guard_page(&self, router: Router, port: u16) -> Router {
