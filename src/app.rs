@@ -25,12 +25,14 @@ use crate::cors::file::{PolicyContext, PolicyFileError, process_env};
 use crate::cors::registry::OriginRegistry;
 use crate::cors::{Origin, Policy, PolicySwitch, Setup, defaults};
 use crate::exchanges::ExchangeLog;
+use crate::hosts::{self, KnownHosts};
 use crate::lab::access::Secrets;
 use crate::lab::events::StreamLimits;
 use crate::lab::scenario::ScenarioError;
 use crate::lab::store::RegistryStore;
 use crate::lab::{Lab, UnknownScenario};
 use crate::race::{self, Ticker};
+use crate::security_headers::{self, PageHeaders};
 use crate::state::{AppState, Shared, Urls};
 use crate::tls::{self, TlsError};
 use crate::{api, limits, pages};
@@ -100,6 +102,8 @@ pub struct Application {
     lap_interval: Duration,
     ca_cert: Option<PathBuf>,
     host: String,
+    bind: Option<IpAddr>,
+    token_reason: Option<String>,
     stop_tx: watch::Sender<bool>,
 }
 
@@ -134,6 +138,8 @@ impl Application {
             ticker,
             lap_interval: config.lap_seconds,
             ca_cert,
+            bind: config.bind,
+            token_reason: config.lab_token_reason(),
             host: config.host,
             stop_tx,
         })
@@ -145,8 +151,8 @@ impl Application {
         let api_port = local_port(&self.api);
         let mut handles = Vec::new();
         let mut servers = Vec::new();
-        let page_router = limits::deadline(pages::router(self.state.clone()));
-        let api_router = limits::deadline(api::router(self.state.clone()));
+        let page_router = limits::deadline(self.guard_page(pages::router(self.state.clone()), page_port));
+        let api_router = limits::deadline(self.guard_api(api::router(self.state.clone()), api_port));
         for listener in self.page {
             let handle = Handle::new();
             let server = limits::http(axum_server::from_tcp(listener)?.handle(handle.clone()));
@@ -176,7 +182,33 @@ impl Application {
             ca_cert: self.ca_cert,
             state: self.state,
             stop_tx: self.stop_tx,
+            token_reason: self.token_reason,
         })
+    }
+}
+
+// The Host check and the headers wrap the routers here, not inside
+// `pages::router`/`api::router`: they need the real ports and the bind, and
+// the in-process benchmarks and examples that call the routers directly
+// (without a Host header) keep measuring the stack they always measured.
+// Each router is one fallback service, so `layer` adds one service per
+// middleware, not one per route.
+impl Application {
+    /// The page origin behind its Host check, then its security headers.
+    fn guard_page(&self, router: Router, port: u16) -> Router {
+        let hosts = Arc::new(KnownHosts::new(&self.host, self.bind, port, 80));
+        let headers = Arc::new(PageHeaders::new(&hosts, self.state.urls.api_port));
+        router
+            .layer(axum::middleware::from_fn_with_state(headers, security_headers::page))
+            .layer(axum::middleware::from_fn_with_state(hosts, hosts::enforce))
+    }
+
+    /// The API origin behind its own Host check (its own port), then its headers.
+    fn guard_api(&self, router: Router, port: u16) -> Router {
+        let hosts = Arc::new(KnownHosts::new(&self.host, self.bind, port, 443));
+        router
+            .layer(axum::middleware::from_fn(security_headers::api))
+            .layer(axum::middleware::from_fn_with_state(hosts, hosts::enforce))
     }
 }
 
@@ -213,7 +245,8 @@ pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assemb
         ports: (page_port, api_port),
         allow_unanchored: true,
     };
-    let secrets = Secrets { token: random_hex(16), csrf: random_hex(16), token_always: config.lab_token_always };
+    let secrets =
+        Secrets { token: random_hex(16), csrf: random_hex(16), token_always: config.lab_token_reason().is_some() };
     let lab =
         Lab::new(&policy, &policy_source, &ctx, Arc::clone(&switch), secrets, store).map_err(StartupError::Scenario)?;
     let initial = if config.no_cors { Some("cors-off") } else { config.scenario.as_deref() };
@@ -257,6 +290,7 @@ pub struct Running {
     ca_cert: Option<PathBuf>,
     state: AppState,
     stop_tx: watch::Sender<bool>,
+    token_reason: Option<String>,
 }
 
 impl Running {
@@ -290,9 +324,14 @@ impl Running {
         &self.host
     }
 
-    /// The instructor token (printed at startup).
+    /// The instructor token (printed at startup when it is required).
     pub fn lab_token(&self) -> &str {
         &self.state.lab.secrets.token
+    }
+
+    /// The startup line about the lab: the token only when it is required.
+    pub fn lab_line(&self) -> String {
+        crate::lab::access::announcement(&self.page_url(), &self.state.lab.secrets, self.token_reason.as_deref())
     }
 
     /// The shared state (tests use it to look at the race and the policy).

@@ -30,10 +30,13 @@ pub struct Config {
 
     /// The host name browsers use to reach the app; it goes into the URLs, the
     /// allowed origins and the certificate (e.g. a LAN name for a class).
+    /// Requests for any other Host get 421. Other than localhost (or a
+    /// loopback address), it implies --lab-token-always.
     #[arg(long, env = "F1_HOST", default_value = "localhost", value_parser = parse_host)]
     pub host: String,
 
     /// Listen address (e.g. 0.0.0.0 for a LAN). Default: loopback, IPv4 and IPv6.
+    /// Other than loopback, it implies --lab-token-always.
     #[arg(long, env = "F1_BIND")]
     pub bind: Option<IpAddr>,
 
@@ -70,7 +73,8 @@ pub struct Config {
     pub data_dir: PathBuf,
 
     /// Require the instructor token for lab changes even from this machine
-    /// (for shared computers).
+    /// (for shared computers). Implied by a non-loopback --bind or a --host
+    /// other than localhost; the token is printed at startup only then.
     #[arg(long, env = "F1_LAB_TOKEN_ALWAYS")]
     pub lab_token_always: bool,
 
@@ -101,6 +105,23 @@ impl Config {
             scenario: None,
             lab_token_always: false,
         }
+    }
+}
+
+impl Config {
+    /// Why the instructor token is required for every lab change, even from
+    /// this machine, or `None` when only loopback can reach the app and
+    /// loopback is trusted. Reachable from a LAN, a learner's browser on
+    /// the instructor's machine is no different from any other.
+    pub fn lab_token_reason(&self) -> Option<String> {
+        if self.lab_token_always {
+            return Some("--lab-token-always is set".to_owned());
+        }
+        if let Some(ip) = self.bind.filter(|ip| !ip.is_loopback()) {
+            return Some(format!("--bind {ip} is not loopback, which implies --lab-token-always"));
+        }
+        let local = self.host == "localhost" || self.host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+        (!local).then(|| format!("--host {} is not localhost, which implies --lab-token-always", self.host))
     }
 }
 
@@ -146,6 +167,21 @@ mod tests {
         assert_eq!(parse_host("lab-1.school.test").as_deref(), Ok("lab-1.school.test"));
         for bad in ["", "a b", "evil.test/x", "-a.test", "a..b", "http://x", "x:3000"] {
             assert!(parse_host(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn a_lan_bind_or_host_implies_the_token() {
+        let base = Config::for_tests("/tmp/unused");
+        assert_eq!(base.lab_token_reason(), None);
+        let loopback_ip = Config { host: "127.0.0.1".into(), bind: Some("::1".parse().expect("IP")), ..base.clone() };
+        assert_eq!(loopback_ip.lab_token_reason(), None);
+        for config in [
+            Config { lab_token_always: true, ..base.clone() },
+            Config { bind: Some("0.0.0.0".parse().expect("IP")), ..base.clone() },
+            Config { host: "lab.local".into(), ..base.clone() },
+        ] {
+            assert!(config.lab_token_reason().is_some(), "{config:?}");
         }
     }
 

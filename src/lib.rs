@@ -19,6 +19,8 @@
 //! - [`access_log`]: one log line per request, recorded in [`exchanges`].
 //! - [`limits`]: what a client may send before any handler runs (sizes, timeouts).
 //! - [`log_writer`]: log lines written by a thread of their own, in order, none lost.
+//! - [`hosts`]: the `Host` names each origin answers to (421 otherwise);
+//!   [`security_headers`]: CSP, framing, nosniff, referrer policy per origin.
 //!
 //! Requests flow one way: listener -> router -> (CORS middleware, API
 //! origin only) -> handler -> pure core -> template.
@@ -32,6 +34,7 @@ pub mod cors;
 pub mod diagnosis;
 pub mod exchanges;
 pub(crate) mod fsutil;
+pub mod hosts;
 pub mod inspect;
 pub mod lab;
 pub mod limits;
@@ -39,6 +42,7 @@ pub mod log_writer;
 pub mod pages;
 pub mod race;
 pub mod render;
+pub mod security_headers;
 pub mod standings;
 pub mod state;
 pub mod tls;

@@ -58,12 +58,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let shutdown = shutdown_signal();
     say(&format!("page origin: {}", running.page_url()));
     say(&format!("API origin: {}", running.api_url()));
-    say(&format!(
-        "instructor lab: {}/lab (from another machine: {}/lab?token={})",
-        running.page_url(),
-        running.page_url(),
-        running.lab_token()
-    ));
+    say(&running.lab_line());
     if let Some(ca) = running.ca_cert() {
         tracing::info!("browsers trust the API origin once they trust {} (see the README)", ca.display());
     }

@@ -79,6 +79,22 @@ impl Secrets {
     }
 }
 
+/// The startup line about the lab. The token is printed only when it is
+/// required (`reason` says why); otherwise only loopback can reach the app,
+/// it is trusted, and a printed token would only be one more secret in a
+/// terminal's scrollback or a process manager's log.
+pub fn announcement(page_url: &str, secrets: &Secrets, reason: Option<&str>) -> String {
+    match reason {
+        Some(reason) => format!(
+            "instructor lab: {page_url}/lab?token={} (the token is required for every lab change, even from this machine: {reason})",
+            secrets.token
+        ),
+        None => format!(
+            "instructor lab: {page_url}/lab (only this machine can reach the app, and it is trusted: no token needed; --lab-token-always requires one)"
+        ),
+    }
+}
+
 /// Compares secrets in time independent of where they differ.
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -133,6 +149,14 @@ mod tests {
         assert_eq!(s.check_change(&Attempt { fetch_site: Some("cross-site"), ..local_form() }), Err(Denied::CrossSite));
         assert_eq!(s.check_change(&Attempt { origin_matches: Some(false), ..local_form() }), Err(Denied::CrossSite));
         assert_eq!(s.check_change(&Attempt { known_host: false, ..local_form() }), Err(Denied::Host));
+    }
+
+    #[test]
+    fn the_token_is_announced_only_when_required() {
+        let s = secrets(false);
+        assert!(!announcement("http://localhost:3000", &s, None).contains("t0ken"));
+        let line = announcement("http://lab.local:3000", &s, Some("--bind 0.0.0.0 is not loopback"));
+        assert!(line.contains("/lab?token=t0ken") && line.contains("--bind 0.0.0.0"), "{line}");
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js", "ajax.js", JS),
     asset!("js", "jsonp.js", JS),
     asset!("js", "cors.js", JS),
+    asset!("js", "sandbox.js", JS),
 ];
 
 /// The asset at `path` (below `/static/`).

@@ -47,6 +47,7 @@ fn routes() -> Router<AppState> {
         .route("/ajax/results", get(standings::fragment))
         .route("/jsonp", get(jsonp))
         .route("/cors", get(cors))
+        .route("/cors/sandbox", get(cors_sandbox))
         .route("/static/{*path}", get(assets::serve))
         .route("/lab", get(lab::routes::page))
         .route("/lab/scenario", post(lab::routes::apply))
@@ -127,6 +128,15 @@ struct IframeResults {
 
 async fn iframe_results(State(state): State<AppState>) -> Response {
     html(&IframeResults { snapshot: state.race.current() })
+}
+
+/// The `/cors` page's sandboxed frame: its script fetches with `Origin: null`.
+#[derive(Template)]
+#[template(path = "sandbox.html")]
+struct Sandbox;
+
+async fn cors_sandbox() -> Response {
+    html(&Sandbox)
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ where
 
 async fn open_events(port: u16) -> Option<TcpStream> {
     let mut tcp = TcpStream::connect(("127.0.0.1", port)).await.ok()?;
-    tcp.write_all(b"GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n").await.ok()?;
+    tcp.write_all(format!("GET /events HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").as_bytes()).await.ok()?;
     Some(tcp)
 }
 

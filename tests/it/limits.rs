@@ -170,8 +170,13 @@ async fn slow_or_silent_clients_are_dropped_without_starving_others() {
         assert!(slowest < Duration::from_secs(1), "a normal request took {slowest:?} meanwhile");
     };
     let slow_bodies = async {
-        let lab = "POST /lab/scenario HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n";
-        let put = "PUT /api/v1/users/favourite HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+        let (page_port, api_port) = (app.running.page_port(), app.running.api_port());
+        let lab = &format!(
+            "POST /lab/scenario HTTP/1.1\r\nHost: localhost:{page_port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
+        );
+        let put = &format!(
+            "PUT /api/v1/users/favourite HTTP/1.1\r\nHost: localhost:{api_port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+        );
         let every = Duration::from_millis(300);
         let ((page, page_took), (api, api_took)) =
             tokio::join!(trickle_body(&app, Side::Page, lab, every), trickle_body(&app, Side::Api, put, every));

@@ -18,6 +18,7 @@ mod lab;
 mod limits;
 mod malformed;
 mod memory;
+mod page_hardening;
 mod procfile;
 mod properties;
 mod soak;

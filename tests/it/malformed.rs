@@ -66,7 +66,8 @@ async fn send(app: &TestApp, side: Side, bytes: &[u8]) -> RawReply {
     match side {
         Side::Page => {
             // The way of sending itself works: a valid request gets its answer.
-            let valid = raw_then_eof(app, side, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", WAIT).await;
+            let valid = format!("GET / HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", app.running.page_port());
+            let valid = raw_then_eof(app, side, valid.as_bytes(), WAIT).await;
             assert_eq!(valid.status(), Some(200), "{}", valid.text);
             raw_then_eof(app, side, bytes, WAIT).await
         }

@@ -367,6 +367,8 @@ impl Page {
             // The Log domain is where Chromium reports CORS and other network errors.
             ("Log.enable", json!({})),
             ("Network.enable", json!({})),
+            // Issues (e.g. a Content-Security-Policy violation), as the DevTools Issues panel lists them.
+            ("Audits.enable", json!({})),
         ] {
             page.call(method, params).await?;
         }
@@ -482,6 +484,8 @@ impl Page {
     /// - `[log.<level>] <text>` for browser messages from the `Log` domain. CORS
     ///   failures arrive here, e.g. `[log.error] Access to fetch at 'http://...' from
     ///   origin 'http://...' has been blocked by CORS policy: ...`.
+    /// - `[issue.<code>] <details as JSON>` for DevTools issues (`Audits` domain),
+    ///   e.g. `[issue.ContentSecurityPolicyIssue] {"contentSecurityPolicyIssueDetails":...}`.
     pub fn console(&self) -> Vec<String> {
         lock(&self.state).console.clone()
     }
@@ -722,6 +726,12 @@ fn record_event(state: &mut PageState, method: &str, params: &Value) -> bool {
             let level = entry["level"].as_str().unwrap_or("info");
             let text = entry["text"].as_str().unwrap_or_default();
             state.console.push(format!("[log.{level}] {text}"));
+        }
+        "Audits.issueAdded" => {
+            let issue = &params["issue"];
+            let code = issue["code"].as_str().unwrap_or("unknown");
+            let details: String = issue["details"].to_string().chars().take(400).collect();
+            state.console.push(format!("[issue.{code}] {details}"));
         }
         "Network.requestWillBeSent" => {
             let request = &params["request"];

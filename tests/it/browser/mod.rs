@@ -8,6 +8,7 @@
 
 pub mod cdp;
 mod cors_page;
+mod hardening;
 mod inspector;
 mod scenarios;
 mod techniques;

@@ -154,7 +154,9 @@ pub(super) async fn stream(
     let socket = TcpSocket::new_v4().map_err(|e| e.to_string())?;
     socket.bind(SocketAddr::new(from.into(), 0)).map_err(|e| format!("bind {from}: {e}"))?;
     let mut tcp = socket.connect(to).await.map_err(|e| e.to_string())?;
-    tcp.write_all(b"GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n").await.map_err(|e| e.to_string())?;
+    tcp.write_all(format!("GET /events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", to.port()).as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
     let mut buf = vec![0u8; 8192];
     loop {
         let n = tcp.read(&mut buf).await.unwrap_or(0);

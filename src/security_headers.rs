@@ -1,0 +1,115 @@
+//! The headers that tell the browser what a response may do, one layer per
+//! origin, added after the handler so no handler has to remember them.
+//!
+//! Page origin, every response:
+//! - `Content-Security-Policy`: scripts, styles, frames and connections
+//!   from this origin only, plus the API origin under the very host name
+//!   the page was opened with (`common.js` builds `https://<hostname>:<api
+//!   port>`), for the JSONP `<script>` and the CORS `fetch` (under an IPv6
+//!   literal, which CSP cannot name, `https://*:<api port>`). No inline code.
+//! - `frame-ancestors 'none'` + `X-Frame-Options: DENY` (clickjacking),
+//!   except on [`FRAMED_BY_THE_PAGES`]: `'self'` + `SAMEORIGIN`.
+//! - `X-Content-Type-Options: nosniff`; `Referrer-Policy: same-origin` on
+//!   HTML: no `Referer` leaves for another origin (the API included). Not
+//!   `no-referrer`: under it Chromium sends `Origin: null` with the lab's
+//!   own same-origin form posts, which the lab (rightly) refuses as foreign.
+//!
+//! API origin: `nosniff` on every response; its HTML (the page a learner
+//! opens to accept the certificate) is framed by no one and runs nothing.
+//!
+//! The policies are built once per known host name at startup; a request
+//! costs one lookup by the [`ServedHost`] index the Host check left.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::hosts::{KnownHosts, ServedHost};
+
+/// Page-origin paths the pages themselves put in a frame: the hidden
+/// iframe's results and the sandboxed frame of the `/cors` page.
+pub const FRAMED_BY_THE_PAGES: &[&str] = &["/iframe/results", "/cors/sandbox"];
+
+/// The page origin's policies, one pair per known host name.
+#[derive(Debug)]
+pub struct PageHeaders {
+    /// `frame-ancestors 'none'`, per [`KnownHosts::names`] index.
+    not_framed: Vec<HeaderValue>,
+    /// `frame-ancestors 'self'`, same order.
+    framed_by_self: Vec<HeaderValue>,
+}
+
+impl PageHeaders {
+    /// The policies for pages opened under each of `hosts`' names, whose
+    /// API origin listens on `api_port`.
+    pub fn new(hosts: &KnownHosts, api_port: u16) -> Self {
+        let policy = |name: &str, ancestors: &str| {
+            // CSP's host-source grammar has no IPv6 literals (Chromium
+            // ignores `https://[::1]:3001` as invalid), so under one the API
+            // is named by scheme and port alone, any host: the closest valid fit.
+            let api = if name.starts_with('[') {
+                format!("https://*:{api_port}")
+            } else {
+                format!("https://{name}:{api_port}")
+            };
+            let text = format!(
+                "default-src 'self'; script-src 'self' {api}; connect-src 'self' {api}; img-src 'self' data:; \
+                 frame-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors {ancestors}"
+            );
+            // Known names are checked host names and a port: always valid header text.
+            HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"))
+        };
+        Self {
+            not_framed: hosts.names().iter().map(|n| policy(n, "'none'")).collect(),
+            framed_by_self: hosts.names().iter().map(|n| policy(n, "'self'")).collect(),
+        }
+    }
+
+    /// The CSP for a request to `path` under known name `index`.
+    fn policy(&self, index: usize, path: &str) -> Option<&HeaderValue> {
+        if FRAMED_BY_THE_PAGES.contains(&path) { self.framed_by_self.get(index) } else { self.not_framed.get(index) }
+    }
+}
+
+/// The page origin's layer.
+pub async fn page(State(headers): State<Arc<PageHeaders>>, req: Request, next: Next) -> Response {
+    let index = req.extensions().get::<ServedHost>().map_or(0, |h| h.0);
+    let framed = FRAMED_BY_THE_PAGES.contains(&req.uri().path());
+    let csp = headers.policy(index, req.uri().path()).cloned();
+    let mut response = next.run(req).await;
+    let out = response.headers_mut();
+    if let Some(csp) = csp {
+        out.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    out.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static(if framed { "SAMEORIGIN" } else { "DENY" }));
+    out.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if is_html(out) {
+        out.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    }
+    response
+}
+
+/// The API origin's layer.
+pub async fn api(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let out = response.headers_mut();
+    out.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if is_html(out) {
+        // The API's HTML is a page to look at (and fragments the pages
+        // fetch, never render as documents): no scripts, styles or frames.
+        out.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+        );
+        out.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        out.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    }
+    response
+}
+
+fn is_html(headers: &HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+}
