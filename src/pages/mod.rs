@@ -146,20 +146,33 @@ mod tests {
     #[test]
     fn every_script_a_template_loads_is_embedded() {
         let templates = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")).expect("templates dir");
+        let mut seen = 0;
         for entry in templates.flatten() {
             let text = std::fs::read_to_string(entry.path()).expect("readable template");
-            for (i, _) in text.match_indices("/static/") {
-                let rest = &text[i + "/static/".len()..];
+            for (i, _) in text.match_indices("assets::url(\"") {
+                let rest = &text[i + "assets::url(\"".len()..];
                 let path: String = rest.chars().take_while(|c| *c != '"').collect();
-                if path.contains('{') {
-                    continue; // a path built from a variable, e.g. js/{{ script.name }}
-                }
                 assert!(
                     ASSETS.iter().any(|a| a.path == path),
                     "{} loads /static/{path}, which is not embedded",
                     entry.path().display()
                 );
+                seen += 1;
+            }
+            for (i, _) in text.match_indices("src=\"/static/").chain(text.match_indices("href=\"/static/css")) {
+                panic!("{} loads an unversioned asset at byte {i}: use assets::url", entry.path().display());
             }
         }
+        assert!(seen >= 8, "the templates load their assets through assets::url ({seen} found)");
+    }
+
+    #[test]
+    fn a_versioned_url_names_the_contents() {
+        for asset in ASSETS {
+            let url = super::assets::url(asset.path);
+            assert!(url.starts_with(&format!("/static/{}?v=", asset.path)), "{url}");
+            assert!(url.len() > "/static/?v=".len() + asset.path.len() + 8, "{url}");
+        }
+        assert_eq!(super::assets::url("js/nope.js"), "/static/");
     }
 }
