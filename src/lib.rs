@@ -17,7 +17,8 @@
 //! - [`lab`]: the instructor's scenarios, switch, registry and live events.
 //! - [`standings`]: the HTML fragment every technique delivers.
 //! - [`access_log`]: one log line per request, recorded in [`exchanges`].
-//! - [`limits`]: what a client may send before any handler runs (sizes, timeouts).
+//! - [`limits`]: what a client may send before any handler runs (sizes, timeouts, caps).
+//! - [`serve`]: the server under both origins (accept loop, connection caps, write deadline, lingering close).
 //!
 //! Requests flow one way: listener -> router -> (CORS middleware, API
 //! origin only) -> handler -> pure core -> template.
@@ -37,6 +38,7 @@ pub mod limits;
 pub mod pages;
 pub mod race;
 pub mod render;
+pub mod serve;
 pub mod standings;
 pub mod state;
 pub mod tls;

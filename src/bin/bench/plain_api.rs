@@ -4,16 +4,17 @@
 //! The app only serves the API over HTTPS, so the bench starts itself as a
 //! helper process (`bench serve-plain-api`) that serves the very same
 //! [`f1_race_results::api::router`] (access log, CORS middleware with the
-//! shipped policy, handlers, live race) with the same server (axum-server)
-//! and runtime as the app, minus TLS. A separate process, so the load
+//! shipped policy, handlers, live race) with the same server
+//! ([`f1_race_results::serve`]) and runtime as the app, minus TLS. A separate process, so the load
 //! generator never shares its runtime.
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::TcpListener;
 use std::time::Duration;
 
 use f1_race_results::api;
 use f1_race_results::app::{Assembled, assemble};
 use f1_race_results::config::Config;
+use f1_race_results::serve::{ConnLimit, Listener, Tuning};
 
 /// The helper's ready line, followed by its URL.
 pub(crate) const READY: &str = "plain API origin:";
@@ -30,13 +31,14 @@ pub(crate) async fn serve(page_port: u16, seed: u64, lap: Duration) -> Result<()
     let mut config = Config::for_tests(data.join("certs"));
     config.seed = Some(seed);
     config.lap_seconds = lap;
-    let Assembled { state, ticker, stop_tx: _keep_streams_open } =
-        assemble(&config, page_port, port).map_err(|e| e.to_string())?;
+    let Assembled { state, ticker, stop_tx } = assemble(&config, page_port, port).map_err(|e| e.to_string())?;
     tokio::spawn(ticker.run(lap));
-    let server = axum_server::from_tcp(listener).map_err(|e| format!("cannot serve: {e}"))?;
+    let tuning = Tuning::default();
+    let server = Listener::new(listener, None, api::router(state), ConnLimit::new(tuning.caps), tuning)
+        .map_err(|e| format!("cannot serve: {e}"))?;
     println!("{READY} http://localhost:{port}");
-    server
-        .serve(api::router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .await
-        .map_err(|e| format!("serving stopped: {e}"))
+    // `stop_tx` lives as long as this call: nothing stops the helper but a kill.
+    server.serve(stop_tx.subscribe(), Duration::ZERO).await;
+    drop(stop_tx);
+    Err("serving stopped".to_owned())
 }
