@@ -29,9 +29,9 @@ use crate::lab::scenario::ScenarioError;
 use crate::lab::store::RegistryStore;
 use crate::lab::{Lab, UnknownScenario};
 use crate::race::{self, Ticker};
+use crate::serve::{ConnLimit, Listener, Tuning};
 use crate::state::{AppState, Shared, Urls};
 use crate::tls::{self, TlsError};
-use crate::serve::{ConnLimit, Listener, Tuning};
 use crate::{api, limits, pages};
 use tokio::sync::watch;
 

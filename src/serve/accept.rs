@@ -130,8 +130,11 @@ async fn http<T: Transport>(mut io: T, peer: SocketAddr, shared: &Shared, mut st
                 conn.as_mut().await
             }
         };
-        if let Err(e) = served {
-            tracing::debug!(%peer, "connection ended: {e}");
+        match served {
+            // A head not sent in time got no answer: nothing to linger for.
+            Err(e) if e.is_timeout() => return,
+            Err(e) => tracing::debug!(%peer, "connection ended: {e}"),
+            Ok(()) => {}
         }
     }
     linger::close(&mut io, &mut stop).await;

@@ -15,7 +15,7 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
 use crate::helpers::{Req, TestApp, connector_trusting};
-use crate::wire::{Conn, Io, Side, connect, raw, read_until_closed};
+use crate::wire::{Conn, Io, RawReply, Side, connect, read_until_closed};
 
 const SIDES: [Side; 2] = [Side::Page, Side::Api];
 
@@ -95,7 +95,11 @@ async fn a_client_that_never_reads_is_disconnected_after_the_write_deadline() {
         for round in 0..20 {
             tokio::time::sleep(Duration::from_millis(500)).await;
             let side = SIDES[round % 2];
-            assert_eq!(Conn::new(&app, side).send(Req::get("/")).await.status, 200, "{side:?}: a learner waited meanwhile");
+            assert_eq!(
+                Conn::new(&app, side).send(Req::get("/")).await.status,
+                200,
+                "{side:?}: a learner waited meanwhile"
+            );
         }
     };
     tokio::join!(reader(Side::Page), reader(Side::Api), others);
@@ -155,6 +159,19 @@ async fn the_total_cap_holds_across_addresses() {
     assert!(served_from(&app, Side::Page, peer(9)).await, "a freed slot is not reusable");
 }
 
+/// Sends `bytes` as a client with a slow uplink would (a few KiB at a
+/// time, so the server answers while it is still sending), then reads the
+/// answer; like curl, it gives up without reading if sending fails.
+async fn send_slowly_then_read(app: &TestApp, side: Side, bytes: &[u8]) -> Result<RawReply, String> {
+    let mut io = connect(app, side).await.map_err(|e| format!("connect: {e}"))?;
+    for chunk in bytes.chunks(4096) {
+        io.write_all(chunk).await.map_err(|e| format!("sending failed: {e}"))?;
+        io.flush().await.map_err(|e| format!("sending failed: {e}"))?;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(read_until_closed(&mut io, Duration::from_secs(5)).await)
+}
+
 #[tokio::test]
 async fn a_refusal_sent_while_the_client_is_still_sending_arrives_on_both_origins() {
     let app = TestApp::spawn().await;
@@ -163,7 +180,8 @@ async fn a_refusal_sent_while_the_client_is_still_sending_arrives_on_both_origin
         let value = "a".repeat(50_000);
         assert!(value.len() > 3 * MAX_HEAD_BYTES);
         let head = format!("GET / HTTP/1.1\r\nHost: localhost\r\nCookie: c={value}\r\n\r\n");
-        let reply = raw(&app, side, head.as_bytes(), Duration::from_secs(5)).await;
+        let reply = send_slowly_then_read(&app, side, head.as_bytes()).await;
+        let reply = reply.unwrap_or_else(|e| panic!("{side:?}, a 50 KB head: {e}"));
         assert_eq!(reply.status(), Some(431), "{side:?}: {:.200}", reply.text);
         assert!(reply.closed, "{side:?}: closed after the 431");
 
@@ -174,7 +192,8 @@ async fn a_refusal_sent_while_the_client_is_still_sending_arrives_on_both_origin
             "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
         );
-        let reply = raw(&app, side, request.as_bytes(), Duration::from_secs(5)).await;
+        let reply = send_slowly_then_read(&app, side, request.as_bytes()).await;
+        let reply = reply.unwrap_or_else(|e| panic!("{side:?}, a 50 KB body: {e}"));
         assert_eq!(reply.status(), Some(413), "{side:?}: {:.200}", reply.text);
     }
 }
