@@ -5,8 +5,8 @@
 //! helper process (`bench serve-plain-api`) that serves the very same
 //! [`f1_race_results::api::router`] (access log, CORS middleware with the
 //! shipped policy, handlers, live race) with the same server
-//! ([`f1_race_results::serve`]) and runtime as the app, minus TLS. A separate process, so the load
-//! generator never shares its runtime.
+//! ([`f1_race_results::serve`]) and runtime as the app, minus TLS. A
+//! separate process, so the load generator never shares its runtime.
 
 use std::net::TcpListener;
 use std::time::Duration;
