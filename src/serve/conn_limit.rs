@@ -171,6 +171,35 @@ mod tests {
     }
 
     #[test]
+    fn a_flood_of_refusals_logs_one_warning_line() {
+        use std::sync::{Arc, Mutex, PoisonError};
+        #[derive(Clone, Default)]
+        struct Lines(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Lines {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let lines = Lines::default();
+        let sink = lines.clone();
+        let subscriber = tracing_subscriber::fmt().with_writer(move || sink.clone()).with_ansi(false).finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let limit = ConnLimit::new(Caps { per_peer: 1, total: 10 });
+            let _held = limit.acquire(A);
+            for _ in 0..100 {
+                assert!(limit.acquire(A).is_err());
+            }
+        });
+        let text = String::from_utf8_lossy(&lines.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.contains("WARN") && text.contains("127.0.0.2"), "{text}");
+    }
+
+    #[test]
     fn an_ipv4_mapped_peer_counts_as_its_ipv4_address() {
         let limit = ConnLimit::new(Caps { per_peer: 1, total: 10 });
         let _held = limit.acquire(A);
