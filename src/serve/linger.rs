@@ -48,8 +48,10 @@ pub async fn close<T: Transport>(io: &mut T, stop: &mut watch::Receiver<bool>) {
         return;
     }
     let linger = async {
-        // close_notify (over TLS) and FIN: the client reads our answer to its end.
-        io.shutdown().await?;
+        // close_notify (over TLS) and FIN: the client reads our answer to its
+        // end. hyper may have shut down already; a second time is harmless,
+        // and a failure (the peer is gone) shows in the read just below.
+        let _ = io.shutdown().await;
         let tcp = io.tcp();
         let mut buf = [0u8; 2048];
         let mut read = 0;
