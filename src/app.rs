@@ -14,9 +14,8 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use axum::Router;
-use axum_server::Handle;
-use axum_server::tls_rustls::RustlsConfig;
 use rand::Rng;
+use rustls::ServerConfig;
 use tokio::task::JoinHandle;
 
 use crate::api::users::Users;
@@ -33,6 +32,7 @@ use crate::lab::store::RegistryStore;
 use crate::lab::{Lab, UnknownScenario};
 use crate::race::{self, Ticker};
 use crate::security_headers::{self, PageHeaders};
+use crate::serve::{ConnLimit, Listener, Tuning};
 use crate::state::{AppState, Shared, Urls};
 use crate::tls::{self, TlsError};
 use crate::{api, limits, pages};
@@ -96,9 +96,10 @@ pub enum StartupError {
 pub struct Application {
     page: Vec<TcpListener>,
     api: Vec<TcpListener>,
-    tls: RustlsConfig,
+    tls: Arc<ServerConfig>,
     state: AppState,
     ticker: Ticker,
+    tuning: Tuning,
     lap_interval: Duration,
     ca_cert: Option<PathBuf>,
     host: String,
@@ -127,7 +128,7 @@ impl Application {
                 (paths.cert, paths.key, Some(paths.ca_cert))
             }
         };
-        let tls = RustlsConfig::from_config(Arc::new(tls::server_config(&cert, &key)?));
+        let tls = Arc::new(tls::server_config(&cert, &key)?);
 
         let Assembled { state, ticker, stop_tx } = assemble(&config, page_port, api_port)?;
         Ok(Self {
@@ -136,6 +137,7 @@ impl Application {
             tls,
             state,
             ticker,
+            tuning: Tuning::default(),
             lap_interval: config.lap_seconds,
             ca_cert,
             bind: config.bind,
@@ -145,35 +147,37 @@ impl Application {
         })
     }
 
+    /// Changes the connection limits from the documented ones (tests use
+    /// it to reach a cap or a deadline quickly); not a user setting.
+    #[doc(hidden)]
+    pub fn tune_connections(&mut self, tuning: Tuning) {
+        self.tuning = tuning;
+    }
+
     /// Starts serving both origins and the race ticker.
     pub async fn start(self) -> io::Result<Running> {
         let page_port = local_port(&self.page);
         let api_port = local_port(&self.api);
-        let mut handles = Vec::new();
-        let mut servers = Vec::new();
         let page_router = limits::deadline(self.guard_page(pages::router(self.state.clone()), page_port));
         let api_router = limits::deadline(self.guard_api(api::router(self.state.clone()), api_port));
+        // One count for both origins: a peer's connections are its footprint.
+        let limit = ConnLimit::new(self.tuning.caps);
+        let mut listeners = Vec::new();
         for listener in self.page {
-            let handle = Handle::new();
-            let server = limits::http(axum_server::from_tcp(listener)?.handle(handle.clone()));
-            servers.push(tokio::spawn(server.serve(make_service(&page_router))));
-            handles.push(handle);
+            listeners.push(Listener::new(listener, None, page_router.clone(), limit.clone(), self.tuning)?);
         }
         for listener in self.api {
-            let handle = Handle::new();
-            let server =
-                limits::https(axum_server::from_tcp_rustls(listener, self.tls.clone())?.handle(handle.clone()));
-            servers.push(tokio::spawn(server.serve(make_service(&api_router))));
-            handles.push(handle);
+            let tls = Some(Arc::clone(&self.tls));
+            listeners.push(Listener::new(listener, tls, api_router.clone(), limit.clone(), self.tuning)?);
         }
-        for handle in &handles {
-            if handle.listening().await.is_none() {
-                return Err(io::Error::other("a listener stopped before it was ready"));
-            }
-        }
+        // Bound and listening already (the sockets were bound in `build`):
+        // a connection from now on waits in the backlog until accepted.
+        let servers = listeners
+            .into_iter()
+            .map(|listener| tokio::spawn(listener.serve(self.stop_tx.subscribe(), GRACE)))
+            .collect();
         let ticker = tokio::spawn(self.ticker.run(self.lap_interval));
         Ok(Running {
-            handles,
             servers,
             ticker,
             page_port,
@@ -281,8 +285,7 @@ pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assemb
 
 /// The app while it serves.
 pub struct Running {
-    handles: Vec<Handle<SocketAddr>>,
-    servers: Vec<JoinHandle<io::Result<()>>>,
+    servers: Vec<JoinHandle<()>>,
     ticker: JoinHandle<()>,
     page_port: u16,
     api_port: u16,
@@ -348,21 +351,16 @@ impl Running {
     /// Stops accepting, gives in-flight requests [`GRACE`] to finish, then
     /// closes everything.
     pub async fn stop(self) {
-        // Long-lived event streams end first, so no connection waits for them.
+        // One signal: event streams end, listeners stop accepting, and
+        // connections finish what is in flight (each listener drops what is
+        // left after GRACE).
         self.stop_tx.send_replace(true);
         self.ticker.abort();
-        for handle in &self.handles {
-            handle.graceful_shutdown(Some(GRACE));
-        }
         let all = futures_util::future::join_all(self.servers);
         if tokio::time::timeout(GRACE * 2, all).await.is_err() {
             tracing::warn!("some connections did not close in time; stopping anyway");
         }
     }
-}
-
-fn make_service(router: &Router) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr> {
-    router.clone().into_make_service_with_connect_info::<SocketAddr>()
 }
 
 /// Binds `port` on every address; with port 0 all addresses share the port

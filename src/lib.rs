@@ -17,7 +17,8 @@
 //! - [`lab`]: the instructor's scenarios, switch, registry and live events.
 //! - [`standings`]: the HTML fragment every technique delivers.
 //! - [`access_log`]: one log line per request, recorded in [`exchanges`].
-//! - [`limits`]: what a client may send before any handler runs (sizes, timeouts).
+//! - [`limits`]: what a client may send before any handler runs (sizes, timeouts, caps).
+//! - [`serve`]: the server under both origins (accept loop, connection caps, write deadline, lingering close).
 //! - [`log_writer`]: log lines written by a thread of their own, in order, none lost.
 //! - [`hosts`]: the `Host` names each origin answers to (421 otherwise);
 //!   [`security_headers`]: CSP, framing, nosniff, referrer policy per origin.
@@ -43,6 +44,7 @@ pub mod pages;
 pub mod race;
 pub mod render;
 pub mod security_headers;
+pub mod serve;
 pub mod standings;
 pub mod state;
 pub mod tls;

@@ -29,8 +29,7 @@ pub(crate) async fn serve(page_port: u16, seed: u64, lap: Duration) -> Result<()
     let mut config = Config::for_tests(data.join("certs"));
     config.seed = Some(seed);
     config.lap_seconds = lap;
-    let Assembled { state, ticker, stop_tx: _keep_streams_open } =
-        assemble(&config, page_port, port).map_err(|e| e.to_string())?;
+    let Assembled { state, ticker, stop_tx } = assemble(&config, page_port, port).map_err(|e| e.to_string())?;
     tokio::spawn(ticker.run(lap));
     println!("{READY} http://localhost:{port}");
     axum::serve(listener, api::router(state).into_make_service_with_connect_info::<SocketAddr>())

@@ -109,7 +109,7 @@ async fn each_technique_page_shows_exactly_the_script_it_runs() {
             .map(|(code, _)| unescape(code))
             .unwrap_or_else(|| panic!("/{name} shows no source"));
         assert_eq!(shown, script, "/{name} shows something else than it runs");
-        assert!(page.contains(&format!("<script src=\"/static/js/{name}.js\">")));
+        assert!(page.contains(&format!("<script src=\"/static/js/{name}.js?v=")), "/{name} loads its script");
     }
 }
 
