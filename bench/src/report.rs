@@ -1,7 +1,7 @@
 //! Turning the measurements into the one table, with every figure also
-//! divided by a baseline measured in the same run, and a few lines under it
-//! for the ratios that answer the questions (middleware cost, distance to
-//! nginx, cost of TLS).
+//! divided by a baseline measured in the same run, and the verdict lines
+//! under it: one per goal of docs/performance.md, judged against this
+//! run's noise (two identical apps).
 
 use std::time::Duration;
 
@@ -11,9 +11,17 @@ use crate::rows::{Key, LoadResults, Measured};
 use crate::sse::SseReport;
 use crate::startup::{Startup, summary};
 use crate::table::{Table, latency, mebibytes, micros, rate, ratio};
+use crate::verdict::{Goal, judge, noise_of, times};
 
-/// The middleware's goal: at most this share of throughput.
-const GOAL: f64 = 0.03;
+/// App req/s against nginx's: the goal, and the aim.
+const AGAINST_NGINX: f64 = 1.0;
+const AIM_AGAINST_NGINX: f64 = 1.2;
+/// App CPU per HTTPS GET against the bare axum + CorsLayer server.
+const AGAINST_BASELINE: f64 = 1.1;
+/// A learner's requests against the untagged `GET /cors/results`.
+const ALIKE: f64 = 0.15;
+/// Spawn to both ready lines, median.
+const STARTUP: Duration = Duration::from_millis(10);
 
 /// One process's memory, idle and after the load.
 pub(crate) struct MemoryRow {
@@ -35,16 +43,17 @@ pub(crate) struct Report<'a> {
 
 fn short(key: Key) -> &'static str {
     match key {
-        Key::Cors => "app",
-        Key::NoCors => "app --no-cors",
-        Key::Twin => "twin --no-cors",
-        Key::Preflight => "preflight",
+        Key::App => "app",
+        Key::Twin => "twin",
+        Key::NginxGet => "nginx",
+        Key::BaselineGet => "baseline",
+        Key::Preflight => "app preflight",
+        Key::NginxPreflight => "nginx preflight",
+        Key::BaselinePreflight => "baseline preflight",
+        Key::LearnerGet => "learner's GET",
+        Key::Tagged => "tagged",
         Key::Jsonp => "JSONP",
-        Key::AjaxApi => "AJAX, API origin",
-        Key::CorsPlain => "router over HTTP",
-        Key::AjaxPage => "AJAX, page origin",
-        Key::NginxHttp => "nginx HTTP",
-        Key::NginxHttps => "nginx HTTPS",
+        Key::Ajax => "AJAX",
     }
 }
 
@@ -168,66 +177,60 @@ impl Report<'_> {
 
     fn notes(&self) -> String {
         let mut out = Vec::new();
-        let pair = |a: Key, b: Key| Some((self.find(a)?, self.find(b)?));
-        if let Some(((_, w), (_, wo))) = pair(Key::Cors, Key::NoCors) {
-            let r = w.outcome.rps() / wo.outcome.rps().max(f64::MIN_POSITIVE);
-            let twin = self.find(Key::Twin).map(|(_, t)| t.outcome.rps() / wo.outcome.rps().max(f64::MIN_POSITIVE));
-            let spread = |rounds: &[f64]| {
-                let (lo, hi) = rounds.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-                format!("{lo:.2}×–{hi:.2}×")
+        let noise = self.noise(&mut out);
+        let rps = |a, b| self.ratio_of(a, b, Outcome::rps);
+        let nginx_missing = "this run cannot tell (no nginx rows)";
+        for (what, (app, nginx)) in [
+            ("HTTPS `GET /cors/results`", (Key::App, Key::NginxGet)),
+            ("the tutorial's preflight", (Key::Preflight, Key::NginxPreflight)),
+        ] {
+            let line = match rps(app, nginx) {
+                Some((pair, r)) => {
+                    let verdict = judge(r, Goal::AtLeast(AGAINST_NGINX), noise.rps).render(times);
+                    let aim = if r >= AIM_AGAINST_NGINX { "reached" } else { "not reached" };
+                    format!("{pair} = {}: {verdict}; the aim of {AIM_AGAINST_NGINX:.1}×: {aim}", ratio(r, 1.0))
+                }
+                None => nginx_missing.to_owned(),
             };
-            let noise = twin.map_or(0.0, |t| (1.0 - t).abs());
-            let verdict = if noise > GOAL {
-                format!(
-                    "this run cannot tell: two identical servers (#3 ÷ #2) differ by {:.1} %, \
-                     more than the 3 % to detect (bench/instructions.sh counts instructions \
-                     instead, which this noise does not move)",
-                    noise * 100.0
-                )
-            } else if r >= 1.0 - GOAL {
-                "met".to_owned()
-            } else {
-                "missed".to_owned()
-            };
+            out.push(format!("- Goal: {what}, app req/s ≥ {AGAINST_NGINX:.1}× nginx's: {line}."));
+        }
+        if let Some((pair, r)) = self.ratio_of(Key::App, Key::BaselineGet, Outcome::cpu_per_request) {
+            let verdict = judge(r, Goal::AtMost(AGAINST_BASELINE), noise.cpu).render(times);
             out.push(format!(
-                "- CORS middleware: #1 ÷ #2 = {} req/s ({:+.1} %), p50 {}, p99 {}, server CPU per request {}; per round {} ({} rounds). \
-                 Noise floor: the twin #3 ÷ #2 = {} req/s, per round {}. Against both controls, #1 ÷ mean(#2, #3) = {} req/s. \
-                 Goal (≤ 3 % throughput): {verdict}.",
-                ratio(r, 1.0), (r - 1.0) * 100.0,
-                ratio(p(&w.outcome, 0.5), p(&wo.outcome, 0.5)),
-                ratio(p(&w.outcome, 0.99), p(&wo.outcome, 0.99)),
-                ratio(w.outcome.cpu_per_request(), wo.outcome.cpu_per_request()),
-                spread(&self.load.pair_rounds), self.load.pair_rounds.len(),
-                twin.map_or("–".to_owned(), |t| ratio(t, 1.0)),
-                spread(&self.load.twin_rounds),
-                twin.map_or("–".to_owned(), |t| ratio(r, (1.0 + t) / 2.0)),
+                "- Goal: CPU per HTTPS GET, app ≤ {AGAINST_BASELINE:.1}× the bare axum + CorsLayer server: {pair} = {}: {verdict}.",
+                ratio(r, 1.0)
             ));
         }
-        let rps_ratio = |a: Key, b: Key| {
-            pair(a, b).map(|((i, x), (j, y))| {
-                format!("#{} ÷ #{} = {}", i + 1, j + 1, ratio(x.outcome.rps(), y.outcome.rps()))
-            })
-        };
-        if let (Some(https), Some(http)) =
-            (rps_ratio(Key::Cors, Key::NginxHttps), rps_ratio(Key::CorsPlain, Key::NginxHttp))
+        for (what, key) in
+            [("a learner's click, tagged `?tab=`", Key::Tagged), ("JSONP", Key::Jsonp), ("`/ajax/results`", Key::Ajax)]
         {
-            out.push(format!("- Against nginx, req/s: app over HTTPS {https}; the API's router over HTTP {http}."));
+            if let Some((pair, r)) = rps(key, Key::LearnerGet) {
+                let verdict = judge(r, Goal::Within(ALIKE), noise.rps).render(times);
+                out.push(format!(
+                    "- Goal: {what} req/s within {:.0} % of the untagged `GET /cors/results` (same instance): {pair} = {}: {verdict}.",
+                    ALIKE * 100.0,
+                    ratio(r, 1.0)
+                ));
+            }
         }
-        if let Some(app) = rps_ratio(Key::Cors, Key::CorsPlain) {
-            let floor = rps_ratio(Key::NginxHttps, Key::NginxHttp).map_or(String::new(), |n| format!("; nginx {n}"));
-            out.push(format!("- TLS, req/s HTTPS ÷ HTTP: app {app}{floor}."));
+        if let Some([median, ..]) = summary(&self.startup.ready) {
+            let verdict = judge(median.as_secs_f64(), Goal::AtMost(STARTUP.as_secs_f64()), 0.0)
+                .render(|secs| latency(Duration::from_secs_f64(secs)));
+            out.push(format!(
+                "- Goal: startup to both ready lines < {}: median {}: {verdict}.",
+                latency(STARTUP),
+                latency(median)
+            ));
         }
-        let client = |tls: bool| {
-            let rows = self.load.rows.iter().filter(|m| m.label.ends_with("HTTPS") == tls);
-            let (cpu, n) =
-                rows.fold((0.0, 0), |(c, n), m| (c + m.outcome.client_cpu.as_secs_f64(), n + m.outcome.requests));
-            micros(cpu / (n.max(1) as f64))
-        };
+        let client = self
+            .load
+            .rows
+            .iter()
+            .fold((0.0, 0), |(c, n), m| (c + m.outcome.client_cpu.as_secs_f64(), n + m.outcome.requests));
         out.push(format!(
-            "- The load generator shares the CPUs: it used {} of CPU per request over HTTPS, {} over HTTP. \
-             Where it costs as much as the server, req/s says little about the server; server CPU/req does.",
-            client(true),
-            client(false),
+            "- The load generator shares the CPUs: it used {} of CPU per request. Where it costs as much as \
+             a server, req/s says little about the server; server CPU/req does.",
+            micros(client.0 / (client.1.max(1) as f64)),
         ));
         for (i, m) in self.load.rows.iter().enumerate() {
             if let Some(first) = &m.outcome.first_error {
@@ -235,12 +238,57 @@ impl Report<'_> {
             }
         }
         out.push(match self.sse {
-            None => "- SSE hook: off (--sse-clients 0).".to_owned(),
+            None => "- Event streams: none (--sse-clients 0).".to_owned(),
             Some(s) => format!(
-                "- SSE hook: {} streams held open during the load, {} still open at the end, {} events received.",
+                "- Event streams: {} held open during the load, {} still open at the end, {} events received.",
                 s.wanted, s.still_open, s.events
             ),
         });
         out.join("\n") + "\n"
     }
+
+    /// `a ÷ b` of `figure` over the whole run, with the rows' numbers
+    /// (`#1 ÷ #3`).
+    fn ratio_of(&self, a: Key, b: Key, figure: fn(&Outcome) -> f64) -> Option<(String, f64)> {
+        let ((i, x), (j, y)) = (self.find(a)?, self.find(b)?);
+        let base = figure(&y.outcome);
+        (base > 0.0).then(|| (format!("#{} ÷ #{}", i + 1, j + 1), figure(&x.outcome) / base))
+    }
+
+    /// The twin against the app: the noise every verdict is judged with,
+    /// and the line that says it.
+    fn noise(&self, out: &mut Vec<String>) -> Noise {
+        let (Some((pair, rps)), Some((_, cpu))) = (
+            self.ratio_of(Key::Twin, Key::App, Outcome::rps),
+            self.ratio_of(Key::Twin, Key::App, Outcome::cpu_per_request),
+        ) else {
+            out.push("- Noise: unknown (a twin row is missing): no goal can be told.".to_owned());
+            return Noise { rps: f64::INFINITY, cpu: f64::INFINITY };
+        };
+        let noise = Noise { rps: noise_of(rps), cpu: noise_of(cpu) };
+        let spread = match (self.find(Key::Twin), self.find(Key::App)) {
+            (Some((t, _)), Some((a, _))) => {
+                let per_round: Vec<f64> = self.load.rounds.iter().filter_map(|r| Some(r.get(t)? / r.get(a)?)).collect();
+                let (lo, hi) = per_round.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+                format!("per round {lo:.2}×–{hi:.2}× over {} rounds", per_round.len())
+            }
+            _ => String::new(),
+        };
+        out.push(format!(
+            "- Noise: two identical apps, {pair} = {} req/s ({spread}), {} CPU per request. The verdicts \
+             below take {} (req/s) and {} (CPU) as this run's noise: a figure closer than that to a goal's line \
+             cannot be told.",
+            ratio(rps, 1.0),
+            ratio(cpu, 1.0),
+            times(noise.rps),
+            times(noise.cpu),
+        ));
+        noise
+    }
+}
+
+/// How far two identical servers differed in this run, as ratios.
+struct Noise {
+    rps: f64,
+    cpu: f64,
 }
