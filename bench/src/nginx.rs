@@ -228,7 +228,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_config_names_each_allowed_origin_and_both_listeners() {
+    fn the_config_names_each_allowed_origin_its_listener_and_its_access_log() {
         let origins = ["http://localhost:3000".to_owned()];
         let get = [("x-race-lap".to_owned(), "3".to_owned())];
         let preflight = [("access-control-max-age".to_owned(), "600".to_owned())];

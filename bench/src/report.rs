@@ -258,28 +258,34 @@ impl Report<'_> {
     /// The twin against the app: the noise every verdict is judged with,
     /// and the line that says it.
     fn noise(&self, out: &mut Vec<String>) -> Noise {
-        let (Some((pair, rps)), Some((_, cpu))) = (
+        let (Some((pair, rps)), Some((_, cpu)), Some((t, _)), Some((a, _))) = (
             self.ratio_of(Key::Twin, Key::App, Outcome::rps),
             self.ratio_of(Key::Twin, Key::App, Outcome::cpu_per_request),
+            self.find(Key::Twin),
+            self.find(Key::App),
         ) else {
             out.push("- Noise: unknown (a twin row is missing): no goal can be told.".to_owned());
             return Noise { rps: f64::INFINITY, cpu: f64::INFINITY };
         };
-        let noise = Noise { rps: noise_of(rps), cpu: noise_of(cpu) };
-        let spread = match (self.find(Key::Twin), self.find(Key::App)) {
-            (Some((t, _)), Some((a, _))) => {
-                let per_round: Vec<f64> = self.load.rounds.iter().filter_map(|r| Some(r.get(t)? / r.get(a)?)).collect();
-                let (lo, hi) = per_round.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-                format!("per round {lo:.2}×–{hi:.2}× over {} rounds", per_round.len())
-            }
-            _ => String::new(),
+        let per_round = |figure: fn(&Outcome) -> f64| -> Vec<f64> {
+            let rounds = self.load.rounds.iter();
+            rounds.filter_map(|r| Some(figure(r.get(t)?) / figure(r.get(a)?))).filter(|x| x.is_finite()).collect()
+        };
+        let (rps_rounds, cpu_rounds) = (per_round(Outcome::rps), per_round(Outcome::cpu_per_request));
+        let noise = Noise { rps: noise_of(rps, &rps_rounds), cpu: noise_of(cpu, &cpu_rounds) };
+        let spread = |rounds: &[f64]| {
+            let (lo, hi) = rounds.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+            if rounds.is_empty() { String::new() } else { format!(", per round {lo:.2}×–{hi:.2}×") }
         };
         out.push(format!(
-            "- Noise: two identical apps, {pair} = {} req/s ({spread}), {} CPU per request. The verdicts \
-             below take {} (req/s) and {} (CPU) as this run's noise: a figure closer than that to a goal's line \
-             cannot be told.",
+            "- Noise: two identical apps, {pair} = {} req/s{}, {} CPU per request{} ({} rounds). The verdicts \
+             below take {} (req/s) and {} (CPU) as this run's noise (the twin's distance from 1×, or the \
+             standard error of its rounds if larger): a figure closer than that to a goal's line cannot be told.",
             ratio(rps, 1.0),
+            spread(&rps_rounds),
             ratio(cpu, 1.0),
+            spread(&cpu_rounds),
+            self.load.rounds.len(),
             times(noise.rps),
             times(noise.cpu),
         ));

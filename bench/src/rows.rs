@@ -236,8 +236,8 @@ pub(crate) struct Measured {
 /// All load rows, over the whole run and round by round.
 pub(crate) struct LoadResults {
     pub(crate) rows: Vec<Measured>,
-    /// `rounds[r][i]`: row `i`'s req/s in round `r`.
-    pub(crate) rounds: Vec<Vec<f64>>,
+    /// `rounds[r][i]`: row `i` in round `r`.
+    pub(crate) rounds: Vec<Vec<Outcome>>,
 }
 
 /// Checks every row once, then measures all of them in rounds: each round
@@ -266,10 +266,11 @@ pub(crate) async fn run_all(lab: &Lab, plan: &Plan) -> Result<LoadResults, Strin
         for i in order {
             this_round[i] = Some(measure(&specs[i], plan, window).await);
         }
-        for (total, outcome) in totals.iter_mut().zip(this_round.iter().flatten()) {
+        let this_round: Vec<Outcome> = this_round.into_iter().flatten().collect();
+        for (total, outcome) in totals.iter_mut().zip(&this_round) {
             total.append(outcome);
         }
-        rounds.push(this_round.iter().map(|o| o.as_ref().map_or(0.0, Outcome::rps)).collect());
+        rounds.push(this_round);
     }
     let rows = specs
         .iter()

@@ -66,10 +66,20 @@ pub(crate) fn times(amount: f64) -> String {
     if amount.is_finite() { format!("{amount:.2}×") } else { "?".to_owned() }
 }
 
-/// The noise of a ratio from two identical servers: how far their ratio is
-/// from 1.
-pub(crate) fn noise_of(twin_ratio: f64) -> f64 {
-    (twin_ratio - 1.0).abs()
+/// The noise of a ratio, from two identical servers: how far their ratio
+/// over the whole run is from 1, or, when their rounds disagree more than
+/// that, the standard error of their per-round ratios (a twin that came out
+/// at 1.00× by luck does not make a run look precise).
+pub(crate) fn noise_of(whole_run: f64, per_round: &[f64]) -> f64 {
+    let n = per_round.len() as f64;
+    let standard_error = if per_round.len() < 2 {
+        0.0
+    } else {
+        let mean = per_round.iter().sum::<f64>() / n;
+        let variance = per_round.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        (variance / n).sqrt()
+    };
+    (whole_run - 1.0).abs().max(standard_error)
 }
 
 #[cfg(test)]
@@ -106,7 +116,15 @@ mod tests {
         assert_eq!(Verdict::NotMet(0.2).render(times), "not met (by 0.20×)");
         let unsure = judge(0.98, Goal::AtLeast(1.0), 0.06).render(times);
         assert_eq!(unsure, "this run cannot tell (the figure is 0.02× from the goal's line, the noise 0.06×)");
-        assert!((noise_of(0.94) - 0.06).abs() < 1e-9);
-        assert!((noise_of(1.04) - 0.04).abs() < 1e-9);
+    }
+
+    #[test]
+    fn noise_is_the_twins_distance_or_its_rounds_disagreement() {
+        assert!((noise_of(0.94, &[]) - 0.06).abs() < 1e-9);
+        assert!((noise_of(1.04, &[1.0]) - 0.04).abs() < 1e-9);
+        // Rounds that agree: the whole run's distance stands.
+        assert!((noise_of(0.97, &[0.96, 0.97, 0.98]) - 0.03).abs() < 1e-9);
+        // A lucky 1.00× over rounds of 0.8× and 1.2×: sd 0.2828, over √2.
+        assert!((noise_of(1.0, &[0.8, 1.2]) - 0.2).abs() < 1e-9);
     }
 }
