@@ -18,11 +18,12 @@
 //! - [`client`], [`load`], [`histogram`]: the load generator;
 //! - [`rows`]: what each row sends and checks; [`startup`]: start times;
 //! - [`sse`]: event-stream clients held open during the load;
-//! - [`report`], [`table`]: the table; [`verdict`]: met, not met, or
+//! - [`report`], [`table`]: the table; [`goals`], [`verdict`]: met, not met, or
 //!   cannot tell.
 
 mod args;
 mod client;
+mod goals;
 mod histogram;
 mod lab;
 mod load;
