@@ -110,17 +110,18 @@ async fn bench(args: &Args) -> Result<(), String> {
         format!("bare axum + CorsLayer (served {})", served(&[Key::BaselineGet, Key::BaselinePreflight])),
         format!("nginx, master + {} workers", nginx_workers(&lab)),
     ];
-    // Every row divided by nginx's, the last one.
-    let nginx_row = nginx.then_some(labels.len() - 1);
-    let memory = labels
+    let mut memory: Vec<MemoryRow> = labels
         .into_iter()
         .zip(idle.into_iter().zip(after))
-        .enumerate()
-        .filter_map(|(i, (label, (idle, after)))| {
-            let baseline = nginx_row.filter(|&n| n != i);
-            Some(MemoryRow { label, idle: idle?, after: after?, baseline })
-        })
+        .filter_map(|(label, (idle, after))| Some(MemoryRow { label, idle: idle?, after: after?, baseline: None }))
         .collect();
+    // Every row divided by nginx's, the last one when it was read.
+    if nginx && idle[4].is_some() && after[4].is_some() {
+        let nginx_row = memory.len() - 1;
+        for row in &mut memory[..nginx_row] {
+            row.baseline = Some(nginx_row);
+        }
+    }
     let report = Report { load: &load, memory, startup: &startup, sse, nginx };
     println!("{}", context(&plan, &lab, &load_at_start));
     print!("{}", report.render());
