@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
 
 /// Load benchmark of the F1 Race Results app: starts the release binary
 /// (built beforehand with `cargo build --release`) on free ports, drives
@@ -11,12 +11,14 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "bench", about, long_about = None)]
 pub(crate) struct Args {
-    #[command(subcommand)]
-    pub(crate) helper: Option<Helper>,
-
     /// The app binary [default: f1-race-results next to this program].
     #[arg(long)]
     pub(crate) app: Option<PathBuf>,
+
+    /// The bare axum + tower-http server the app's CPU per request is held
+    /// to [default: f1-baseline next to this program].
+    #[arg(long)]
+    pub(crate) baseline: Option<PathBuf>,
 
     /// nginx, for the floor rows [default: nginx on PATH, or /usr/sbin/nginx].
     #[arg(long)]
@@ -51,44 +53,21 @@ pub(crate) struct Args {
     #[arg(long)]
     pub(crate) quick: bool,
 
-    /// HOOK: long-lived SSE streams held open on each app instance's page
-    /// origin during the load (the endpoint is not there yet; 0 = off).
+    /// Long-lived SSE streams held open on each app instance's page
+    /// origin during the load (0 = none).
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=5000))]
     pub(crate) sse_clients: u16,
 
     /// Path of the SSE endpoint on the page origin.
     #[arg(long, default_value = "/events")]
     pub(crate) sse_path: String,
-
-    /// Keep the app's per-request access log on (RUST_LOG=info, to a file);
-    /// by default the children run with RUST_LOG=warn, as nginx runs with
-    /// `access_log off`.
-    #[arg(long)]
-    pub(crate) access_log: bool,
-}
-
-/// Internal: the bench starting itself as a helper process.
-#[derive(Debug, Subcommand)]
-pub(crate) enum Helper {
-    /// Serve the API origin's router over plain HTTP (prints its port).
-    #[command(hide = true)]
-    ServePlainApi {
-        /// The page origin's port, whose names the CORS policy allows.
-        #[arg(long)]
-        page_port: u16,
-        /// Race seed.
-        #[arg(long)]
-        seed: u64,
-        /// Seconds per lap.
-        #[arg(long, value_parser = seconds)]
-        lap_seconds: Duration,
-    },
 }
 
 /// The resolved plan of a run.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub(crate) app: PathBuf,
+    pub(crate) baseline: PathBuf,
     pub(crate) duration: Duration,
     pub(crate) warmup: Duration,
     pub(crate) connections: usize,
@@ -96,31 +75,20 @@ pub(crate) struct Plan {
     pub(crate) startup_runs: u32,
     pub(crate) sse_clients: usize,
     pub(crate) sse_path: String,
-    pub(crate) rust_log: &'static str,
 }
 
 impl Args {
-    /// Fills in the defaults; a missing app binary is the one error.
+    /// Fills in the defaults; a missing binary is the one error.
     pub(crate) fn plan(&self) -> Result<Plan, String> {
-        let app = match &self.app {
-            Some(path) => path.clone(),
-            None => std::env::current_exe()
-                .map_err(|e| format!("cannot locate this program: {e}"))?
-                .with_file_name("f1-race-results"),
-        };
-        if !app.is_file() {
-            return Err(format!(
-                "the app binary {} does not exist: build it first: cargo build --release \
-                 (or pass --app PATH)",
-                app.display()
-            ));
-        }
+        let app = binary(self.app.as_ref(), "f1-race-results", "--app")?;
+        let baseline = binary(self.baseline.as_ref(), "f1-baseline", "--baseline")?;
         let quick = self.quick;
         let pick = |given: Option<Duration>, full: u64, quick_ms: u64| {
             given.unwrap_or(Duration::from_millis(if quick { quick_ms } else { full }))
         };
         Ok(Plan {
             app,
+            baseline,
             duration: pick(self.duration, 5000, 500),
             warmup: pick(self.warmup, 1000, 200),
             connections: usize::from(self.connections),
@@ -128,9 +96,26 @@ impl Args {
             startup_runs: self.startup_runs.unwrap_or(if quick { 3 } else { 11 }),
             sse_clients: usize::from(self.sse_clients),
             sse_path: self.sse_path.clone(),
-            rust_log: if self.access_log { "info" } else { "warn" },
         })
     }
+}
+
+/// `given`, else `package`'s binary next to this program; it must exist.
+fn binary(given: Option<&PathBuf>, package: &str, flag: &str) -> Result<PathBuf, String> {
+    let path = match given {
+        Some(path) => path.clone(),
+        None => {
+            std::env::current_exe().map_err(|e| format!("cannot locate this program: {e}"))?.with_file_name(package)
+        }
+    };
+    if path.is_file() {
+        return Ok(path);
+    }
+    Err(format!(
+        "{} does not exist: build it first: cargo build --release -p f1-race-results -p f1-baseline \
+         (or pass {flag} PATH)",
+        path.display()
+    ))
 }
 
 fn seconds(raw: &str) -> Result<Duration, String> {
@@ -149,19 +134,21 @@ mod tests {
     #[test]
     fn quick_shortens_what_was_not_given() {
         let args =
-            Args::try_parse_from(["bench", "--quick", "--duration", "2", "--app", "/bin/sh"]).expect("valid flags");
+            Args::try_parse_from(["bench", "--quick", "--duration", "2", "--app", "/bin/sh", "--baseline", "/bin/sh"])
+                .expect("valid flags");
         let plan = args.plan().expect("/bin/sh exists");
         assert_eq!(plan.duration, Duration::from_secs(2));
         assert_eq!(plan.warmup, Duration::from_millis(200));
         assert_eq!((plan.rounds, plan.startup_runs, plan.connections), (2, 3, 32));
-        assert_eq!(plan.rust_log, "warn");
     }
 
     #[test]
     fn a_missing_app_is_a_sentence_naming_the_fix() {
         let args = Args::try_parse_from(["bench", "--app", "/nonexistent/f1-race-results"]).expect("valid flags");
         let err = args.plan().expect_err("no such binary");
-        assert!(err.contains("build it first: cargo build --release"), "{err}");
+        assert!(err.contains("build it first: cargo build --release -p f1-race-results -p f1-baseline"), "{err}");
+        let args = Args::try_parse_from(["bench", "--app", "/bin/sh", "--baseline", "/nonexistent/b"]).expect("valid");
+        assert!(args.plan().expect_err("no baseline").contains("(or pass --baseline PATH)"));
         assert!(Args::try_parse_from(["bench", "--connections", "0"]).is_err());
         assert!(Args::try_parse_from(["bench", "--duration", "-1"]).is_err());
     }

@@ -1,43 +1,46 @@
 //! Load benchmark of the app. Run with
 //!
 //! ```sh
-//! cargo build --release && cargo run --release --bin bench
+//! cargo build --release -p f1-race-results -p f1-baseline && cargo run --release -p f1-bench
 //! ```
 //!
-//! It builds nothing: it starts the release binary `f1-race-results` (next
-//! to itself, or `--app PATH`) as child processes on free ports with a
-//! scratch certificates directory, drives them with its own HTTP/1.1
-//! keep-alive client (TLS verified against the run's own CA), and prints
-//! one Markdown table on stdout; progress goes to stderr.
+//! It builds nothing: it starts the release binaries `f1-race-results` and
+//! `f1-baseline` (next to itself, or `--app`/`--baseline PATH`) and nginx
+//! as child processes on free ports with a scratch certificates directory,
+//! drives them with its own HTTP/1.1 keep-alive client (TLS verified
+//! against the run's own CA), and prints one Markdown table and a verdict
+//! line per goal on stdout; progress goes to stderr.
 //!
 //! # Layout
 //! - [`args`]: the command line and the resolved plan;
 //! - [`lab`]: the servers under test, started once per run ([`process`],
-//!   [`plain_api`], [`nginx`]);
+//!   [`nginx`]);
 //! - [`client`], [`load`], [`histogram`]: the load generator;
 //! - [`rows`]: what each row sends and checks; [`startup`]: start times;
-//! - [`sse`]: the hook for SSE clients held open during the load;
-//! - [`report`], [`table`]: the table.
+//! - [`sse`]: event-stream clients held open during the load;
+//! - [`report`], [`table`]: the table; [`goals`], [`verdict`]: met, not met, or
+//!   cannot tell.
 
 mod args;
 mod client;
+mod goals;
 mod histogram;
 mod lab;
 mod load;
 mod nginx;
-mod plain_api;
 mod process;
 mod report;
 mod rows;
 mod sse;
 mod startup;
 mod table;
+mod verdict;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Args, Helper, Plan};
+use args::{Args, Plan};
 use client::Target;
 use lab::{Lab, SETTLE};
 use process::{Memory, memory_of, memory_with_children};
@@ -54,17 +57,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Ctrl-C drops the run: children are killed, the scratch dir removed.
     let result = runtime.block_on(async {
-        match &args.helper {
-            Some(Helper::ServePlainApi { page_port, seed, lap_seconds }) => {
-                init_logging();
-                plain_api::serve(*page_port, *seed, *lap_seconds).await
-            }
-            // Ctrl-C drops the run: children are killed, the scratch dir removed.
-            None => tokio::select! {
-                result = bench(&args) => result,
-                _ = tokio::signal::ctrl_c() => Err("interrupted".to_owned()),
-            },
+        tokio::select! {
+            result = bench(&args) => result,
+            _ = tokio::signal::ctrl_c() => Err("interrupted".to_owned()),
         }
     });
     match result {
@@ -76,23 +73,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// The helper logs like the app (same filter, same writer), so the access
-/// log costs the same in both.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
-}
-
 async fn bench(args: &Args) -> Result<(), String> {
     let plan = args.plan()?;
     let load_at_start = load_average();
-    eprintln!("starting the app (four times), the plain-HTTP helper and nginx…");
+    eprintln!("starting the app (three times), the baseline and nginx…");
     let mut lab = Lab::start(&plan, args.nginx.as_deref(), !args.no_nginx).await?;
     tokio::time::sleep(SETTLE).await;
     let idle = memory(&lab);
 
-    let sse_targets = [&lab.cors, &lab.no_cors, &lab.twin, &lab.others].map(|app| Target::http(app.ports[0]));
+    let sse_targets = [&lab.app, &lab.twin, &lab.learner].map(|app| Target::http(app.ports[0]));
     let sse = match plan.sse_clients {
         0 => None,
         n => Some(SseClients::connect(&sse_targets, &plan.sse_path, n).await?),
@@ -113,44 +102,41 @@ async fn bench(args: &Args) -> Result<(), String> {
             rows.filter(|(_, m)| keys.contains(&m.key)).map(|(i, _)| format!("#{}", i + 1)).collect();
         numbers.join(", ")
     };
-    let others = [Key::Preflight, Key::Jsonp, Key::AjaxApi, Key::AjaxPage];
+    let learner = [Key::Preflight, Key::LearnerGet, Key::Tagged, Key::Jsonp, Key::Ajax];
     let labels = [
-        format!("app, with CORS (served {})", served(&[Key::Cors])),
-        format!("app --no-cors (served {})", served(&[Key::NoCors])),
+        format!("app (served {})", served(&[Key::App])),
+        format!("its twin (served {})", served(&[Key::Twin])),
+        format!("app (served {})", served(&learner)),
+        format!("bare axum + CorsLayer (served {})", served(&[Key::BaselineGet, Key::BaselinePreflight])),
         format!("nginx, master + {} workers", nginx_workers(&lab)),
-        format!("app, with CORS (served {})", served(&others)),
     ];
-    let memory = labels
+    let mut memory: Vec<MemoryRow> = labels
         .into_iter()
         .zip(idle.into_iter().zip(after))
-        .enumerate()
-        .filter_map(|(i, (label, (idle, after)))| {
-            Some(MemoryRow {
-                label,
-                idle: idle?,
-                after: after?,
-                baseline: match i {
-                    0 | 3 => Some(1),
-                    1 if nginx => Some(2),
-                    _ => None,
-                },
-            })
-        })
+        .filter_map(|(label, (idle, after))| Some(MemoryRow { label, idle: idle?, after: after?, baseline: None }))
         .collect();
+    // Every row divided by nginx's, the last one when it was read.
+    if nginx && idle[4].is_some() && after[4].is_some() {
+        let nginx_row = memory.len() - 1;
+        for row in &mut memory[..nginx_row] {
+            row.baseline = Some(nginx_row);
+        }
+    }
     let report = Report { load: &load, memory, startup: &startup, sse, nginx };
     println!("{}", context(&plan, &lab, &load_at_start));
     print!("{}", report.render());
     if gone.is_empty() { Ok(()) } else { Err(format!("the figures above are not valid: {}", gone.join("\n"))) }
 }
 
-/// Memory of the CORS instance, the control, nginx (master + workers) and
-/// the instance that served the other rows.
-fn memory(lab: &Lab) -> [Option<Memory>; 4] {
+/// Memory of the three apps, the baseline and nginx (master + workers), in
+/// the order of the memory rows.
+fn memory(lab: &Lab) -> [Option<Memory>; 5] {
     [
-        lab.cors.pid().and_then(memory_of),
-        lab.no_cors.pid().and_then(memory_of),
+        lab.app.pid().and_then(memory_of),
+        lab.twin.pid().and_then(memory_of),
+        lab.learner.pid().and_then(memory_of),
+        lab.baseline.pid().and_then(memory_of),
         lab.nginx.as_ref().and_then(|n| n.pid()).and_then(memory_with_children),
-        lab.others.pid().and_then(memory_of),
     ]
 }
 
@@ -176,18 +162,19 @@ fn context(plan: &Plan, lab: &Lab, load_at_start: &str) -> String {
         })
         .unwrap_or_else(|| "unknown CPU".to_owned());
     let load = load_average();
-    let nginx = lab.nginx_notice.clone().unwrap_or_else(|| "nginx: the floor rows".to_owned());
+    let nginx = lab.nginx_notice.clone().unwrap_or_else(|| "nginx: the server to beat".to_owned());
     format!(
         "Machine: {cpus} CPUs ({model}), load average {load_at_start} at the start, {load} at the end \
          (other work on the machine); the load generator and the servers share them.\n\n\
          Run: {} keep-alive HTTP/1.1 connections per row; each row measured {:.1} s in all, over {} \
-         interleaved rounds, each slice after {:.1} s of warm-up; TLS verified against the run's CA; children log with RUST_LOG={}. {nginx}.\n\n\
+         interleaved rounds, each slice after {:.1} s of warm-up; TLS verified against the run's CA. \
+         The apps log as they do by default (no RUST_LOG: an access-log line per request, to a file), \
+         nginx to its default access log (a file), the baseline not at all. {nginx}.\n\n\
          App: {}\n",
         plan.connections,
         plan.duration.as_secs_f64(),
         plan.rounds,
         (plan.warmup / 2).max(std::time::Duration::from_millis(100)).as_secs_f64(),
-        plan.rust_log,
         plan.app.display(),
     )
 }

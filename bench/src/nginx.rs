@@ -1,9 +1,12 @@
-//! nginx as the floor: the same fragment bytes, with the same CORS headers
-//! for the same allowed origins, from a static file, over HTTP and over
-//! HTTPS with the app's own certificate, on free loopback ports.
+//! nginx, the server the app is held to: the same fragment bytes with the
+//! same headers (copied from the app's own answers) for the same allowed
+//! origins, from a static file, over HTTPS with the app's own certificate,
+//! on a free loopback port; the tutorial's preflight answered with the
+//! app's preflight headers.
 //!
-//! Configured like the app under test: access log off, as many workers as
-//! cores, keep-alive connections never closed by a request count.
+//! Configured as it ships: its default access log (to a file), as many
+//! workers as cores; keep-alive connections are never closed by a request
+//! count, as the app never closes them.
 
 use std::fs;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -20,7 +23,6 @@ pub(crate) struct Nginx {
     binary: PathBuf,
     dir: PathBuf,
     child: Child,
-    pub(crate) http_port: u16,
     pub(crate) https_port: u16,
 }
 
@@ -42,6 +44,10 @@ pub(crate) struct Site<'a> {
     pub(crate) fragment: &'a [u8],
     /// Origins answered with `Access-Control-Allow-Origin`.
     pub(crate) allowed_origins: &'a [String],
+    /// The app's other headers on `GET /cors/results` (see [`copied`]).
+    pub(crate) get_headers: &'a [(String, String)],
+    /// The app's other headers on the tutorial's preflight.
+    pub(crate) preflight_headers: &'a [(String, String)],
     pub(crate) cert: &'a Path,
     pub(crate) key: &'a Path,
 }
@@ -59,9 +65,9 @@ impl Nginx {
         let page = dir.join("www/results.html");
         fs::write(&page, site.fragment).map_err(|e| io("write the fragment", e))?;
         fs::set_permissions(&page, fs::Permissions::from_mode(0o644)).map_err(|e| io("open the fragment", e))?;
-        let (http_port, https_port) = (free_port()?, free_port()?);
+        let https_port = free_port()?;
         let conf = dir.join("nginx.conf");
-        let text = config(dir, &page, site, http_port, https_port);
+        let text = config(dir, &page, site, https_port);
         fs::write(&conf, text).map_err(|e| io("write its configuration", e))?;
 
         let child = Command::new(binary)
@@ -77,7 +83,7 @@ impl Nginx {
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-        let mut nginx = Self { binary: binary.to_owned(), dir: dir.to_owned(), child, http_port, https_port };
+        let mut nginx = Self { binary: binary.to_owned(), dir: dir.to_owned(), child, https_port };
         nginx.wait_listening().await?;
         Ok(nginx)
     }
@@ -99,7 +105,7 @@ impl Nginx {
                 return Err(format!("nginx exited ({status}): {}", log.trim()));
             }
             let up = |port| TcpStream::connect(SocketAddr::from(([127, 0, 0, 1], port))).is_ok();
-            if up(self.http_port) && up(self.https_port) {
+            if up(self.https_port) {
                 return Ok(());
             }
             if Instant::now() > until {
@@ -142,9 +148,33 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| format!("cannot find a free port: {e}"))
 }
 
-fn config(dir: &Path, page: &Path, site: &Site<'_>, http: u16, https: u16) -> String {
+/// The headers of an app's answer that nginx repeats as they are: all but
+/// those nginx writes itself (`Content-Type` from `default_type`, the
+/// length, the date, `Server`) and the allowed origin (from the `map`, so
+/// it is never a copy of one request's). A value nginx could misread in
+/// its configuration (quotes, `$`, backslashes, control characters) is
+/// left out rather than escaped: the app sends none.
+pub(crate) fn copied(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
+    const OWN: [&str; 6] =
+        ["content-type", "content-length", "date", "server", "connection", "access-control-allow-origin"];
+    headers
+        .iter()
+        .filter(|(name, _)| !OWN.contains(&name.as_str()))
+        .filter_map(|(name, value)| {
+            let text = value.to_str().ok()?;
+            let plain = text.chars().all(|c| (' '..='~').contains(&c) && !matches!(c, '"' | '$' | '\\'));
+            plain.then(|| (name.as_str().to_owned(), text.to_owned()))
+        })
+        .collect()
+}
+
+fn config(dir: &Path, page: &Path, site: &Site<'_>, https: u16) -> String {
     let d = dir.display();
     let origins: String = site.allowed_origins.iter().map(|o| format!("        \"{o}\" \"{o}\";\n")).collect();
+    let add = |headers: &[(String, String)], indent: &str| -> String {
+        headers.iter().map(|(n, v)| format!("{indent}add_header {n} \"{v}\" always;\n")).collect()
+    };
+    let (get, preflight) = (add(site.get_headers, "            "), add(site.preflight_headers, "                "));
     format!(
         r#"# Written by the f1-race-results bench; removed with its directory.
 daemon off;
@@ -154,7 +184,8 @@ pid {d}/nginx.pid;
 error_log {d}/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
-    access_log off;
+    # nginx's default access log (format "combined"), to a file.
+    access_log {d}/access.log;
     server_tokens off;
     sendfile on;
     tcp_nodelay on;
@@ -168,17 +199,20 @@ http {{
         default "";
 {origins}    }}
     server {{
-        listen 127.0.0.1:{http};
         listen 127.0.0.1:{https} ssl;
         ssl_certificate {cert};
         ssl_certificate_key {key};
         ssl_protocols TLSv1.2 TLSv1.3;
         location = /cors/results {{
             default_type "text/html; charset=utf-8";
-            add_header Cache-Control "no-store" always;
-            add_header Vary "Origin" always;
+            # The preflight: the app's answer, whatever it asks (nginx
+            # checks nothing; the app does).
+            if ($request_method = OPTIONS) {{
+                add_header Access-Control-Allow-Origin $allow_origin always;
+{preflight}                return 204;
+            }}
             add_header Access-Control-Allow-Origin $allow_origin;
-            alias {page};
+{get}            alias {page};
         }}
     }}
 }}
@@ -194,19 +228,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_config_names_each_allowed_origin_and_both_listeners() {
+    fn the_config_names_each_allowed_origin_its_listener_and_its_access_log() {
         let origins = ["http://localhost:3000".to_owned()];
+        let get = [("x-race-lap".to_owned(), "3".to_owned())];
+        let preflight = [("access-control-max-age".to_owned(), "600".to_owned())];
         let site = Site {
             fragment: b"<p>x</p>",
             allowed_origins: &origins,
+            get_headers: &get,
+            preflight_headers: &preflight,
             cert: Path::new("/c/cert.pem"),
             key: Path::new("/c/key.pem"),
         };
-        let text = config(Path::new("/d"), Path::new("/d/www/r.html"), &site, 8080, 8443);
+        let text = config(Path::new("/d"), Path::new("/d/www/r.html"), &site, 8443);
         assert!(text.contains("\"http://localhost:3000\" \"http://localhost:3000\";"));
-        assert!(text.contains("listen 127.0.0.1:8080;"));
         assert!(text.contains("listen 127.0.0.1:8443 ssl;"));
+        assert!(text.contains("access_log /d/access.log;"));
+        assert!(!text.contains("access_log off"));
+        assert!(text.contains("add_header x-race-lap \"3\" always;"));
+        let options = &text[text.find("OPTIONS").expect("a preflight block")..];
+        let block = &options[..options.find("return 204").expect("answered")];
+        assert!(block.contains("add_header access-control-max-age \"600\" always;"));
         assert!(text.contains("ssl_certificate /c/cert.pem;"));
         assert!(text.contains("alias /d/www/r.html;"));
+    }
+
+    #[test]
+    fn copied_headers_leave_out_what_nginx_writes_and_what_it_could_misread() {
+        let mut headers = hyper::HeaderMap::new();
+        for (name, value) in [
+            ("content-type", "text/html"),
+            ("access-control-allow-origin", "http://a"),
+            ("x-total-count", "20"),
+            ("vary", "Origin"),
+            ("x-odd", "a\"b"),
+            ("x-var", "$host"),
+        ] {
+            headers
+                .insert(hyper::header::HeaderName::from_static(name), hyper::header::HeaderValue::from_static(value));
+        }
+        let mut kept = copied(&headers);
+        kept.sort();
+        assert_eq!(kept, [("vary".to_owned(), "Origin".to_owned()), ("x-total-count".to_owned(), "20".to_owned())]);
     }
 }

@@ -1,6 +1,6 @@
-//! Child processes: the app (and the plain-HTTP helper), started on free
-//! ports and followed until they print their ready lines; a scratch
-//! directory; memory figures from `/proc`.
+//! Child processes: the app and the baseline, started on free ports and
+//! followed until they print their ready lines; a scratch directory;
+//! memory figures from `/proc`.
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -46,14 +46,28 @@ impl Drop for ScratchDir {
     }
 }
 
-/// How children are launched: where they log, and how much.
+/// How children are launched: with their default logging (no `RUST_LOG`:
+/// the app writes one access-log line per request), stderr to
+/// `NAME.log` in `log_dir`.
 #[derive(Debug, Clone)]
 pub(crate) struct Launcher {
     pub(crate) log_dir: PathBuf,
-    /// `RUST_LOG` for the children: `warn` silences the per-request access
-    /// log, `info` keeps it (written to a file).
-    pub(crate) rust_log: &'static str,
 }
+
+/// Where a child's stdout goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stdout {
+    /// `NAME.out` in the log directory, as a service's stdout would be;
+    /// the ready lines are read back from it. For servers under load: the
+    /// bench never copies their output.
+    File,
+    /// A pipe read by the bench: the ready lines arrive as they are
+    /// written, for the startup timings (no load follows).
+    Pipe,
+}
+
+/// How often a stdout file is read for the ready lines.
+const POLL: Duration = Duration::from_millis(2);
 
 /// A child that printed its ready lines.
 pub(crate) struct Ready {
@@ -87,64 +101,92 @@ impl Ready {
 impl Launcher {
     /// Starts `program` and waits until a stdout line starts with each of
     /// `ready_prefixes` (each ends with the port, e.g. `API origin: https://localhost:40123`).
-    /// `F1_*` variables are not passed on: the flags alone configure the child.
+    /// `F1_*` and `RUST_LOG` are not passed on: the flags alone configure
+    /// the child, and it logs as it does by default.
     pub(crate) async fn start(
         &self,
         program: &Path,
         name: &str,
         args: &[String],
         ready_prefixes: &[&str],
+        stdout: Stdout,
     ) -> Result<Ready, String> {
         let log = self.log_dir.join(format!("{name}.log"));
-        let stderr = File::create(&log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+        let out = self.log_dir.join(format!("{name}.out"));
+        let create = |path: &Path| File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()));
+        let stderr = create(&log)?;
+        let stdout_to = match stdout {
+            Stdout::File => Stdio::from(create(&out)?),
+            Stdout::Pipe => Stdio::piped(),
+        };
         let started = Instant::now();
         let mut command = Command::new(program);
         for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("F1_") {
+            let key_text = key.to_string_lossy();
+            if key_text.starts_with("F1_") || key_text == "RUST_LOG" {
                 command.env_remove(key);
             }
         }
         let mut child = command
             .args(args)
-            .env("RUST_LOG", self.rust_log)
             .stdin(Stdio::null())
-            .stdout(Stdio::piped())
+            .stdout(stdout_to)
             .stderr(stderr)
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
-        let Some(stdout) = child.stdout.take() else {
-            return Err("no stdout from the child".to_owned());
+        let ports = match child.stdout.take() {
+            Some(pipe) => timeout(READY_TIMEOUT, ready_from_pipe(pipe, ready_prefixes)).await,
+            None => timeout(READY_TIMEOUT, ready_from_file(&out, ready_prefixes)).await,
         };
-        let mut lines = BufReader::new(stdout).lines();
-        let mut ports = vec![None; ready_prefixes.len()];
-        let wait = async {
-            while ports.iter().any(Option::is_none) {
-                let Ok(Some(line)) = lines.next_line().await else {
-                    return Err(());
-                };
-                for (prefix, port) in ready_prefixes.iter().zip(ports.iter_mut()) {
-                    if line.starts_with(prefix) {
-                        *port = port_of(&line);
-                    }
-                }
-            }
-            Ok(())
-        };
-        let outcome = timeout(READY_TIMEOUT, wait).await;
         let startup = started.elapsed();
-        if outcome != Ok(Ok(())) {
+        let Ok(Some(ports)) = ports else {
             let _ = child.start_kill();
             let status = child.wait().await.map(|s| s.to_string()).unwrap_or_default();
             return Err(format!(
                 "{name} did not print its ready lines ({status}); its log ends with:\n{}",
                 log_tail(&log)
             ));
+        };
+        Ok(Ready { child, ports, startup, log })
+    }
+}
+
+/// Reads the pipe until every ready line came, then keeps draining it in
+/// the background so a stray line never blocks the child on a full pipe.
+async fn ready_from_pipe(pipe: tokio::process::ChildStdout, prefixes: &[&str]) -> Option<Vec<u16>> {
+    let mut lines = BufReader::new(pipe).lines();
+    let mut ports = vec![None; prefixes.len()];
+    while ports.iter().any(Option::is_none) {
+        let line = lines.next_line().await.ok()??;
+        read_ready(&line, prefixes, &mut ports);
+    }
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    ports.into_iter().collect()
+}
+
+/// Reads the stdout file again every [`POLL`] until every ready line is in it.
+async fn ready_from_file(path: &Path, prefixes: &[&str]) -> Option<Vec<u16>> {
+    loop {
+        let text = tokio::fs::read_to_string(path).await.unwrap_or_default();
+        let mut ports = vec![None; prefixes.len()];
+        // Only whole lines: the last one may still be being written.
+        for line in text.split_inclusive('\n').filter(|l| l.ends_with('\n')) {
+            read_ready(line, prefixes, &mut ports);
         }
-        // Nothing more is expected on stdout; keep draining so a stray
-        // line never blocks the child on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Ok(Ready { child, ports: ports.into_iter().flatten().collect(), startup, log })
+        if ports.iter().all(Option::is_some) {
+            return ports.into_iter().collect();
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// Fills in the port of each prefix that `line` starts with.
+fn read_ready(line: &str, prefixes: &[&str], ports: &mut [Option<u16>]) {
+    for (prefix, port) in prefixes.iter().zip(ports.iter_mut()) {
+        if port.is_none() && line.starts_with(prefix) {
+            *port = port_of(line);
+        }
     }
 }
 
@@ -244,6 +286,23 @@ mod tests {
         assert_eq!(port_of("page origin: http://localhost:40123"), Some(40123));
         assert_eq!(port_of("API origin: https://localhost:3001\n"), Some(3001));
         assert_eq!(port_of("API origin: https://localhost"), None);
+        let mut ports = [None, None];
+        for line in ["page origin: http://localhost:1\n", "noise: 9\n", "API origin: https://localhost:2\n"] {
+            read_ready(line, &["page origin:", "API origin:"], &mut ports);
+        }
+        assert_eq!(ports, [Some(1), Some(2)]);
+    }
+
+    #[tokio::test]
+    async fn ready_lines_are_read_back_from_a_stdout_file() {
+        let dir = ScratchDir::new().expect("a scratch dir");
+        let path = dir.path().join("x.out");
+        fs::write(&path, "page origin: http://localhost:7\nAPI origin: https://localhost:8").expect("written");
+        let wait = timeout(Duration::from_millis(50), ready_from_file(&path, &["page origin:", "API origin:"]));
+        assert!(wait.await.is_err(), "a line without its newline is not read yet");
+        fs::write(&path, "page origin: http://localhost:7\nAPI origin: https://localhost:8\n").expect("written");
+        let ports = ready_from_file(&path, &["page origin:", "API origin:"]).await;
+        assert_eq!(ports, Some(vec![7, 8]));
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Turning the measurements into the one table, with every figure also
-//! divided by a baseline measured in the same run, and a few lines under it
-//! for the ratios that answer the questions (middleware cost, distance to
-//! nginx, cost of TLS).
+//! divided by a baseline measured in the same run, followed by the verdict
+//! lines ([`crate::goals`]).
 
 use std::time::Duration;
 
@@ -11,9 +10,6 @@ use crate::rows::{Key, LoadResults, Measured};
 use crate::sse::SseReport;
 use crate::startup::{Startup, summary};
 use crate::table::{Table, latency, mebibytes, micros, rate, ratio};
-
-/// The middleware's goal: at most this share of throughput.
-const GOAL: f64 = 0.03;
 
 /// One process's memory, idle and after the load.
 pub(crate) struct MemoryRow {
@@ -35,16 +31,17 @@ pub(crate) struct Report<'a> {
 
 fn short(key: Key) -> &'static str {
     match key {
-        Key::Cors => "app",
-        Key::NoCors => "app --no-cors",
-        Key::Twin => "twin --no-cors",
-        Key::Preflight => "preflight",
+        Key::App => "app",
+        Key::Twin => "twin",
+        Key::NginxGet => "nginx",
+        Key::BaselineGet => "baseline",
+        Key::Preflight => "app preflight",
+        Key::NginxPreflight => "nginx preflight",
+        Key::BaselinePreflight => "baseline preflight",
+        Key::LearnerGet => "learner's GET",
+        Key::Tagged => "tagged",
         Key::Jsonp => "JSONP",
-        Key::AjaxApi => "AJAX, API origin",
-        Key::CorsPlain => "router over HTTP",
-        Key::AjaxPage => "AJAX, page origin",
-        Key::NginxHttp => "nginx HTTP",
-        Key::NginxHttps => "nginx HTTPS",
+        Key::Ajax => "AJAX",
     }
 }
 
@@ -53,7 +50,7 @@ fn p(outcome: &Outcome, q: f64) -> f64 {
 }
 
 impl Report<'_> {
-    fn find(&self, key: Key) -> Option<(usize, &Measured)> {
+    pub(crate) fn find(&self, key: Key) -> Option<(usize, &Measured)> {
         self.load.rows.iter().enumerate().find(|(_, m)| m.key == key)
     }
 
@@ -164,83 +161,5 @@ impl Report<'_> {
             vec![number.to_string(), format!("`f1-race-results --version`, start to exit: exec floor ({runs} runs)")];
         row.extend(cells(exec));
         table.row(row);
-    }
-
-    fn notes(&self) -> String {
-        let mut out = Vec::new();
-        let pair = |a: Key, b: Key| Some((self.find(a)?, self.find(b)?));
-        if let Some(((_, w), (_, wo))) = pair(Key::Cors, Key::NoCors) {
-            let r = w.outcome.rps() / wo.outcome.rps().max(f64::MIN_POSITIVE);
-            let twin = self.find(Key::Twin).map(|(_, t)| t.outcome.rps() / wo.outcome.rps().max(f64::MIN_POSITIVE));
-            let spread = |rounds: &[f64]| {
-                let (lo, hi) = rounds.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-                format!("{lo:.2}×–{hi:.2}×")
-            };
-            let noise = twin.map_or(0.0, |t| (1.0 - t).abs());
-            let verdict = if noise > GOAL {
-                format!(
-                    "this run cannot tell: two identical servers (#3 ÷ #2) differ by {:.1} %, \
-                     more than the 3 % to detect (bench/instructions.sh counts instructions \
-                     instead, which this noise does not move)",
-                    noise * 100.0
-                )
-            } else if r >= 1.0 - GOAL {
-                "met".to_owned()
-            } else {
-                "missed".to_owned()
-            };
-            out.push(format!(
-                "- CORS middleware: #1 ÷ #2 = {} req/s ({:+.1} %), p50 {}, p99 {}, server CPU per request {}; per round {} ({} rounds). \
-                 Noise floor: the twin #3 ÷ #2 = {} req/s, per round {}. Against both controls, #1 ÷ mean(#2, #3) = {} req/s. \
-                 Goal (≤ 3 % throughput): {verdict}.",
-                ratio(r, 1.0), (r - 1.0) * 100.0,
-                ratio(p(&w.outcome, 0.5), p(&wo.outcome, 0.5)),
-                ratio(p(&w.outcome, 0.99), p(&wo.outcome, 0.99)),
-                ratio(w.outcome.cpu_per_request(), wo.outcome.cpu_per_request()),
-                spread(&self.load.pair_rounds), self.load.pair_rounds.len(),
-                twin.map_or("–".to_owned(), |t| ratio(t, 1.0)),
-                spread(&self.load.twin_rounds),
-                twin.map_or("–".to_owned(), |t| ratio(r, (1.0 + t) / 2.0)),
-            ));
-        }
-        let rps_ratio = |a: Key, b: Key| {
-            pair(a, b).map(|((i, x), (j, y))| {
-                format!("#{} ÷ #{} = {}", i + 1, j + 1, ratio(x.outcome.rps(), y.outcome.rps()))
-            })
-        };
-        if let (Some(https), Some(http)) =
-            (rps_ratio(Key::Cors, Key::NginxHttps), rps_ratio(Key::CorsPlain, Key::NginxHttp))
-        {
-            out.push(format!("- Against nginx, req/s: app over HTTPS {https}; the API's router over HTTP {http}."));
-        }
-        if let Some(app) = rps_ratio(Key::Cors, Key::CorsPlain) {
-            let floor = rps_ratio(Key::NginxHttps, Key::NginxHttp).map_or(String::new(), |n| format!("; nginx {n}"));
-            out.push(format!("- TLS, req/s HTTPS ÷ HTTP: app {app}{floor}."));
-        }
-        let client = |tls: bool| {
-            let rows = self.load.rows.iter().filter(|m| m.label.ends_with("HTTPS") == tls);
-            let (cpu, n) =
-                rows.fold((0.0, 0), |(c, n), m| (c + m.outcome.client_cpu.as_secs_f64(), n + m.outcome.requests));
-            micros(cpu / (n.max(1) as f64))
-        };
-        out.push(format!(
-            "- The load generator shares the CPUs: it used {} of CPU per request over HTTPS, {} over HTTP. \
-             Where it costs as much as the server, req/s says little about the server; server CPU/req does.",
-            client(true),
-            client(false),
-        ));
-        for (i, m) in self.load.rows.iter().enumerate() {
-            if let Some(first) = &m.outcome.first_error {
-                out.push(format!("- Row #{}: {} errors, the first: {first}.", i + 1, m.outcome.errors));
-            }
-        }
-        out.push(match self.sse {
-            None => "- SSE hook: off (--sse-clients 0).".to_owned(),
-            Some(s) => format!(
-                "- SSE hook: {} streams held open during the load, {} still open at the end, {} events received.",
-                s.wanted, s.still_open, s.events
-            ),
-        });
-        out.join("\n") + "\n"
     }
 }

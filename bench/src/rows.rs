@@ -9,37 +9,42 @@ use hyper::http::{HeaderValue, Method, StatusCode};
 
 use crate::args::Plan;
 use crate::client::{Probe, Reply, Target, fetch_once};
-use crate::lab::{Lab, origin_header, origin_of};
+use crate::lab::{Lab, get_probe, origin_of, preflight_probe};
 use crate::load::{self, Outcome, Window};
 use crate::process::children_of;
 
 /// The rows, in the order of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Key {
-    Cors,
-    NoCors,
+    /// `GET /cors/results`, allowed Origin, on the app that serves only this.
+    App,
+    /// The same on its twin (the noise estimate).
     Twin,
+    NginxGet,
+    BaselineGet,
     Preflight,
+    NginxPreflight,
+    BaselinePreflight,
+    /// The learner instance's untagged GET, which its other rows are held to.
+    LearnerGet,
+    Tagged,
     Jsonp,
-    AjaxApi,
-    CorsPlain,
-    AjaxPage,
-    NginxHttp,
-    NginxHttps,
+    Ajax,
 }
 
 impl Key {
-    /// The row this one is divided by; nginx when it ran, else the control.
+    /// The row this one is divided by in the table (the verdicts take
+    /// their own pairs): nginx when it ran, else the baseline.
     pub(crate) fn baseline(self, nginx: bool) -> Option<Self> {
         use Key::*;
         match (self, nginx) {
-            (Cors | Twin, _) => Some(NoCors),
-            (NoCors | Preflight | Jsonp | AjaxApi, true) => Some(NginxHttps),
-            (Preflight | Jsonp | AjaxApi, false) => Some(NoCors),
-            (CorsPlain | AjaxPage, true) => Some(NginxHttp),
-            (CorsPlain, false) => Some(AjaxPage),
-            (NginxHttps, _) => Some(NginxHttp),
-            (NoCors | AjaxPage | NginxHttp, _) => None,
+            (App | BaselineGet, true) => Some(NginxGet),
+            (App, false) => Some(BaselineGet),
+            (Preflight | BaselinePreflight, true) => Some(NginxPreflight),
+            (Preflight, false) => Some(BaselinePreflight),
+            (Twin | LearnerGet, _) => Some(App),
+            (Tagged | Jsonp | Ajax, _) => Some(LearnerGet),
+            (NginxGet | NginxPreflight, _) | (BaselineGet | BaselinePreflight, false) => None,
         }
     }
 }
@@ -75,10 +80,16 @@ impl Expect {
 
     fn granted(origin: &str) -> Self {
         Self {
-            equals: vec![(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.to_owned()), (header::VARY, "Origin".to_owned())],
+            equals: vec![(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.to_owned())],
             absent: Vec::new(),
             ..Self::ok(FRAGMENT)
         }
+    }
+
+    /// A granted preflight; tower-http's `CorsLayer` answers 200, the app
+    /// and nginx 204.
+    fn preflight(origin: &str, status: StatusCode) -> Self {
+        Self { status, body_prefix: "", ..Self::granted(origin) }
     }
 
     fn check(&self, reply: &Reply) -> Result<(), String> {
@@ -110,13 +121,8 @@ fn get(path: &str, headers: Vec<(HeaderName, HeaderValue)>) -> Probe {
 
 /// Every row this lab can run.
 pub(crate) fn specs(lab: &Lab) -> Vec<Spec> {
-    let origin = lab.page_origin();
-    let allowed = || vec![origin_header(&origin)];
-    let cors_get = get("/cors/results", allowed());
     let pids = |ready: &crate::process::Ready| ready.pid().into_iter().collect::<Vec<_>>();
-    let (app, control, twin) = (pids(&lab.cors), pids(&lab.no_cors), pids(&lab.twin));
-    let others = pids(&lab.others);
-    let helper = pids(&lab.plain);
+    let nginx_pids = lab.nginx.as_ref().and_then(|n| n.pid()).map(|m| [vec![m], children_of(m)].concat());
     let spec = |key, label: &str, target: Target, probe: Probe, expect| Spec {
         key,
         label: format!("{label}, {}", target.scheme()),
@@ -124,108 +130,101 @@ pub(crate) fn specs(lab: &Lab) -> Vec<Spec> {
         probe,
         expect,
         server: match key {
-            Key::NoCors => control.clone(),
-            Key::Twin => twin.clone(),
-            Key::CorsPlain => helper.clone(),
-            Key::Preflight | Key::Jsonp | Key::AjaxApi | Key::AjaxPage => others.clone(),
-            Key::NginxHttp | Key::NginxHttps => lab
-                .nginx
-                .as_ref()
-                .and_then(|n| n.pid())
-                .map(|master| [vec![master], children_of(master)].concat())
-                .unwrap_or_default(),
-            _ => app.clone(),
+            Key::App => pids(&lab.app),
+            Key::Twin => pids(&lab.twin),
+            Key::NginxGet | Key::NginxPreflight => nginx_pids.clone().unwrap_or_default(),
+            Key::BaselineGet | Key::BaselinePreflight => pids(&lab.baseline),
+            Key::Preflight | Key::LearnerGet | Key::Tagged | Key::Jsonp | Key::Ajax => pids(&lab.learner),
         },
     };
-    let control_origin = origin_of(lab.no_cors.ports[0]);
-    let others_origin = origin_of(lab.others.ports[0]);
-    let others_api = Target::https(lab.others.ports[1], &lab.tls);
-    let twin_origin = origin_of(lab.twin.ports[0]);
+    let api = |ready: &crate::process::Ready| Target::https(ready.ports[1], &lab.tls);
+    // Each app allows its own page origin; nginx and the baseline, the app's.
+    let (origin, twin, learner) =
+        (origin_of(lab.app.ports[0]), origin_of(lab.twin.ports[0]), origin_of(lab.learner.ports[0]));
+    let baseline = Target::https(lab.baseline.ports[0], &lab.tls);
+    let get_label = "GET /cors/results, allowed Origin";
     let mut rows = vec![
-        spec(
-            Key::Cors,
-            "GET /cors/results, allowed Origin: app",
-            lab.api(),
-            cors_get.clone(),
+        spec(Key::App, &format!("{get_label}: app"), api(&lab.app), get_probe(&origin), Expect::granted(&origin)),
+        spec(Key::Twin, "same: its twin (noise)", api(&lab.twin), get_probe(&twin), Expect::granted(&twin)),
+    ];
+    let nginx = lab.nginx.as_ref().map(|n| Target::https(n.https_port, &lab.tls));
+    if let Some(nginx) = &nginx {
+        rows.push(spec(
+            Key::NginxGet,
+            "same: nginx, static file",
+            nginx.clone(),
+            get_probe(&origin),
             Expect::granted(&origin),
+        ));
+    }
+    rows.push(spec(
+        Key::BaselineGet,
+        "same: bare axum + CorsLayer, from memory",
+        baseline.clone(),
+        get_probe(&origin),
+        Expect::granted(&origin),
+    ));
+    rows.push(spec(
+        Key::Preflight,
+        "OPTIONS /cors/results, tutorial preflight: app",
+        api(&lab.learner),
+        preflight_probe(&learner),
+        Expect::preflight(&learner, StatusCode::NO_CONTENT),
+    ));
+    if let Some(nginx) = nginx {
+        rows.push(spec(
+            Key::NginxPreflight,
+            "same: nginx",
+            nginx,
+            preflight_probe(&origin),
+            Expect::preflight(&origin, StatusCode::NO_CONTENT),
+        ));
+    }
+    rows.push(spec(
+        Key::BaselinePreflight,
+        "same: bare axum + CorsLayer",
+        baseline,
+        preflight_probe(&origin),
+        Expect::preflight(&origin, StatusCode::OK),
+    ));
+    let learner_get = get_probe(&learner);
+    let tagged = Probe { path: format!("/cors/results?tab={TAB}"), ..learner_get.clone() };
+    rows.extend([
+        spec(
+            Key::LearnerGet,
+            &format!("{get_label}: app (learner's rows)"),
+            api(&lab.learner),
+            learner_get,
+            Expect::granted(&learner),
         ),
         spec(
-            Key::NoCors,
-            "same: app --no-cors (control)",
-            Target::https(lab.no_cors.ports[1], &lab.tls),
-            get("/cors/results", vec![origin_header(&control_origin)]),
-            Expect::ok(FRAGMENT),
-        ),
-        spec(
-            Key::Twin,
-            "same: a second app --no-cors (the twin: noise floor)",
-            Target::https(lab.twin.ports[1], &lab.tls),
-            get("/cors/results", vec![origin_header(&twin_origin)]),
-            Expect::ok(FRAGMENT),
-        ),
-        spec(
-            Key::Preflight,
-            "OPTIONS /cors/results, tutorial preflight: app",
-            others_api.clone(),
-            preflight(&others_origin),
-            Expect {
-                status: StatusCode::NO_CONTENT,
-                equals: vec![(header::ACCESS_CONTROL_ALLOW_ORIGIN, others_origin.clone())],
-                absent: Vec::new(),
-                body_prefix: "",
-            },
+            Key::Tagged,
+            &format!("same, tagged ?tab={TAB} (the inspector records it)"),
+            api(&lab.learner),
+            tagged,
+            Expect::granted(&learner),
         ),
         spec(
             Key::Jsonp,
             "GET /jsonp/results?callback=refreshSection: app",
-            others_api.clone(),
+            api(&lab.learner),
             get("/jsonp/results?callback=refreshSection", Vec::new()),
             Expect::ok("refreshSection("),
         ),
         spec(
-            Key::AjaxApi,
-            "GET /ajax/results: app, API origin",
-            others_api,
+            Key::Ajax,
+            "GET /ajax/results: app",
+            api(&lab.learner),
             get("/ajax/results", Vec::new()),
             Expect::ok(FRAGMENT),
         ),
-        spec(
-            Key::CorsPlain,
-            "GET /cors/results, allowed Origin: the API's router (helper process)",
-            Target::http(lab.plain.ports[0]),
-            cors_get.clone(),
-            Expect::granted(&origin),
-        ),
-        spec(
-            Key::AjaxPage,
-            "GET /ajax/results: app, page origin",
-            Target::http(lab.others.ports[0]),
-            get("/ajax/results", Vec::new()),
-            Expect::ok(FRAGMENT),
-        ),
-    ];
-    if let Some(nginx) = &lab.nginx {
-        let label = "GET /cors/results, allowed Origin: nginx, static file";
-        let https = Target::https(nginx.https_port, &lab.tls);
-        rows.push(spec(
-            Key::NginxHttp,
-            label,
-            Target::http(nginx.http_port),
-            cors_get.clone(),
-            Expect::granted(&origin),
-        ));
-        rows.push(spec(Key::NginxHttps, label, https, cors_get, Expect::granted(&origin)));
-    }
+    ]);
     rows
 }
 
-/// The tutorial's preflight.
-fn preflight(origin: &str) -> Probe {
-    let mut headers = vec![origin_header(origin)];
-    headers.push((header::ACCESS_CONTROL_REQUEST_METHOD, HeaderValue::from_static("POST")));
-    headers.push((header::ACCESS_CONTROL_REQUEST_HEADERS, HeaderValue::from_static("Origin, Accept, Content-Type")));
-    Probe { method: Method::OPTIONS, path: "/cors/results".to_owned(), headers }
-}
+/// The browser tab a learner's tagged request names (a plausible id:
+/// letters and digits).
+const TAB: &str = "bench1";
 
 /// A measured row.
 pub(crate) struct Measured {
@@ -234,19 +233,18 @@ pub(crate) struct Measured {
     pub(crate) outcome: Outcome,
 }
 
-/// All load rows, and the per-round req/s ratios #1 ÷ #2 and #3 ÷ #2.
+/// All load rows, over the whole run and round by round.
 pub(crate) struct LoadResults {
     pub(crate) rows: Vec<Measured>,
-    pub(crate) pair_rounds: Vec<f64>,
-    pub(crate) twin_rounds: Vec<f64>,
+    /// `rounds[r][i]`: row `i` in round `r`.
+    pub(crate) rounds: Vec<Vec<Outcome>>,
 }
 
 /// Checks every row once, then measures all of them in rounds: each round
 /// gives every row a slice of its duration, in table order on even rounds
 /// and reversed on odd ones. A burst of other work on a shared machine then
 /// lands on every row alike instead of on whichever row ran at the time, and
-/// the CORS pair (#1, #2) and the twin (#3) stay side by side in every
-/// round (ABBA).
+/// the rows compared stay side by side in every round (ABBA).
 pub(crate) async fn run_all(lab: &Lab, plan: &Plan) -> Result<LoadResults, String> {
     let specs = specs(lab);
     for spec in &specs {
@@ -257,7 +255,7 @@ pub(crate) async fn run_all(lab: &Lab, plan: &Plan) -> Result<LoadResults, Strin
         Window { warmup: (plan.warmup / 2).max(Duration::from_millis(100)), measure: plan.duration / plan.rounds };
     let round_takes = (window.warmup + window.measure) * specs.len() as u32;
     let mut totals: Vec<Outcome> = specs.iter().map(|_| Outcome::new()).collect();
-    let (mut pair_rounds, mut twin_rounds) = (Vec::new(), Vec::new());
+    let mut rounds = Vec::new();
     for round in 0..plan.rounds {
         eprintln!("  round {}/{}: {} rows ({:.1} s)", round + 1, plan.rounds, specs.len(), round_takes.as_secs_f64());
         let mut order: Vec<usize> = (0..specs.len()).collect();
@@ -268,21 +266,18 @@ pub(crate) async fn run_all(lab: &Lab, plan: &Plan) -> Result<LoadResults, Strin
         for i in order {
             this_round[i] = Some(measure(&specs[i], plan, window).await);
         }
-        for (total, outcome) in totals.iter_mut().zip(this_round.iter().flatten()) {
+        let this_round: Vec<Outcome> = this_round.into_iter().flatten().collect();
+        for (total, outcome) in totals.iter_mut().zip(&this_round) {
             total.append(outcome);
         }
-        if let [Some(with), Some(without), Some(twin), ..] = &this_round[..] {
-            let base = without.rps().max(f64::MIN_POSITIVE);
-            pair_rounds.push(with.rps() / base);
-            twin_rounds.push(twin.rps() / base);
-        }
+        rounds.push(this_round);
     }
     let rows = specs
         .iter()
         .zip(totals)
         .map(|(spec, outcome)| Measured { key: spec.key, label: spec.label.clone(), outcome })
         .collect();
-    Ok(LoadResults { rows, pair_rounds, twin_rounds })
+    Ok(LoadResults { rows, rounds })
 }
 
 async fn measure(spec: &Spec, plan: &Plan, window: Window) -> Outcome {
@@ -296,14 +291,15 @@ mod tests {
     #[test]
     fn every_app_row_has_a_baseline_with_or_without_nginx() {
         for nginx in [true, false] {
-            assert_eq!(Cors.baseline(nginx), Some(NoCors));
-            assert_eq!(Twin.baseline(nginx), Some(NoCors));
-            for key in [Preflight, Jsonp, AjaxApi, CorsPlain] {
-                assert!(key.baseline(nginx).is_some(), "{key:?}");
-                assert_ne!(key.baseline(nginx), Some(key));
+            for key in [App, Twin, Preflight, LearnerGet, Tagged, Jsonp, Ajax] {
+                let base = key.baseline(nginx);
+                assert!(base.is_some_and(|b| b != key), "{key:?}");
+                assert!(nginx || !matches!(base, Some(NginxGet | NginxPreflight)), "{key:?}");
             }
         }
-        assert_eq!(NoCors.baseline(true), Some(NginxHttps));
-        assert_eq!(NginxHttp.baseline(true), None);
+        assert_eq!(App.baseline(true), Some(NginxGet));
+        assert_eq!(App.baseline(false), Some(BaselineGet));
+        assert_eq!(Tagged.baseline(true), Some(LearnerGet));
+        assert_eq!(NginxGet.baseline(true), None);
     }
 }

@@ -1,16 +1,14 @@
 //! "N SSE clients connected while the load runs": long-lived `/events`
 //! streams, as every open learner page holds.
 //!
-//! The page origin has no Server-Sent Events endpoint yet; it will be
-//! `/events`. This is the client side, ready for it: `--sse-clients N`
-//! opens N long-lived `GET --sse-path` requests (`Accept:
-//! text/event-stream`) on the page origin of every app instance under load,
-//! before the first row, and keeps reading them until the last row ends,
-//! so each row is measured with N idle streams held open. The default is 0
-//! clients, which leaves the hook off.
+//! `--sse-clients N` opens N long-lived `GET --sse-path` requests
+//! (`Accept: text/event-stream`, `/events` by default) on the page origin
+//! of every app instance under load, before the first row, and keeps
+//! reading them until the last row ends, so each row is measured with N
+//! idle streams held open. The default is 0 clients.
 //!
 //! A stream is accepted only with status 200 and `Content-Type:
-//! text/event-stream`; anything else (today: 404) is a clean error naming
+//! text/event-stream`; anything else (a 404, say) is a clean error naming
 //! the endpoint, rather than a run that silently measures something else.
 
 use std::sync::Arc;

@@ -10,6 +10,7 @@ use tokio::time::Instant;
 
 use crate::args::Plan;
 use crate::lab::{APP_READY, Lab, app_args};
+use crate::process::Stdout;
 
 /// Both series, in the order measured.
 pub(crate) struct Startup {
@@ -22,8 +23,10 @@ pub(crate) async fn measure(lab: &Lab, plan: &Plan) -> Result<Startup, String> {
     let mut ready = Vec::new();
     let mut exec = Vec::new();
     for run in 0..plan.startup_runs {
-        let app =
-            lab.launcher.start(&plan.app, &format!("startup-{run}"), &app_args(&lab.certs, false), &APP_READY).await?;
+        let app = lab
+            .launcher
+            .start(&plan.app, &format!("startup-{run}"), &app_args(&lab.certs), &APP_READY, Stdout::Pipe)
+            .await?;
         ready.push(app.startup);
         app.stop().await;
 
