@@ -244,6 +244,11 @@ impl Origins {
 
     /// How a request's `Origin` value is admitted, if it is.
     pub fn admission(&self, origin: &str) -> Option<Admission> {
+        // Absent-but-present or unreadable (two `Origin` headers): nothing
+        // admits it, not even `*`.
+        if origin.is_empty() || origin == super::decide::UNREADABLE {
+            return None;
+        }
         if origin == "null" {
             return self.null.then_some(Admission::Other);
         }
