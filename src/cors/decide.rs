@@ -279,7 +279,7 @@ impl Policy {
         }
         if preflight {
             // Preflights echo what they ask for: no key.
-            preflight_headers(&mut decision, texts, req);
+            preflight_headers(&mut decision, resource, texts, req);
         } else {
             if let Some(expose) = &texts.expose {
                 decision.headers.push((CorsHeader::ExposeHeaders, Value::Shared(expose)));
@@ -376,7 +376,7 @@ impl ResourceTexts {
                 Methods::Any => None,
             },
             headers: match &resource.headers {
-                Headers::List(list) => Some(SharedText::new(list.join(", "))),
+                Headers::List(list) | Headers::Exactly(list) => Some(SharedText::new(list.join(", "))),
                 Headers::Any => None,
             },
             expose: (!resource.expose.is_empty()).then(|| SharedText::new(resource.expose.join(", "))),
@@ -441,14 +441,19 @@ fn check_preflight(resource: &Resource, req: &CorsRequest<'_>) -> Result<(), Ver
     if refused { Err(Verdict::HeaderRefused) } else { Ok(()) }
 }
 
-fn preflight_headers<'a>(decision: &mut Decision<'a>, texts: &'a ResourceTexts, req: &CorsRequest<'a>) {
+fn preflight_headers<'a>(
+    decision: &mut Decision<'a>,
+    resource: &Resource,
+    texts: &'a ResourceTexts,
+    req: &CorsRequest<'a>,
+) {
     let methods = match &texts.methods {
         Some(list) => Value::Shared(list),
         None => Value::Text(Cow::Borrowed(req.request_method.unwrap_or_default())),
     };
     decision.headers.push((CorsHeader::AllowMethods, methods));
     let headers = match &texts.headers {
-        Some(list) => Value::Shared(list),
+        Some(list) => with_safelisted(list, resource, req.request_headers.unwrap_or_default()),
         // Echo exactly what was asked (already checked to be well-formed).
         None => Value::Text(Cow::Owned(
             parse_header_list(req.request_headers.unwrap_or_default()).unwrap_or_default().join(", "),
@@ -460,6 +465,35 @@ fn preflight_headers<'a>(decision: &mut Decision<'a>, texts: &'a ResourceTexts, 
     if let Some(max_age) = &texts.max_age {
         decision.headers.push((CorsHeader::MaxAge, Value::Shared(max_age)));
     }
+}
+
+/// The policy's header list, plus the safelisted names the request asks for
+/// that it does not name (allowed all the same, see
+/// [`super::policy::SAFELISTED_HEADERS`]): the browser checks them against
+/// this answer. Shared, unless there is something to add.
+fn with_safelisted<'a>(list: &'a SharedText, resource: &Resource, asked: &str) -> Value<'a> {
+    use super::policy::{Headers, SAFELISTED_HEADERS};
+    let Headers::List(named) = &resource.headers else {
+        return Value::Shared(list);
+    };
+    let mut added: SmallVec<[&str; 4]> = SmallVec::new();
+    for name in header_names(asked).flatten() {
+        let safelisted = SAFELISTED_HEADERS.iter().find(|s| s.eq_ignore_ascii_case(name));
+        if let Some(s) = safelisted.filter(|s| !named.iter().any(|n| n == *s) && !added.contains(s)) {
+            added.push(s);
+        }
+    }
+    if added.is_empty() {
+        return Value::Shared(list);
+    }
+    let mut text = list.as_str().to_owned();
+    for name in added {
+        if !text.is_empty() {
+            text.push_str(", ");
+        }
+        text.push_str(name);
+    }
+    Value::Text(Cow::Owned(text))
 }
 
 /// The entries of an `Access-Control-Request-Headers` value, trimmed; `None`
