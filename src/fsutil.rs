@@ -117,13 +117,13 @@ mod tests {
         let tmp = tempfile::tempdir()?;
         let big = tmp.path().join("big.pem");
         fs::write(&big, vec![b'a'; MAX_FILE_BYTES as usize + 1])?;
-        let err = read_bounded(&big).err().expect("too big");
+        let Err(err) = read_bounded(&big) else { panic!("too big, yet read") };
         assert!(err.to_string().contains("larger than 1 MiB"), "{err}");
         let exact = tmp.path().join("exact.pem");
         fs::write(&exact, vec![b'a'; MAX_FILE_BYTES as usize])?;
         assert_eq!(read_bounded(&exact)?.len(), MAX_FILE_BYTES as usize);
         for path in [Path::new("/dev/zero"), tmp.path()] {
-            let err = read_bounded(path).err().expect("not a regular file");
+            let Err(err) = read_bounded(path) else { panic!("{} is not a regular file, yet read", path.display()) };
             assert!(err.to_string().contains("not a regular file"), "{}: {err}", path.display());
         }
         assert!(read_optional(&tmp.path().join("absent"))?.is_none());

@@ -125,9 +125,11 @@ mod tests {
         }
         // A leaf for another site, signed with the very CA key: refused.
         let now = OffsetDateTime::now_utc();
-        let ca = check::load_ca(&paths.ca_cert, &dir.path().join(CA_KEY_FILE), now).ok().expect("the CA loads");
+        let Ok(ca) = check::load_ca(&paths.ca_cert, &dir.path().join(CA_KEY_FILE), now) else { panic!("the CA loads") };
         let bank = names::hosts(&["bank.example".to_owned()]).expect("hosts");
-        let forged = issue::new_leaf(&ca.cert_pem, &ca.key, ca.not_after, &bank[..1], now).ok().expect("issued");
+        let Ok(forged) = issue::new_leaf(&ca.cert_pem, &ca.key, ca.not_after, &bank[..1], now) else {
+            panic!("issued")
+        };
         let err = verify(&ca_pem, &forged.cert_pem, "bank.example").expect_err("outside the constraints");
         assert!(
             matches!(&err, rustls::Error::InvalidCertificate(CertificateError::Other(e)) if e.to_string().contains("NameConstraint"))
@@ -136,7 +138,7 @@ mod tests {
         );
         // Under a permitted name it is fine (the refusal is the constraint, not the leaf).
         let sub = names::hosts(&["api.lab.local".to_owned()]).expect("hosts");
-        let below = issue::new_leaf(&ca.cert_pem, &ca.key, ca.not_after, &sub[..1], now).ok().expect("issued");
+        let Ok(below) = issue::new_leaf(&ca.cert_pem, &ca.key, ca.not_after, &sub[..1], now) else { panic!("issued") };
         verify(&ca_pem, &below.cert_pem, "api.lab.local").expect("below a permitted name");
     }
 

@@ -78,7 +78,7 @@ mod tests {
         let certs = dir.path().join("certs");
         std::fs::create_dir(&certs).expect("mkdir");
         std::fs::set_permissions(&certs, std::fs::Permissions::from_mode(0o777)).expect("chmod");
-        let err = ensure_certificates(&certs, &[]).err().expect("refused");
+        let err = ensure_certificates(&certs, &[]).expect_err("refused");
         let message = err.to_string();
         assert!(message.contains("writable by other users") && message.contains("--certs-dir"), "{message}");
         assert!(!certs.join(CA_KEY_FILE).exists(), "no key written there");
