@@ -337,7 +337,7 @@ fn cors_request<'a, B>(
 /// A header that holds one value (`Origin`, a method): `None` when absent;
 /// [`UNREADABLE`] when sent twice or not visible ASCII, so that it never
 /// matches anything and the request is refused, not read as "absent".
-fn single<'a>(headers: &'a HeaderMap, name: impl header::AsHeaderName) -> Option<&'a str> {
+fn single(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&str> {
     let mut values = headers.get_all(name).iter();
     let first = values.next()?;
     Some(if values.next().is_some() { UNREADABLE } else { first.to_str().unwrap_or(UNREADABLE) })
