@@ -117,7 +117,10 @@ impl Application {
         let api_port = local_port(&api);
 
         let (cert, key, ca_cert) = match (&config.cert, &config.key) {
-            (Some(cert), Some(key)) => (cert.clone(), key.clone(), None),
+            (Some(cert), Some(key)) => {
+                tls::check_own_key(key)?;
+                (cert.clone(), key.clone(), None)
+            }
             _ => {
                 let paths = tls::ensure_certificates(&config.certs_dir, std::slice::from_ref(&config.host))?;
                 (paths.cert, paths.key, Some(paths.ca_cert))

@@ -38,6 +38,7 @@ pub use config::server_config;
 pub use error::TlsError;
 pub(crate) use error::io_reason;
 pub use issue::CA_NAME;
+pub use permissions::check_own_key;
 
 use crate::fsutil::{Access, write_atomic};
 use check::{Ca, CaProblem};

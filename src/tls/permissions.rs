@@ -41,6 +41,27 @@ pub(crate) fn secure(dir: &Path, key_files: &[&str]) -> Result<(), TlsError> {
     Ok(())
 }
 
+/// Refuses a learner's own `--key` that group or others can read or write,
+/// as ssh refuses such a key: it is not ours to chmod. Anything but a
+/// regular file is left to the reader, which refuses it in its own words.
+#[cfg(unix)]
+pub fn check_own_key(path: &Path) -> Result<(), TlsError> {
+    use std::os::unix::fs::MetadataExt;
+
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.mode() & 0o077 != 0 => {
+            Err(TlsError::KeyExposed { path: path.to_path_buf(), mode: meta.mode() & 0o7777 })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Nothing to check where files have no Unix modes.
+#[cfg(not(unix))]
+pub fn check_own_key(_path: &Path) -> Result<(), TlsError> {
+    Ok(())
+}
+
 /// Nothing to check where files have no Unix modes.
 #[cfg(not(unix))]
 pub(crate) fn secure(_dir: &Path, _key_files: &[&str]) -> Result<(), TlsError> {
@@ -70,6 +91,22 @@ mod tests {
         for name in [CA_KEY_FILE, KEY_FILE] {
             assert_eq!(mode(&dir.path().join(name)), 0o600, "{name}");
         }
+    }
+
+    #[test]
+    fn a_learners_own_key_open_to_others_is_refused_not_changed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let key = dir.path().join("mine-key.pem");
+        std::fs::write(&key, "key").expect("write");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let message = check_own_key(&key).expect_err("refused").to_string();
+        assert!(
+            message.contains("mode 0644") && message.contains("chmod 600") && message.contains("--key"),
+            "{message}"
+        );
+        assert_eq!(mode(&key), 0o644, "left as it was");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        assert!(check_own_key(&key).is_ok());
     }
 
     #[test]

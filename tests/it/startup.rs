@@ -178,7 +178,7 @@ async fn refused(config: Config) -> String {
 }
 
 #[tokio::test]
-async fn devices_fifos_and_huge_files_are_refused_at_once_naming_the_flag() {
+async fn devices_fifos_huge_files_and_open_keys_are_refused_at_once_naming_the_flag() {
     let dir = tempfile::tempdir().expect("temp dir");
     let own = f1_race_results::tls::ensure_certificates(&dir.path().join("own"), &["localhost".to_owned()])
         .expect("certificates");
@@ -194,6 +194,13 @@ async fn devices_fifos_and_huge_files_are_refused_at_once_naming_the_flag() {
         config.policy = policy.map(std::path::Path::to_owned);
         config
     };
+    let open_key = dir.path().join("open-key.pem");
+    std::fs::copy(&own.key, &open_key).expect("copy");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&open_key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
     let zero = std::path::Path::new("/dev/zero");
     let cases = [
         (with(zero, &own.key, None), "/dev/zero: it is not a regular file", "--cert"),
@@ -201,6 +208,7 @@ async fn devices_fifos_and_huge_files_are_refused_at_once_naming_the_flag() {
         (with(&own.cert, &own.key, Some(&fifo)), "fifo: it is not a regular file", "--policy"),
         (with(&own.cert, &own.key, Some(&huge)), "huge.toml: it is larger than 1 MiB", "--policy"),
         (with(&own.cert, &own.key, Some(dir.path())), "it is not a regular file", "--policy"),
+        (with(&own.cert, &open_key, None), "open-key.pem can be read or written by other users (mode 0644)", "--key"),
     ];
     for (config, reason, flag) in cases {
         let message = refused(config).await;
