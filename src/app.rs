@@ -122,7 +122,10 @@ impl Application {
         let api_port = local_port(&api);
 
         let (cert, key, ca_cert) = match (&config.cert, &config.key) {
-            (Some(cert), Some(key)) => (cert.clone(), key.clone(), None),
+            (Some(cert), Some(key)) => {
+                tls::check_own_key(key)?;
+                (cert.clone(), key.clone(), None)
+            }
             _ => {
                 let paths = tls::ensure_certificates(&config.certs_dir, std::slice::from_ref(&config.host))?;
                 (paths.cert, paths.key, Some(paths.ca_cert))
@@ -235,8 +238,25 @@ pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assemb
     let registry = OriginRegistry::new();
     let store = RegistryStore::new(&config.data_dir);
     match store.load() {
-        Ok(saved) => registry.replace(saved),
-        Err(e) => tracing::warn!("cannot read the saved registry {}: {e}; starting empty", store.path().display()),
+        Ok(saved) => {
+            let left_out = registry.replace(saved);
+            if left_out > 0 {
+                let reason = format!(
+                    "{left_out} origins left out: the registry holds at most {}",
+                    crate::cors::registry::MAX_REGISTERED
+                );
+                tracing::warn!(
+                    "{}: {reason}; the file is left as it is (changes are not saved)",
+                    store.path().display()
+                );
+                // Saving now would drop the origins left out.
+                store.keep_file(reason);
+            }
+        }
+        Err(e) => tracing::warn!(
+            "cannot read the saved registry {}: {e}; starting empty, and the file is left as it is (changes are not saved)",
+            store.path().display()
+        ),
     }
     let (policy, policy_source) = load_policy(config.policy.as_deref(), &page_origins, &registry)?;
     let policy = Arc::new(policy);
@@ -417,8 +437,9 @@ fn load_policy(
         let policy = crate::cors::file::parse(defaults::DEFAULT_POLICY_NAME, defaults::DEFAULT_POLICY, &ctx)?;
         return Ok((policy, defaults::DEFAULT_POLICY.to_owned()));
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| StartupError::PolicyUnreadable { path: path.to_owned(), reason: crate::tls::io_reason(&e) })?;
+    let unreadable = |reason| StartupError::PolicyUnreadable { path: path.to_owned(), reason };
+    let bytes = crate::fsutil::read_bounded(path).map_err(|e| unreadable(crate::tls::io_reason(&e)))?;
+    let text = String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".to_owned()))?;
     let policy = crate::cors::file::parse(&path.display().to_string(), &text, &ctx)?;
     Ok((policy, text))
 }

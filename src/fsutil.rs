@@ -1,7 +1,8 @@
-//! Crash-safe file writing: certificates, keys and the lab's saved state.
+//! Crash-safe file writing and bounded file reading: certificates, keys,
+//! policy files and the lab's saved state.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 /// Who may read a file we write.
@@ -52,10 +53,42 @@ fn write_synced(path: &Path, contents: &[u8], access: Access) -> io::Result<()> 
     file.sync_all()
 }
 
+/// The most this app reads of any file it is given: far more than a
+/// certificate chain, a key, a policy or the registry needs, and small
+/// enough that `--cert /dev/zero` cannot fill the memory.
+pub(crate) const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads a whole file given by the user (`--cert`, `--key`, `--policy`,
+/// the data files): only a regular file, and at most [`MAX_FILE_BYTES`].
+/// The errors' messages are phrases that fit after "cannot read FILE: ".
+pub(crate) fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
+    let not_regular = || io::Error::new(io::ErrorKind::InvalidInput, "it is not a regular file");
+    // Looked at before opening: opening a FIFO blocks until a writer comes,
+    // and a device such as /dev/zero never ends.
+    if !fs::metadata(path)?.is_file() {
+        return Err(not_regular());
+    }
+    let file = File::open(path)?;
+    // And the file really opened, in case the path was replaced meanwhile.
+    if !file.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "it is larger than 1 MiB, far more than such a file needs",
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Reads a file that may legitimately be absent: `Ok(None)` when it does not
-/// exist, an error for anything else (permissions, a directory in its place).
+/// exist, an error for anything else (permissions, a directory in its place,
+/// a FIFO, more than [`MAX_FILE_BYTES`]).
 pub(crate) fn read_optional(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    match fs::read(path) {
+    match read_bounded(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(err) => Err(err),
@@ -76,6 +109,24 @@ mod tests {
         assert!(write_atomic(tmp.path(), "cert.pem", b"new", Access::Public).is_err());
         assert_eq!(fs::read(tmp.path().join("cert.pem").join("keep"))?, b"old");
         assert_eq!(fs::read_dir(tmp.path())?.count(), 1, "temporary file left behind");
+        Ok(())
+    }
+
+    #[test]
+    fn bounded_reads_refuse_devices_directories_and_big_files() -> io::Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let big = tmp.path().join("big.pem");
+        fs::write(&big, vec![b'a'; MAX_FILE_BYTES as usize + 1])?;
+        let Err(err) = read_bounded(&big) else { panic!("too big, yet read") };
+        assert!(err.to_string().contains("larger than 1 MiB"), "{err}");
+        let exact = tmp.path().join("exact.pem");
+        fs::write(&exact, vec![b'a'; MAX_FILE_BYTES as usize])?;
+        assert_eq!(read_bounded(&exact)?.len(), MAX_FILE_BYTES as usize);
+        for path in [Path::new("/dev/zero"), tmp.path()] {
+            let Err(err) = read_bounded(path) else { panic!("{} is not a regular file, yet read", path.display()) };
+            assert!(err.to_string().contains("not a regular file"), "{}: {err}", path.display());
+        }
+        assert!(read_optional(&tmp.path().join("absent"))?.is_none());
         Ok(())
     }
 

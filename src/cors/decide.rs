@@ -17,6 +17,14 @@ use smallvec::SmallVec;
 
 use super::policy::{Admission, HeaderLookup, Policy, Resource};
 
+/// What the middleware passes for a header that is present but cannot be
+/// read: not visible ASCII, or a single-valued header (`Origin`,
+/// `Access-Control-Request-Method`) sent twice. No origin, method or header
+/// name contains a NUL, and no header value can, so it is admitted by
+/// nothing, parses as nothing and can never be echoed: the request is
+/// refused as malformed instead of being read as "nothing asked".
+pub const UNREADABLE: &str = "\u{0}";
+
 /// The parts of a request CORS looks at.
 #[derive(Clone, Copy, Default)]
 pub struct CorsRequest<'a> {
@@ -24,12 +32,15 @@ pub struct CorsRequest<'a> {
     pub method: &'a str,
     /// The path, without the query string.
     pub path: &'a str,
-    /// The `Origin` header; `Some("")` when present but unreadable
-    /// (not UTF-8, or sent twice), which no policy admits.
+    /// The `Origin` header; [`UNREADABLE`] when present but unreadable
+    /// (not visible ASCII, or sent twice), which no policy admits.
     pub origin: Option<&'a str>,
-    /// `Access-Control-Request-Method`, present on preflights.
+    /// `Access-Control-Request-Method`, present on preflights
+    /// ([`UNREADABLE`] as for `origin`).
     pub request_method: Option<&'a str>,
-    /// `Access-Control-Request-Headers`, as sent.
+    /// `Access-Control-Request-Headers`, as sent; a header sent twice is one
+    /// comma-joined list, as HTTP says ([`UNREADABLE`] when a value is not
+    /// visible ASCII).
     pub request_headers: Option<&'a str>,
     /// Every header, for resources with a condition.
     pub headers: Option<&'a dyn HeaderLookup>,
@@ -164,7 +175,9 @@ pub enum Verdict {
     MethodRefused,
     /// A preflight asked for a header the resource does not allow.
     HeaderRefused,
-    /// `Access-Control-Request-Headers` could not be parsed.
+    /// `Origin`, `Access-Control-Request-Method` or
+    /// `Access-Control-Request-Headers` could not be parsed (sent twice
+    /// where one is allowed, not visible ASCII, not HTTP tokens).
     MalformedRequest,
 }
 
@@ -209,7 +222,7 @@ impl Policy {
     /// Where `req` lands.
     pub fn route(&self, req: &CorsRequest<'_>) -> Route {
         let (covered, found) = self.lookup(req);
-        Route { preflight: req.method == "OPTIONS" && req.request_method.is_some(), covered, found }
+        Route { preflight: req.is_preflight(), covered, found }
     }
 
     /// The key the decision on `route` would have: the middleware's fast
@@ -238,7 +251,8 @@ impl Policy {
             return decision;
         };
         let Some((b, r, admission)) = found else {
-            decision.verdict = Verdict::OriginRefused;
+            // An unreadable Origin is admitted by nothing, not even `*`.
+            decision.verdict = if origin == UNREADABLE { Verdict::MalformedRequest } else { Verdict::OriginRefused };
             return decision;
         };
         let (block, texts) = (&self.blocks[b], &self.texts[b][r]);
@@ -263,7 +277,7 @@ impl Policy {
         }
         if preflight {
             // Preflights echo what they ask for: no key.
-            preflight_headers(&mut decision, texts, req);
+            preflight_headers(&mut decision, resource, texts, req);
         } else {
             if let Some(expose) = &texts.expose {
                 decision.headers.push((CorsHeader::ExposeHeaders, Value::Shared(expose)));
@@ -360,7 +374,7 @@ impl ResourceTexts {
                 Methods::Any => None,
             },
             headers: match &resource.headers {
-                Headers::List(list) => Some(SharedText::new(list.join(", "))),
+                Headers::List(list) | Headers::Exactly(list) => Some(SharedText::new(list.join(", "))),
                 Headers::Any => None,
             },
             expose: (!resource.expose.is_empty()).then(|| SharedText::new(resource.expose.join(", "))),
@@ -374,6 +388,15 @@ fn condition_holds(resource: &Resource, req: &CorsRequest<'_>) -> bool {
         (None, _) => true,
         (Some(condition), Some(headers)) => condition.holds(headers),
         (Some(_), None) => false,
+    }
+}
+
+impl CorsRequest<'_> {
+    /// Whether this is a preflight: an OPTIONS asking for a method, from an
+    /// origin. Without `Origin` it is an ordinary OPTIONS (a same-origin
+    /// client, curl) and goes to the app, as Rack::Cors lets it.
+    pub fn is_preflight(&self) -> bool {
+        self.method == "OPTIONS" && self.request_method.is_some() && self.origin.is_some()
     }
 }
 
@@ -395,6 +418,11 @@ fn vary(preflight: bool) -> &'static str {
 
 fn check_preflight(resource: &Resource, req: &CorsRequest<'_>) -> Result<(), Verdict> {
     let method = req.request_method.unwrap_or_default();
+    // A method is an HTTP token: `methods = "*"` echoes it, so an empty or
+    // malformed one must never get that far.
+    if method.is_empty() || !method.bytes().all(is_token_byte) {
+        return Err(Verdict::MalformedRequest);
+    }
     if !resource.methods.allows(method) {
         return Err(Verdict::MethodRefused);
     }
@@ -411,14 +439,19 @@ fn check_preflight(resource: &Resource, req: &CorsRequest<'_>) -> Result<(), Ver
     if refused { Err(Verdict::HeaderRefused) } else { Ok(()) }
 }
 
-fn preflight_headers<'a>(decision: &mut Decision<'a>, texts: &'a ResourceTexts, req: &CorsRequest<'a>) {
+fn preflight_headers<'a>(
+    decision: &mut Decision<'a>,
+    resource: &Resource,
+    texts: &'a ResourceTexts,
+    req: &CorsRequest<'a>,
+) {
     let methods = match &texts.methods {
         Some(list) => Value::Shared(list),
         None => Value::Text(Cow::Borrowed(req.request_method.unwrap_or_default())),
     };
     decision.headers.push((CorsHeader::AllowMethods, methods));
     let headers = match &texts.headers {
-        Some(list) => Value::Shared(list),
+        Some(list) => with_safelisted(list, resource, req.request_headers.unwrap_or_default()),
         // Echo exactly what was asked (already checked to be well-formed).
         None => Value::Text(Cow::Owned(
             parse_header_list(req.request_headers.unwrap_or_default()).unwrap_or_default().join(", "),
@@ -432,19 +465,50 @@ fn preflight_headers<'a>(decision: &mut Decision<'a>, texts: &'a ResourceTexts, 
     }
 }
 
+/// The policy's header list, plus the safelisted names the request asks for
+/// that it does not name (allowed all the same, see
+/// [`super::policy::SAFELISTED_HEADERS`]): the browser checks them against
+/// this answer. Shared, unless there is something to add.
+fn with_safelisted<'a>(list: &'a SharedText, resource: &Resource, asked: &str) -> Value<'a> {
+    use super::policy::{Headers, SAFELISTED_HEADERS};
+    let Headers::List(named) = &resource.headers else {
+        return Value::Shared(list);
+    };
+    let mut added: SmallVec<[&str; 4]> = SmallVec::new();
+    for name in header_names(asked).flatten() {
+        let safelisted = SAFELISTED_HEADERS.iter().find(|s| s.eq_ignore_ascii_case(name));
+        if let Some(s) = safelisted.filter(|s| !named.iter().any(|n| n == *s) && !added.contains(s)) {
+            added.push(s);
+        }
+    }
+    if added.is_empty() {
+        return Value::Shared(list);
+    }
+    let mut text = list.as_str().to_owned();
+    for name in added {
+        if !text.is_empty() {
+            text.push_str(", ");
+        }
+        text.push_str(name);
+    }
+    Value::Text(Cow::Owned(text))
+}
+
 /// The entries of an `Access-Control-Request-Headers` value, trimmed; `None`
-/// for an entry that is not an HTTP token. An empty value has no entries.
+/// for an entry that is not an HTTP token. Empty entries (`a,,b`, `a,`) are
+/// skipped, as HTTP's list rule says (RFC 9110, 5.6.1), so an empty value
+/// has no entries.
 fn header_names(value: &str) -> impl Iterator<Item = Option<&str>> {
-    let empty = value.trim().is_empty();
-    value.split(',').filter(move |_| !empty).map(|item| {
-        let name = item.trim_matches([' ', '\t']);
-        (!name.is_empty() && name.bytes().all(is_token_byte)).then_some(name)
-    })
+    value
+        .split(',')
+        .map(|item| item.trim_matches([' ', '\t']))
+        .filter(|name| !name.is_empty())
+        .map(|name| name.bytes().all(is_token_byte).then_some(name))
 }
 
 /// Parses `Access-Control-Request-Headers` (`Origin, Accept, Content-Type`,
 /// any spacing or case) into lower-case names; `None` when an entry is not
-/// an HTTP token. An empty value is an empty list.
+/// an HTTP token. Empty entries are skipped; an empty value is an empty list.
 pub fn parse_header_list(value: &str) -> Option<Vec<String>> {
     header_names(value).map(|name| name.map(str::to_ascii_lowercase)).collect()
 }

@@ -105,6 +105,9 @@ struct ResourceDoc {
     max_age: Option<u32>,
     #[serde(rename = "if")]
     condition: Option<ConditionDoc>,
+    /// `false`: the lab's mistake of a server that refuses even the
+    /// safelisted headers it is not told about (see [`Headers::Exactly`]).
+    safelisted_headers: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -196,13 +199,13 @@ fn build_block(n: usize, doc: BlockDoc, ctx: &PolicyContext<'_>) -> Result<Block
         .into_iter()
         .map(|r| {
             let span = r.span();
-            build_resource(n, r.into_inner()).map_err(|reason| (Some(span), reason))
+            build_resource(n, r.into_inner(), ctx.allow_unanchored).map_err(|reason| (Some(span), reason))
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Block { origins, resources })
 }
 
-fn build_resource(n: usize, doc: ResourceDoc) -> Result<Resource, String> {
+fn build_resource(n: usize, doc: ResourceDoc, lab: bool) -> Result<Resource, String> {
     let star = |what: &str, value: Option<StarOrList>| -> Result<Option<Vec<String>>, String> {
         match value {
             None => Ok(Some(Vec::new())),
@@ -211,18 +214,44 @@ fn build_resource(n: usize, doc: ResourceDoc) -> Result<Resource, String> {
             Some(StarOrList::List(list)) => Ok(Some(list)),
         }
     };
+    // Absent, methods are GET, HEAD and POST; an explicit empty list is
+    // refused rather than read as that default, or as "nothing".
+    let explicit_methods = doc.methods.is_some();
     let methods = match star("methods", doc.methods)? {
         None => Methods::Any,
+        Some(list) if list.is_empty() && explicit_methods => {
+            return Err(format!(
+                "allow block {n}: methods = [] allows no method: list them (e.g. [\"GET\", \"POST\"]), or leave methods out for GET, HEAD and POST"
+            ));
+        }
         Some(list) if list.is_empty() => Methods::list(&["GET", "HEAD", "POST"]),
-        Some(list) => Methods::list(&list),
+        Some(list) => {
+            if let Some(bad) = list.iter().find(|m| super::decide::parse_header_list(m).is_none_or(|v| v.len() != 1)) {
+                return Err(format!("allow block {n}: {bad:?} is not a method"));
+            }
+            Methods::list(&list.iter().map(|m| m.trim()).collect::<Vec<_>>())
+        }
     };
+    // Empty entries ("") are refused, not skipped: in a file someone wrote,
+    // they are a typo, not HTTP's empty list elements.
     let headers = match star("headers", doc.headers)? {
         None => Headers::Any,
         Some(list) => {
             if let Some(bad) = list.iter().find(|h| super::decide::parse_header_list(h).is_none_or(|v| v.len() != 1)) {
                 return Err(format!("allow block {n}: {bad:?} is not a header name"));
             }
-            Headers::list(&list)
+            match (doc.safelisted_headers, lab) {
+                (None | Some(true), _) => Headers::list(&list),
+                (Some(false), true) => match Headers::list(&list) {
+                    Headers::List(names) => Headers::Exactly(names),
+                    other => other,
+                },
+                (Some(false), false) => {
+                    return Err(format!(
+                        "allow block {n}: safelisted_headers = false is only for the lab's scenarios (Accept, Accept-Language, Content-Language and Content-Type are always allowed, as in Rack::Cors)"
+                    ));
+                }
+            }
         }
     };
     let condition = doc.condition.map(|c| {

@@ -7,6 +7,7 @@
 //! two policies), and a setup without a policy means the middleware is
 //! removed, as when the tutorial's Rack::Cors block is deleted.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
@@ -21,7 +22,7 @@ use pin_project_lite::pin_project;
 use smallvec::SmallVec;
 use tower::{Layer, Service};
 
-use super::decide::{CorsHeader, CorsRequest, Decision, Value, Verdict};
+use super::decide::{CorsHeader, CorsRequest, Decision, UNREADABLE, Value, Verdict};
 use super::policy::HeaderLookup;
 use super::setup::Setup;
 
@@ -141,7 +142,10 @@ where
                 return ResponseFuture::Inner { future: self.inner.call(req), added: Some(Added::off()) };
             }
             let lookup = RequestHeaders(req.headers());
-            let request = cors_request(&req, &lookup);
+            let asked = (req.method() == Method::OPTIONS)
+                .then(|| joined(req.headers(), &header::ACCESS_CONTROL_REQUEST_HEADERS))
+                .flatten();
+            let request = cors_request(&req, &lookup, asked.as_deref());
             let Some(route) = setup.route(&request) else {
                 return ResponseFuture::Inner { future: self.inner.call(req), added: Some(Added::off()) };
             };
@@ -301,14 +305,21 @@ fn header_value(value: &Value<'_>) -> Option<HeaderValue> {
 struct RequestHeaders<'a>(&'a HeaderMap);
 
 impl HeaderLookup for RequestHeaders<'_> {
+    /// A resource's condition reads one value: a header sent twice is
+    /// present but equals nothing, so a condition cannot be met by sending
+    /// the expected value next to another one.
     fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).and_then(|v| v.to_str().ok())
+        // Looked up by &str: http parses it on the stack, no allocation.
+        single(self.0, name)
     }
 }
 
-fn cors_request<'a, B>(req: &'a Request<B>, lookup: &'a RequestHeaders<'a>) -> CorsRequest<'a> {
+fn cors_request<'a, B>(
+    req: &'a Request<B>,
+    lookup: &'a RequestHeaders<'a>,
+    request_headers: Option<&'a str>,
+) -> CorsRequest<'a> {
     let headers = req.headers();
-    let value = |name| single(headers, name).map(|v| v.unwrap_or_default());
     // Only a preflight (OPTIONS) is asked what it intends; on other methods
     // the `Access-Control-Request-*` headers mean nothing, so they are not
     // even looked up.
@@ -317,18 +328,41 @@ fn cors_request<'a, B>(req: &'a Request<B>, lookup: &'a RequestHeaders<'a>) -> C
         headers: Some(lookup),
         method: req.method().as_str(),
         path: req.uri().path(),
-        origin: value(&header::ORIGIN),
-        request_method: if options { value(&header::ACCESS_CONTROL_REQUEST_METHOD) } else { None },
-        request_headers: if options { value(&header::ACCESS_CONTROL_REQUEST_HEADERS) } else { None },
+        origin: single(headers, &header::ORIGIN),
+        request_method: if options { single(headers, &header::ACCESS_CONTROL_REQUEST_METHOD) } else { None },
+        request_headers: if options { request_headers } else { None },
     }
 }
 
-/// `None` when absent; `Some(None)` when present but unusable (sent twice,
-/// or not visible ASCII), so that it can never match anything.
-fn single<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<Option<&'a str>> {
+/// A header that holds one value (`Origin`, a method): `None` when absent;
+/// [`UNREADABLE`] when sent twice or not visible ASCII, so that it never
+/// matches anything and the request is refused, not read as "absent".
+fn single(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&str> {
     let mut values = headers.get_all(name).iter();
     let first = values.next()?;
-    Some(if values.next().is_some() { None } else { first.to_str().ok() })
+    Some(if values.next().is_some() { UNREADABLE } else { first.to_str().unwrap_or(UNREADABLE) })
+}
+
+/// A list header (`Access-Control-Request-Headers`): fields sent more than
+/// once are one comma-joined list, as HTTP says (RFC 9110, 5.3); borrowed
+/// unless it was repeated. [`UNREADABLE`] when any value is not visible
+/// ASCII: refused, never read as "no headers requested".
+fn joined<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<Cow<'a, str>> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next()?;
+    let Ok(first) = first.to_str() else {
+        return Some(Cow::Borrowed(UNREADABLE));
+    };
+    let mut list = Cow::Borrowed(first);
+    for value in values {
+        let Ok(value) = value.to_str() else {
+            return Some(Cow::Borrowed(UNREADABLE));
+        };
+        let list = list.to_mut();
+        list.push_str(", ");
+        list.push_str(value);
+    }
+    Some(list)
 }
 
 #[cfg(test)]
@@ -378,5 +412,134 @@ mod tests {
         // A refused origin is never given a shared (granted) answer.
         let refused = get(&service, "http://evil.example").await;
         assert!(refused.iter().all(|h| !h.starts_with("access-control")), "{refused:?}");
+    }
+
+    /// A policy with a `*`-headers resource (where `Authorization` must still
+    /// be named) and an admin one that allows only Content-Type.
+    const LISTS: &str = r#"
+[[allow]]
+origins = ["http://localhost:3000"]
+  [[allow.resource]]
+  path = "/admin/*"
+  methods = ["GET", "POST"]
+  headers = ["Content-Type"]
+  [[allow.resource]]
+  path = "/any/*"
+  methods = "*"
+  headers = "*"
+  [[allow.resource]]
+  path = "/cond/*"
+  if = { header = "X-Lab", equals = "on" }
+[[allow]]
+origins = ["*"]
+  [[allow.resource]]
+  path = "/public/*"
+"#;
+
+    fn lists_service() -> Cors<Handler> {
+        use crate::cors::file::{PolicyContext, fixed_env, parse};
+        let registry = crate::cors::registry::OriginRegistry::new();
+        let env = fixed_env(&[]);
+        let policy = parse("lists.toml", LISTS, &PolicyContext::new(&[], &registry, &env)).expect("valid");
+        let switch: PolicySwitch = Arc::new(ArcSwap::new(Arc::new(Setup::correct(Arc::new(policy)))));
+        CorsLayer::new(switch).layer(tower::service_fn(ok as fn(_) -> Ready))
+    }
+
+    /// Sends `req`; returns the status, the middleware's verdict and the CORS headers.
+    async fn send(service: &Cors<Handler>, req: Request<Body>) -> (u16, &'static str, Vec<String>) {
+        let res = service.clone().oneshot(req).await.expect("infallible");
+        let outcome = res.extensions().get::<CorsOutcome>().map_or("none", |o| o.as_str());
+        let cors = res
+            .headers()
+            .iter()
+            .filter(|(n, _)| n.as_str().starts_with("access-control"))
+            .map(|(n, v)| format!("{n}: {}", v.to_str().unwrap_or("?")))
+            .collect();
+        (res.status().as_u16(), outcome, cors)
+    }
+
+    fn preflight(path: &str, method: &str, extra: &[(&str, &[u8])]) -> Request<Body> {
+        let mut req = Request::options(path).header(header::ORIGIN, PAGE);
+        if !method.is_empty() {
+            req = req.header(header::ACCESS_CONTROL_REQUEST_METHOD, method);
+        }
+        for (name, value) in extra {
+            req = req.header(*name, HeaderValue::from_bytes(value).expect("test value"));
+        }
+        req.body(Body::empty()).expect("request")
+    }
+
+    const ACRH: &str = "access-control-request-headers";
+
+    #[tokio::test]
+    async fn a_repeated_request_headers_field_is_one_list_and_is_checked_whole() {
+        let service = lists_service();
+        // Two fields: the second asks for what the admin resource does not allow.
+        let twice = preflight("/admin/x", "POST", &[(ACRH, b"content-type"), (ACRH, b"x-evil")]);
+        let (status, outcome, cors) = send(&service, twice).await;
+        assert_eq!((status, outcome), (204, "refused:header"), "{cors:?}");
+        assert!(cors.is_empty(), "{cors:?}");
+        // `*` never covers Authorization, however the list is split.
+        let auth = preflight("/any/x", "GET", &[(ACRH, b"x-a"), (ACRH, b"authorization")]);
+        assert_eq!(send(&service, auth).await.1, "refused:header");
+        // Both allowed: granted, and the echo names both.
+        let both = preflight("/any/x", "GET", &[(ACRH, b"x-a"), (ACRH, b"x-b")]);
+        let (_, outcome, cors) = send(&service, both).await;
+        assert_eq!(outcome, "granted");
+        assert!(cors.contains(&"access-control-allow-headers: x-a, x-b".to_owned()), "{cors:?}");
+    }
+
+    #[tokio::test]
+    async fn unreadable_or_repeated_cors_fields_are_refused_not_ignored() {
+        let service = lists_service();
+        let cases: [(&str, Request<Body>); 5] = [
+            ("non-ASCII request headers", preflight("/any/x", "GET", &[(ACRH, b"x-\xe9")])),
+            ("non-ASCII request headers, second field", preflight("/any/x", "GET", &[(ACRH, b"x-a"), (ACRH, b"\xff")])),
+            ("method twice", preflight("/any/x", "GET", &[("access-control-request-method", b"PUT")])),
+            ("empty method under methods = *", preflight("/any/x", "", &[("access-control-request-method", b"")])),
+            ("origin twice", preflight("/public/x", "GET", &[("origin", b"http://evil.example")])),
+        ];
+        for (what, req) in cases {
+            let (status, outcome, cors) = send(&service, req).await;
+            assert_eq!((status, outcome), (204, "refused:malformed"), "{what}: {cors:?}");
+            assert!(cors.is_empty(), "{what}: {cors:?}");
+        }
+        // Two Origins on an actual request, even under `*`: no CORS headers.
+        let req = Request::get("/public/x")
+            .header(header::ORIGIN, PAGE)
+            .header(header::ORIGIN, PAGE)
+            .body(Body::empty())
+            .expect("request");
+        let (_, outcome, cors) = send(&service, req).await;
+        assert_eq!(outcome, "refused:malformed");
+        assert!(cors.is_empty(), "{cors:?}");
+    }
+
+    #[tokio::test]
+    async fn an_options_without_origin_is_not_a_preflight_and_reaches_the_app() {
+        let service = lists_service();
+        let req = Request::options("/admin/x")
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .body(Body::empty())
+            .expect("request");
+        let (status, outcome, cors) = send(&service, req).await;
+        // The handler's 200, not the middleware's 204.
+        assert_eq!((status, outcome), (200, "n/a"), "{cors:?}");
+        assert!(cors.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_condition_is_not_met_by_a_header_sent_twice() {
+        let service = lists_service();
+        let get = |values: &[&str]| {
+            let mut req = Request::get("/cond/x").header(header::ORIGIN, PAGE);
+            for value in values {
+                req = req.header("x-lab", *value);
+            }
+            req.body(Body::empty()).expect("request")
+        };
+        assert_eq!(send(&service, get(&["on"])).await.1, "granted");
+        assert_eq!(send(&service, get(&["on", "off"])).await.1, "refused:origin");
+        assert_eq!(send(&service, get(&["on", "on"])).await.1, "refused:origin");
     }
 }

@@ -95,9 +95,20 @@ pub enum Headers {
     /// Any header the preflight asks for, except `Authorization`, which a
     /// browser never lets a wildcard cover.
     Any,
-    /// Lower-case header names, compared case-insensitively.
+    /// Lower-case header names, compared case-insensitively; the
+    /// [`SAFELISTED_HEADERS`] are allowed as well, as Rack::Cors always
+    /// allows them, so a policy translated from Rack that lists only custom
+    /// headers still accepts a JSON POST.
     List(Vec<String>),
+    /// Exactly these names, not even the safelisted ones (how tower-http and
+    /// hand-written answers behave): only for the lab's scenarios, which
+    /// show a server refusing `Content-Type`.
+    Exactly(Vec<String>),
 }
+
+/// The CORS-safelisted request header names that Rack::Cors allows on every
+/// resource (its `CORS_SIMPLE_HEADERS`), lower-case.
+pub const SAFELISTED_HEADERS: [&str; 4] = ["accept", "accept-language", "content-language", "content-type"];
 
 /// A Rack::Cors path pattern: `*` (everything), `/prefix/*` (the prefix and
 /// anything below it), `/items/:id` (one segment), or an exact path.
@@ -135,8 +146,10 @@ pub enum PolicyError {
         /// Why it is not an origin.
         reason: OriginError,
     },
-    /// A resource path that does not start with `/` (or is not `*`).
-    #[error("allow block {block}: resource path {path:?} must start with / or be *")]
+    /// A resource path of a form policy files do not support.
+    #[error(
+        "allow block {block}: resource path {path:?} is not supported: use *, an exact path (/results), a prefix ending in /* (/cors/*) or :name segments (/items/:id); * only as the whole path or its last segment, no Rack-style globs such as /files/*.json or regular expressions"
+    )]
     BadPath {
         /// 1-based block number.
         block: usize,
@@ -244,6 +257,11 @@ impl Origins {
 
     /// How a request's `Origin` value is admitted, if it is.
     pub fn admission(&self, origin: &str) -> Option<Admission> {
+        // Absent-but-present or unreadable (two `Origin` headers): nothing
+        // admits it, not even `*`.
+        if origin.is_empty() || origin == super::decide::UNREADABLE {
+            return None;
+        }
         if origin == "null" {
             return self.null.then_some(Admission::Other);
         }
@@ -320,7 +338,11 @@ impl Headers {
     pub(super) fn allows(&self, name: &str) -> bool {
         match self {
             Self::Any => !name.eq_ignore_ascii_case("authorization"),
-            Self::List(list) => list.iter().any(|h| h.eq_ignore_ascii_case(name)),
+            Self::List(list) => {
+                list.iter().any(|h| h.eq_ignore_ascii_case(name))
+                    || SAFELISTED_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
+            }
+            Self::Exactly(list) => list.iter().any(|h| h.eq_ignore_ascii_case(name)),
         }
     }
 }
@@ -517,5 +539,11 @@ mod tests {
         assert!(!Headers::Any.allows("authorization"));
         assert!(Headers::list(&["Authorization"]).allows("authorization"));
         assert!(!Headers::list(&["Content-Type"]).allows("x-requested-with"));
+        // Rack::Cors' CORS_SIMPLE_HEADERS: allowed whatever the list says, unless exactly.
+        for name in ["Accept", "accept-language", "Content-Language", "content-type"] {
+            assert!(Headers::list(&["X-Custom"]).allows(name), "{name}");
+            assert!(!Headers::Exactly(vec!["x-custom".into()]).allows(name), "{name}");
+        }
+        assert!(!Headers::list(&["X-Custom"]).allows("authorization"));
     }
 }

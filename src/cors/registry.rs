@@ -12,6 +12,22 @@ use arc_swap::ArcSwap;
 
 use super::origin::{Origin, OriginError};
 
+/// How many origins the registry holds at most: a class's worth and more,
+/// and a bound on what one form, or a hand-edited file, can make the app
+/// keep and check.
+pub const MAX_REGISTERED: usize = 100;
+
+/// Why an origin was not registered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegisterError {
+    /// The text is not an origin.
+    #[error(transparent)]
+    NotAnOrigin(#[from] OriginError),
+    /// The registry already holds [`MAX_REGISTERED`] origins.
+    #[error("the registry already holds {MAX_REGISTERED} origins, its limit; remove one first")]
+    Full,
+}
+
 /// A shared, cheaply cloned set of registered origins.
 #[derive(Debug, Clone, Default)]
 pub struct OriginRegistry {
@@ -32,13 +48,18 @@ impl OriginRegistry {
     }
 
     /// Registers an origin after validating and normalizing it; returns
-    /// its serialization.
-    pub fn register(&self, raw: &str) -> Result<Origin, OriginError> {
+    /// its serialization. Refused when [`MAX_REGISTERED`] others are there.
+    pub fn register(&self, raw: &str) -> Result<Origin, RegisterError> {
         let origin = Origin::parse(raw.trim())?;
+        let mut full = false;
         self.update(|set| {
-            set.insert(origin.as_str().to_owned());
+            // Checked under the writer lock, so two registrations cannot both take the last place.
+            full = set.len() >= MAX_REGISTERED && !set.contains(origin.as_str());
+            if !full {
+                set.insert(origin.as_str().to_owned());
+            }
         });
-        Ok(origin)
+        if full { Err(RegisterError::Full) } else { Ok(origin) }
     }
 
     /// Removes an origin; returns whether it was registered.
@@ -49,10 +70,20 @@ impl OriginRegistry {
         removed
     }
 
-    /// Replaces the whole set (e.g. when loading it from disk).
-    pub fn replace(&self, origins: impl IntoIterator<Item = Origin>) {
-        let set: BTreeSet<String> = origins.into_iter().map(|o| o.as_str().to_owned()).collect();
+    /// Replaces the whole set (e.g. when loading it from disk), keeping at
+    /// most [`MAX_REGISTERED`]; returns how many were left out.
+    pub fn replace(&self, origins: impl IntoIterator<Item = Origin>) -> usize {
+        let mut set = BTreeSet::new();
+        let mut left_out = 0;
+        for origin in origins {
+            if set.len() < MAX_REGISTERED || set.contains(origin.as_str()) {
+                set.insert(origin.as_str().to_owned());
+            } else {
+                left_out += 1;
+            }
+        }
         self.update(|current| *current = set);
+        left_out
     }
 
     /// The registered origins, sorted.
@@ -92,5 +123,22 @@ mod tests {
         assert!(registry.remove("https://partner.example:443"));
         assert!(!clone.contains("https://partner.example"));
         assert!(!registry.remove("https://partner.example"));
+    }
+
+    #[test]
+    fn the_registry_holds_at_most_its_limit() {
+        let registry = OriginRegistry::new();
+        for i in 0..MAX_REGISTERED {
+            registry.register(&format!("https://o{i}.example")).expect("room");
+        }
+        assert_eq!(registry.register("https://one-more.example"), Err(RegisterError::Full));
+        assert!(!registry.contains("https://one-more.example"));
+        // Registering one already there again is fine.
+        assert!(registry.register("https://o0.example").is_ok());
+        assert!(registry.remove("https://o0.example"));
+        assert!(registry.register("https://one-more.example").is_ok());
+        let many = (0..MAX_REGISTERED + 5).map(|i| Origin::parse(&format!("https://f{i}.example")).expect("origin"));
+        assert_eq!(registry.replace(many), 5);
+        assert_eq!(registry.list().len(), MAX_REGISTERED);
     }
 }

@@ -103,7 +103,7 @@ impl Setup {
             SetupRoute::Raw(raw) => return raw.decide(req),
             SetupRoute::Policy(policy, route) => policy.decide_on(req, route),
         };
-        let preflight = req.method == "OPTIONS" && req.request_method.is_some();
+        let preflight = req.is_preflight();
         if let (Some(status), true) = (self.quirks.preflight_status, preflight && decision.answer_here) {
             return Decision {
                 answer_here: true,
@@ -132,7 +132,7 @@ pub enum SetupRoute<'s> {
 
 impl RawHeaders {
     fn decide<'a>(&self, req: &CorsRequest<'a>) -> Decision<'a> {
-        let preflight = req.method == "OPTIONS" && req.request_method.is_some();
+        let preflight = req.is_preflight();
         let Some(origin) = req.origin else {
             return Decision {
                 answer_here: preflight,

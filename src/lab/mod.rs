@@ -66,6 +66,16 @@ pub struct Lab {
     pub default_source: Arc<str>,
 }
 
+/// A registry change that did not wholly happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistryChangeError {
+    /// Refused: nothing changed (the reason, as a phrase).
+    Refused(String),
+    /// The change is in force (requests see it) but the file was not
+    /// written, so a restart would undo it (where, and why).
+    NotSaved(String),
+}
+
 /// A scenario name the lab does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown scenario {name:?}; known: {known}")]
@@ -143,23 +153,23 @@ impl Lab {
     }
 
     /// Registers an origin and saves the registry.
-    pub fn register(&self, raw: &str) -> Result<String, String> {
-        let origin = self.registry.register(raw).map_err(|e| e.to_string())?;
+    pub fn register(&self, raw: &str) -> Result<String, RegistryChangeError> {
+        let origin = self.registry.register(raw).map_err(|e| RegistryChangeError::Refused(e.to_string()))?;
         self.save()?;
         Ok(origin.to_string())
     }
 
     /// Removes an origin and saves the registry.
-    pub fn unregister(&self, raw: &str) -> Result<bool, String> {
+    pub fn unregister(&self, raw: &str) -> Result<bool, RegistryChangeError> {
         let removed = self.registry.remove(raw);
         self.save()?;
         Ok(removed)
     }
 
-    fn save(&self) -> Result<(), String> {
+    fn save(&self) -> Result<(), RegistryChangeError> {
         self.store.save(&self.registry.list()).map_err(|e| {
-            tracing::error!("cannot save the registry to {}: {e}", self.store.path().display());
-            format!("the change is in force but could not be saved to {} ({e})", self.store.path().display())
+            tracing::error!("the registry change is in force but not saved to {}: {e}", self.store.path().display());
+            RegistryChangeError::NotSaved(format!("{} ({e})", self.store.path().display()))
         })
     }
 }

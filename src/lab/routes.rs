@@ -11,9 +11,9 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::Entry;
 use super::access::{Attempt, Denied};
 use super::samples::{Sample, samples};
+use super::{Entry, RegistryChangeError};
 use crate::cookies::cookie;
 use crate::pages::Layout;
 use crate::render::html;
@@ -92,6 +92,10 @@ fn render(
         lab.secrets.is_instructor(&Attempt { loopback: peer.ip().is_loopback(), token, ..Attempt::default() });
     let current = lab.current_entry();
     let setup = lab.current();
+    // A registry file that could not be read is never overwritten: say so
+    // until it is fixed, not only when a change fails.
+    let notice =
+        notice.or_else(|| lab.store.not_saving().map(|reason| format!("Registry changes are not saved: {reason}.")));
     let page = LabPage {
         layout: Layout::new(state),
         current,
@@ -141,8 +145,12 @@ pub async fn register(
     }
     match state.lab.register(form.origin.as_deref().unwrap_or_default()) {
         Ok(_) => Redirect::to("/lab?done=registered").into_response(),
-        Err(reason) => {
+        Err(RegistryChangeError::Refused(reason)) => {
             render(&state, &headers, peer, Some(format!("Not registered: {reason}.")), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(RegistryChangeError::NotSaved(reason)) => {
+            let notice = format!("Registered and in force, but not saved (a restart forgets it): {reason}.");
+            render(&state, &headers, peer, Some(notice), StatusCode::INTERNAL_SERVER_ERROR)
         }
     }
 }
@@ -159,7 +167,13 @@ pub async fn unregister(
     }
     match state.lab.unregister(form.origin.as_deref().unwrap_or_default()) {
         Ok(_) => Redirect::to("/lab?done=removed").into_response(),
-        Err(reason) => render(&state, &headers, peer, Some(reason), StatusCode::INTERNAL_SERVER_ERROR),
+        Err(RegistryChangeError::Refused(reason)) => {
+            render(&state, &headers, peer, Some(format!("Not removed: {reason}.")), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(RegistryChangeError::NotSaved(reason)) => {
+            let notice = format!("Removed and in force, but not saved (a restart brings it back): {reason}.");
+            render(&state, &headers, peer, Some(notice), StatusCode::INTERNAL_SERVER_ERROR)
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::cors::Origin;
 use crate::fsutil::{Access, read_optional, write_atomic};
@@ -19,12 +19,15 @@ pub struct RegistryStore {
     dir: Arc<Path>,
     // Serializes saves: they share one temp file name.
     lock: Arc<Mutex<()>>,
+    // Set when the file existed but could not be read: saving then would
+    // replace origins we never saw with the few registered since.
+    unreadable: Arc<OnceLock<String>>,
 }
 
 impl RegistryStore {
     /// A store in `dir` (created on first save).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: Arc::from(dir.into()), lock: Arc::default() }
+        Self { dir: Arc::from(dir.into()), lock: Arc::default(), unreadable: Arc::default() }
     }
 
     /// The file's path.
@@ -33,9 +36,17 @@ impl RegistryStore {
     }
 
     /// Reads the saved origins; lines that are not origins are skipped with
-    /// a warning (and kept in the file until the next save).
+    /// a warning (and kept in the file until the next save). When the file
+    /// is there but cannot be read, the store refuses every later save.
     pub fn load(&self) -> io::Result<Vec<Origin>> {
-        let Some(bytes) = read_optional(&self.path())? else { return Ok(Vec::new()) };
+        let bytes = match read_optional(&self.path()) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return Ok(Vec::new()),
+            Err(e) => {
+                let _ = self.unreadable.set(crate::tls::io_reason(&e));
+                return Err(e);
+            }
+        };
         let text = String::from_utf8_lossy(&bytes);
         let mut origins = Vec::new();
         for (n, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())) {
@@ -50,8 +61,29 @@ impl RegistryStore {
         Ok(origins)
     }
 
-    /// Saves the origins, replacing the file whole.
+    /// Never writes the file this run: it holds what this run does not
+    /// (e.g. more origins than the registry keeps).
+    pub fn keep_file(&self, reason: String) {
+        let _ = self.unreadable.set(reason);
+    }
+
+    /// Why the file is never written this run, if it could not be read at
+    /// startup (a sentence for the lab page).
+    pub fn not_saving(&self) -> Option<String> {
+        self.unreadable.get().map(|reason| {
+            format!(
+                "{} could not be used whole at startup ({reason}), so the app never overwrites it: fix or remove it, then restart",
+                self.path().display()
+            )
+        })
+    }
+
+    /// Saves the origins, replacing the file whole; refused when the file
+    /// could not be read at startup (see [`RegistryStore::not_saving`]).
     pub fn save(&self, origins: &[String]) -> io::Result<()> {
+        if let Some(reason) = self.not_saving() {
+            return Err(io::Error::other(reason));
+        }
         let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
         std::fs::create_dir_all(&self.dir)?;
         let mut text = String::from("# Origins registered in the lab (one per line). Edited by the app.\n");
@@ -88,5 +120,18 @@ mod tests {
         std::fs::write(dir.path().join(FILE), "https://ok.example\nnot an origin\n\n# comment\n").expect("write");
         let store = RegistryStore::new(dir.path());
         assert_eq!(store.load().expect("loads").len(), 1);
+    }
+
+    #[test]
+    fn a_file_that_could_not_be_read_is_never_overwritten() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Too big to read: as unreadable as a file with the wrong permissions.
+        let big = format!("https://kept.example\n{}", "#".repeat(crate::fsutil::MAX_FILE_BYTES as usize));
+        std::fs::write(dir.path().join(FILE), &big).expect("write");
+        let store = RegistryStore::new(dir.path());
+        assert!(store.load().is_err());
+        let err = store.save(&["https://new.example".into()]).expect_err("must not overwrite");
+        assert!(err.to_string().contains("never overwrites it"), "{err}");
+        assert_eq!(std::fs::read_to_string(dir.path().join(FILE)).expect("still there"), big);
     }
 }

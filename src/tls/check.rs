@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::GeneralName;
 
+use super::constraints::Permitted;
 use super::error::{io_reason, pem_reason};
 use super::names::Host;
 use crate::fsutil::read_optional;
@@ -72,6 +73,8 @@ pub(crate) struct Ca {
     pub(crate) not_after: OffsetDateTime,
     /// A root store holding only this CA, to check leaves like a browser.
     roots: Arc<RootCertStore>,
+    /// The names it may sign for.
+    pub(crate) permitted: Permitted,
 }
 
 /// Why the CA on disk cannot be used.
@@ -110,10 +113,11 @@ pub(crate) fn load_ca(cert_path: &Path, key_path: &Path, now: OffsetDateTime) ->
     if key.subject_public_key_info() != cert.tbs_certificate.subject_pki.raw {
         return Err(unusable("ca-key.pem does not match ca.pem".into()));
     }
+    let permitted = Permitted::of(&cert);
     let mut roots = RootCertStore::empty();
     roots.add(der.clone()).map_err(|e| unusable(format!("ca.pem cannot be a trust anchor ({e})")))?;
     let cert_pem = String::from_utf8(cert_bytes).map_err(|_| unusable("ca.pem is not text".into()))?;
-    Ok(Ca { cert_pem, key, not_after, roots: Arc::new(roots) })
+    Ok(Ca { cert_pem, key, not_after, roots: Arc::new(roots), permitted })
 }
 
 /// Checks the leaf against everything a browser trusting `ca` would check,

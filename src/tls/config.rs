@@ -1,6 +1,5 @@
 //! Turns a PEM certificate chain and key into a rustls server configuration.
 
-use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -53,7 +52,7 @@ pub fn server_config(cert: &Path, key: &Path) -> Result<ServerConfig, TlsError> 
 fn load_chain(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
     let unusable = |reason: String| TlsError::ReadCert { path: path.to_path_buf(), reason };
     // Reading the bytes ourselves keeps "not found" apart from "not PEM".
-    let bytes = fs::read(path).map_err(|e| unusable(io_reason(&e)))?;
+    let bytes = crate::fsutil::read_bounded(path).map_err(|e| unusable(io_reason(&e)))?;
     let chain = CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| unusable(pem_reason(&e, "certificate")))?;
@@ -66,6 +65,6 @@ fn load_chain(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
 /// The first private key of the file, whichever of the three PEM kinds.
 fn load_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
     let unusable = |reason: String| TlsError::ReadKey { path: path.to_path_buf(), reason };
-    let bytes = fs::read(path).map_err(|e| unusable(io_reason(&e)))?;
+    let bytes = crate::fsutil::read_bounded(path).map_err(|e| unusable(io_reason(&e)))?;
     PrivateKeyDer::from_pem_slice(&bytes).map_err(|e| unusable(pem_reason(&e, "private key")))
 }

@@ -24,6 +24,31 @@ pub enum TlsError {
         source: io::Error,
     },
 
+    /// The certificates directory can be written by other users, who could
+    /// replace the CA browsers trust (Unix).
+    #[error(
+        "the certificates directory {} is writable by other users (mode {mode:04o}): run chmod go-w on it, or choose another --certs-dir",
+        .dir.display()
+    )]
+    SharedDir {
+        /// The certificates directory.
+        dir: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+
+    /// A learner's own private key that other users can read or write (Unix).
+    #[error(
+        "the private key file {} can be read or written by other users (mode {mode:04o}): run chmod 600 on it, or pass another --key",
+        .path.display()
+    )]
+    KeyExposed {
+        /// The key file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+
     /// A name given for the API certificate is neither a host name nor an IP
     /// address.
     #[error(

@@ -32,8 +32,9 @@ pub(crate) struct Issued {
 }
 
 /// A fresh self-signed CA with an ECDSA P-256 key, allowed to sign server
-/// certificates only (path length 0).
-pub(crate) fn new_ca(now: OffsetDateTime) -> Result<Issued, TlsError> {
+/// certificates only (path length 0), and only for `hosts` (name
+/// constraints, see [`super::constraints`]).
+pub(crate) fn new_ca(now: OffsetDateTime, hosts: &[Host]) -> Result<Issued, TlsError> {
     let failed = |e: rcgen::Error| TlsError::Generate { what: "local CA", reason: e.to_string() };
     let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).map_err(failed)?;
     let mut params = CertificateParams::default();
@@ -44,6 +45,7 @@ pub(crate) fn new_ca(now: OffsetDateTime) -> Result<Issued, TlsError> {
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
     params.not_before = now - BACKDATE;
     params.not_after = now + CA_LIFETIME;
+    params.name_constraints = Some(super::constraints::for_hosts(hosts));
     let cert = params.self_signed(&key).map_err(failed)?;
     Ok(Issued { cert_pem: cert.pem(), key_pem: key.serialize_pem() })
 }

@@ -21,10 +21,12 @@
 
 mod check;
 mod config;
+mod constraints;
 mod error;
 
 mod issue;
 mod names;
+mod permissions;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -36,6 +38,7 @@ pub use config::server_config;
 pub use error::TlsError;
 pub(crate) use error::io_reason;
 pub use issue::CA_NAME;
+pub use permissions::check_own_key;
 
 use crate::fsutil::{Access, write_atomic};
 use check::{Ca, CaProblem};
@@ -96,14 +99,22 @@ pub enum CertStatus {
 pub fn ensure_certificates(dir: &Path, names: &[String]) -> Result<CertPaths, TlsError> {
     let hosts = names::hosts(names)?;
     let cannot_write = |source| TlsError::Write { dir: dir.to_path_buf(), source };
-    fs::create_dir_all(dir).map_err(cannot_write)?;
+    create_private_dir(dir).map_err(cannot_write)?;
+    permissions::secure(dir, &[CA_KEY_FILE, KEY_FILE])?;
 
     let ca_cert = dir.join(CA_CERT_FILE);
     let cert = dir.join(CERT_FILE);
     let key = dir.join(KEY_FILE);
     let now = OffsetDateTime::now_utc();
 
-    let status = match check::load_ca(&ca_cert, &dir.join(CA_KEY_FILE), now) {
+    let loaded =
+        check::load_ca(&ca_cert, &dir.join(CA_KEY_FILE), now).and_then(|ca| match ca.permitted.uncovered(&hosts) {
+            // A CA that may not sign for a name the app now serves (a new
+            // --host) is replaced: one warning line, below.
+            Some(reason) => Err(CaProblem::Unusable(reason)),
+            None => Ok(ca),
+        });
+    let status = match loaded {
         Ok(ca) => match check::check_leaf(&ca, &cert, &key, &hosts, now) {
             Ok(()) => {
                 tracing::info!(
@@ -140,11 +151,22 @@ pub fn ensure_certificates(dir: &Path, names: &[String]) -> Result<CertPaths, Tl
     Ok(CertPaths { ca_cert, cert, key, status })
 }
 
+/// Creates `dir` (and any missing parent) for the owner only, whatever the
+/// umask: a group-writable umask (002) must not make our own directory one
+/// that [`permissions::secure`] refuses.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 /// Writes a new CA, then a leaf signed by it. The key is written before the
 /// certificate: if the process dies in between, the pair no longer matches
 /// and the next start repairs it instead of using a half-updated CA.
 fn create_all(dir: &Path, hosts: &[Host], now: OffsetDateTime) -> Result<(), TlsError> {
-    let issued = issue::new_ca(now)?;
+    let issued = issue::new_ca(now, hosts)?;
     write(dir, CA_KEY_FILE, &issued.key_pem, Access::Private)?;
     write(dir, CA_CERT_FILE, &issued.cert_pem, Access::Public)?;
     // Reload what was just written so the leaf is signed exactly the way it

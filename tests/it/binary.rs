@@ -245,3 +245,30 @@ fn a_reader_that_stops_reading_stdout_does_not_stop_the_app() {
     let exit = child.wait().expect("exits");
     assert!(exit.success(), "{exit:?}");
 }
+
+#[test]
+fn unreadable_or_split_cors_fields_are_refused_and_the_log_says_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let Started { child, page_port, api_port } = start_in(dir.path(), |cmd| {
+        cmd.env("RUST_LOG", "info").stderr(Stdio::piped());
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let tls = crate::helpers::connector_trusting(&dir.path().join("certs/ca.pem"));
+    let origin = format!("http://localhost:{page_port}");
+    let preflight =
+        |path: &str| crate::helpers::Req::options(path).origin(&origin).header("access-control-request-method", "GET");
+    // The admin resource allows Authorization and Content-Type; the second field asks for more.
+    let split = preflight("/api/v1/admin/standings")
+        .header("access-control-request-headers", "authorization")
+        .header("access-control-request-headers", "x-evil");
+    let twice = preflight("/cors/results").origin("http://evil.example");
+    for req in [split, twice] {
+        let reply = runtime.block_on(crate::helpers::send_over_tls(&tls, api_port, req));
+        assert_eq!(reply.status, 204);
+        assert!(reply.access_control().is_empty(), "{:?}", reply.access_control());
+    }
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let out = child.wait_with_output().expect("exits");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("refused:header") && log.contains("refused:malformed"), "{log}");
+}

@@ -225,3 +225,58 @@ async fn event_streams_are_capped_per_client() {
     s.write_all(events_request(&app).as_bytes()).await.expect("send");
     read_event(&mut BufReader::new(s).lines(), "default").await;
 }
+
+/// A registry form POST for `origin`.
+fn register(app: &TestApp, origin: &str) -> Req {
+    change(app, "/lab/registry", &format!("origin={}", origin.replace(':', "%3A").replace('/', "%2F")))
+}
+
+#[tokio::test]
+async fn a_registration_that_cannot_be_saved_is_said_to_be_in_force_but_not_saved() {
+    let certs = tempfile::tempdir().expect("temp dir");
+    // A directory where the save's temporary file goes makes the save fail.
+    let blocker = certs.path().join("data").join(format!(".registry.txt.{}.tmp", std::process::id()));
+    std::fs::create_dir_all(blocker.join("x")).expect("blocker");
+    let app = TestApp::spawn_in(certs, |_| {}).await;
+    let partner = "https://partner.example";
+    let reply = app.page(register(&app, partner)).await;
+    assert_eq!(reply.status, 500);
+    assert!(reply.body.contains("Registered and in force, but not saved"), "{}", reply.body);
+    assert!(!reply.body.contains("Not registered"), "{}", reply.body);
+    assert_eq!(allow_origin(&app, partner).await.as_deref(), Some(partner), "admitted all the same");
+}
+
+#[tokio::test]
+async fn a_registry_file_that_failed_to_load_is_never_overwritten() {
+    let certs = tempfile::tempdir().expect("temp dir");
+    let data = certs.path().join("data");
+    std::fs::create_dir_all(&data).expect("data dir");
+    // More than any registry file may be: not loaded, so not to be replaced.
+    let kept = format!("https://kept.example\n{}\n", "#".repeat(2 << 20));
+    std::fs::write(data.join("registry.txt"), &kept).expect("write");
+    let app = TestApp::spawn_in(certs, |_| {}).await;
+    let page = app.page(Req::get("/lab")).await;
+    assert!(page.body.contains("Registry changes are not saved"), "the lab says so before any change");
+    let reply = app.page(register(&app, "https://new.example")).await;
+    assert_eq!(reply.status, 500);
+    assert!(
+        reply.body.contains("in force, but not saved") && reply.body.contains("never overwrites it"),
+        "{}",
+        reply.body
+    );
+    let after = std::fs::read_to_string(data.join("registry.txt")).expect("still there");
+    assert!(after == kept, "the file is untouched");
+}
+
+#[tokio::test]
+async fn the_registry_is_capped_with_a_clear_refusal() {
+    let app = TestApp::spawn().await;
+    let lab = &app.running.state().lab;
+    for i in 0..f1_race_results::cors::registry::MAX_REGISTERED {
+        lab.register(&format!("https://o{i}.example")).expect("room");
+    }
+    let reply = app.page(register(&app, "https://one-too-many.example")).await;
+    assert_eq!(reply.status, 422);
+    assert!(reply.body.contains("Not registered: the registry already holds 100 origins"), "{}", reply.body);
+    assert_eq!(allow_origin(&app, "https://one-too-many.example").await, None);
+}

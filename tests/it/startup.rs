@@ -40,7 +40,8 @@ async fn a_new_host_name_gets_a_certificate_that_covers_it() {
     let cert = std::fs::read(first.certs.path().join("cert.pem")).expect("cert");
     let certs = first.stop().await;
     let second = TestApp::spawn_in(certs, |c| c.host = "lab.local".to_owned()).await;
-    assert_eq!(std::fs::read(second.certs.path().join("ca.pem")).expect("ca"), ca, "the CA is kept");
+    // The CA's name constraints did not cover lab.local: a new CA.
+    assert_ne!(std::fs::read(second.certs.path().join("ca.pem")).expect("ca"), ca, "a new CA");
     assert_ne!(std::fs::read(second.certs.path().join("cert.pem")).expect("cert"), cert, "the leaf is new");
     assert_eq!(second.running.page_url(), format!("http://lab.local:{}", second.running.page_port()));
 }
@@ -165,4 +166,53 @@ async fn a_learners_own_certificate_and_key_are_used() {
     let reply = crate::helpers::get_over_tls(&tls, running.api_port(), "/", "http://localhost:1").await;
     assert_eq!(reply.status, 200);
     running.stop().await;
+}
+
+/// Builds the app from `config`, which must fail within a few seconds; the error's message.
+async fn refused(config: Config) -> String {
+    let build = tokio::time::timeout(std::time::Duration::from_secs(5), Application::build(config));
+    match build.await.expect("startup must not hang") {
+        Err(err) => err.to_string(),
+        Ok(_) => panic!("this configuration must be refused"),
+    }
+}
+
+#[tokio::test]
+async fn devices_fifos_huge_files_and_open_keys_are_refused_at_once_naming_the_flag() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let own = f1_race_results::tls::ensure_certificates(&dir.path().join("own"), &["localhost".to_owned()])
+        .expect("certificates");
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let huge = dir.path().join("huge.toml");
+    std::fs::write(&huge, format!("# {}\n", "x".repeat(2 << 20))).expect("write");
+    let with = |cert: &std::path::Path, key: &std::path::Path, policy: Option<&std::path::Path>| {
+        let mut config = Config::for_tests(dir.path().join("certs"));
+        config.cert = Some(cert.to_owned());
+        config.key = Some(key.to_owned());
+        config.policy = policy.map(std::path::Path::to_owned);
+        config
+    };
+    let open_key = dir.path().join("open-key.pem");
+    std::fs::copy(&own.key, &open_key).expect("copy");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&open_key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    }
+    let zero = std::path::Path::new("/dev/zero");
+    let cases = [
+        (with(zero, &own.key, None), "/dev/zero: it is not a regular file", "--cert"),
+        (with(&own.cert, &fifo, None), "fifo: it is not a regular file", "--key"),
+        (with(&own.cert, &own.key, Some(&fifo)), "fifo: it is not a regular file", "--policy"),
+        (with(&own.cert, &own.key, Some(&huge)), "huge.toml: it is larger than 1 MiB", "--policy"),
+        (with(&own.cert, &own.key, Some(dir.path())), "it is not a regular file", "--policy"),
+        (with(&own.cert, &open_key, None), "open-key.pem can be read or written by other users (mode 0644)", "--key"),
+    ];
+    for (config, reason, flag) in cases {
+        let message = refused(config).await;
+        assert!(message.contains(reason) && message.contains(flag), "{message}");
+        assert!(!message.contains('\n'), "{message}");
+    }
 }

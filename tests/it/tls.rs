@@ -284,28 +284,36 @@ fn missing_or_foreign_leaf_key_regenerates_leaf() -> TestResult {
 }
 
 #[test]
-fn new_names_regenerate_the_leaf_which_then_covers_them() -> TestResult {
+fn new_names_regenerate_the_ca_only_when_its_name_constraints_do_not_cover_them() -> TestResult {
     let tmp = tempfile::tempdir()?;
     ensure_certificates(tmp.path(), &[])?;
     let ca_before = fs::read(tmp.path().join("ca.pem"))?;
 
+    // The CA may sign only for the names it was made for: a new one needs a new CA.
     let (paths, lines) = ensure_logged(tmp.path(), &["lab.local"])?;
-    assert_eq!(paths.status, CertStatus::LeafRegenerated(LeafReason::MissingName("lab.local".into())));
+    let reason = "its name constraints do not cover lab.local";
+    assert_eq!(paths.status, CertStatus::CaRegenerated(reason.into()));
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert_eq!(lines[0].1, "regenerating the API certificate: it does not cover the name lab.local");
+    assert!(
+        lines[0].1.starts_with(&format!("regenerating the local CA and the API certificate: {reason}")),
+        "{lines:?}"
+    );
+    assert_ne!(fs::read(tmp.path().join("ca.pem"))?, ca_before);
     assert!(sans(&paths.cert)?.iter().any(|san| san == "DNS:lab.local"));
     assert_eq!(handshake(client_trusting(&paths.ca_cert)?, &paths, "lab.local")?, b"http/1.1");
 
     let paths = ensure_certificates(tmp.path(), &names(&["lab.local", "192.168.1.20"]))?;
-    assert_eq!(paths.status, CertStatus::LeafRegenerated(LeafReason::MissingName("192.168.1.20".into())));
+    assert_eq!(paths.status, CertStatus::CaRegenerated("its name constraints do not cover 192.168.1.20".into()));
     // The TLS client only checks the certificate; no packet leaves memory.
     assert!(sans(&paths.cert)?.iter().any(|san| san == "IP:192.168.1.20"));
     handshake(client_trusting(&paths.ca_cert)?, &paths, "192.168.1.20")?;
+    let ca_now = fs::read(tmp.path().join("ca.pem"))?;
 
-    // Same names again (different case, with duplicates): nothing to do.
+    // Same names again (different case, with duplicates), or fewer: nothing to do.
     let again = ensure_certificates(tmp.path(), &names(&["LAB.local", "192.168.1.20", "localhost", "[::1]"]))?;
     assert_eq!(again.status, CertStatus::Reused);
-    assert_eq!(fs::read(tmp.path().join("ca.pem"))?, ca_before);
+    assert_eq!(ensure_certificates(tmp.path(), &[])?.status, CertStatus::Reused);
+    assert_eq!(fs::read(tmp.path().join("ca.pem"))?, ca_now);
     Ok(())
 }
 

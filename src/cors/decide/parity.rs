@@ -144,3 +144,41 @@ fn paths_outside_every_resource_are_left_alone() {
     let d = POLICY.decide(&get("/private/x", Some("https://app.example")));
     assert_eq!((d.verdict, d.headers.len()), (Verdict::NotCors, 0));
 }
+
+// Rack::Cors `CORS_SIMPLE_HEADERS`: Accept, Accept-Language, Content-Language
+// and Content-Type are allowed on every resource, so a Rack config listing
+// only custom headers accepts a JSON POST. The answer names what the
+// browser will check.
+#[test]
+fn safelisted_request_headers_are_always_allowed_as_in_rack_cors() {
+    let d = POLICY.decide(&pre("/api/x", "https://app.example", "POST", "x-domain-token, content-type, Accept"));
+    assert_eq!(d.verdict, Verdict::Granted);
+    // Content-Type is in the list already; Accept is added for the browser.
+    assert!(has(&d, "access-control-allow-headers", "x-domain-token, content-type, accept"), "{d:?}");
+    let listed = POLICY.decide(&pre("/api/x", "https://app.example", "POST", "content-type"));
+    assert!(has(&listed, "access-control-allow-headers", "x-domain-token, content-type"), "{listed:?}");
+    // Never Authorization, nor anything else not listed.
+    let auth = POLICY.decide(&pre("/api/x", "https://app.example", "POST", "content-language, authorization"));
+    assert_eq!(auth.verdict, Verdict::HeaderRefused);
+}
+
+// Rack::Cors splits `Access-Control-Request-Headers` on `,\s*` and Ruby
+// drops the trailing empty element: `x-domain-token,` is granted.
+#[test]
+fn empty_request_header_elements_are_ignored() {
+    let d = POLICY.decide(&pre("/api/x", "https://app.example", "PUT", "x-domain-token,"));
+    assert_eq!(d.verdict, Verdict::Granted);
+    assert_eq!(POLICY.decide(&pre("/api/x", "https://app.example", "PUT", ",, ,")).verdict, Verdict::Granted);
+}
+
+// `methods = "*"` echoes the requested method, so it must be a token.
+#[test]
+fn any_methods_echo_only_tokens() {
+    let ok = POLICY.decide(&pre("/any-headers/x", "http://localhost:3000", "PROPFIND", ""));
+    assert!(has(&ok, "access-control-allow-methods", "PROPFIND"));
+    for bad in ["", "GET, PUT", "P\"UT", "PUT\u{0}"] {
+        let d = POLICY.decide(&pre("/any-headers/x", "http://localhost:3000", bad, ""));
+        assert_eq!(d.verdict, Verdict::MalformedRequest, "{bad:?}");
+        assert_eq!(cors_headers(&d), 0);
+    }
+}

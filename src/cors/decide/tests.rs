@@ -44,7 +44,9 @@ fn odd_spacing_and_case_in_the_header_list_are_fine() {
     let d = POLICY.decide(&preflight(PAGE, "POST", "  ORIGIN ,accept,\tContent-Type "));
     assert_eq!(d.verdict, Verdict::Granted);
     assert_eq!(parse_header_list(" a ,B"), Some(vec!["a".to_owned(), "b".to_owned()]));
-    assert_eq!(parse_header_list("a,,b"), None);
+    // Empty list elements are ignored, as HTTP says.
+    assert_eq!(parse_header_list("a,,b,"), Some(vec!["a".to_owned(), "b".to_owned()]));
+    assert_eq!(parse_header_list(" , "), Some(vec![]));
     assert_eq!(parse_header_list("a b"), None);
     assert_eq!(parse_header_list("x-\u{e9}"), None);
 }
@@ -57,7 +59,11 @@ fn refused_preflights_get_no_access_control_headers() {
         (preflight("null", "POST", ""), Verdict::OriginRefused),
         (preflight(PAGE, "PUT", ""), Verdict::MethodRefused),
         (preflight(PAGE, "POST", "x-requested-with"), Verdict::HeaderRefused),
-        (preflight(PAGE, "POST", "a,,b"), Verdict::MalformedRequest),
+        (preflight(PAGE, "POST", "a b"), Verdict::MalformedRequest),
+        (preflight(PAGE, "POST", UNREADABLE), Verdict::MalformedRequest),
+        (preflight(PAGE, "", ""), Verdict::MalformedRequest),
+        (preflight(PAGE, "PO ST", ""), Verdict::MalformedRequest),
+        (preflight(UNREADABLE, "POST", ""), Verdict::MalformedRequest),
     ];
     for (req, verdict) in cases {
         let d = POLICY.decide(&req);
@@ -103,4 +109,12 @@ fn same_origin_or_curl_requests_without_origin_only_get_vary() {
 fn unreadable_origins_are_refused() {
     let req = CorsRequest { method: "GET", path: "/cors/results", origin: Some(""), ..Default::default() };
     assert_eq!(POLICY.decide(&req).verdict, Verdict::OriginRefused);
+    let req = CorsRequest { origin: Some(UNREADABLE), ..req };
+    assert_eq!(POLICY.decide(&req).verdict, Verdict::MalformedRequest);
+}
+
+#[test]
+fn a_trailing_comma_in_the_request_headers_is_ignored() {
+    let d = POLICY.decide(&preflight(PAGE, "POST", "content-type,"));
+    assert_eq!(d.verdict, Verdict::Granted);
 }

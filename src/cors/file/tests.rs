@@ -93,7 +93,43 @@ fn mistakes_are_reported_with_file_line_and_reason() {
         ("[[allow]]\norgins = [\"*\"]\n", 2, "unknown field"),
         ("[[allow]]\norigins = [\"*\"\n", 2, ""),
         ("[[allow]]\norigins = [\"localhost:3000\"]\n[[allow.resource]]\npath = \"/x\"\n", 1, "is not an origin"),
-        ("[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"x/*\"\n", 3, "must start with /"),
+        (
+            "[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"x/*\"\n",
+            3,
+            "is not supported: use *, an exact path",
+        ),
+        // Rack's globs inside a segment have no TOML form: the error says what has.
+        (
+            "[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"/files/*.json\"\n",
+            3,
+            "a prefix ending in /* (/cors/*)",
+        ),
+        // An explicit empty list is a mistake, not "GET, HEAD, POST".
+        (
+            "[[allow]]\norigins = [\"*\"]\n\n[[allow.resource]]\npath = \"/x\"\nmethods = []\n",
+            4,
+            "methods = [] allows no method",
+        ),
+        (
+            "[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"/x\"\nmethods = [\"GET\", \"\"]\n",
+            3,
+            "\"\" is not a method",
+        ),
+        (
+            "[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"/x\"\nmethods = [\"G ET\"]\n",
+            3,
+            "is not a method",
+        ),
+        (
+            "[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"/x\"\nheaders = [\"x-a\", \"\"]\n",
+            3,
+            "\"\" is not a header name",
+        ),
+        (
+            "[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"/x\"\nheaders = [\"x-a\"]\nsafelisted_headers = false\n",
+            3,
+            "only for the lab's scenarios",
+        ),
         (
             "[[allow]]\norigin_patterns = ['localhost']\n[[allow.resource]]\npath = \"/x\"\n",
             1,
@@ -135,4 +171,13 @@ fn conditions_gate_their_resource() {
     static WITHOUT: HeaderList<'static> = HeaderList(&[]);
     assert_eq!(policy.decide(&req(&WITH)).verdict, Verdict::Granted);
     assert_eq!(policy.decide(&req(&WITHOUT)).verdict, Verdict::OriginRefused);
+}
+
+#[test]
+fn methods_left_out_are_get_head_post_and_max_age_left_out_is_sent_as_nothing() {
+    let policy = load("[[allow]]\norigins = [\"*\"]\n[[allow.resource]]\npath = \"/x\"\n").expect("valid");
+    let r = &policy.blocks()[0].resources[0];
+    assert_eq!(r.methods, Methods::list(&["GET", "HEAD", "POST"]));
+    // Unlike Rack::Cors (7200): see docs/policy-files.md.
+    assert_eq!(r.max_age, None);
 }

@@ -133,3 +133,29 @@ async fn preflighted_kinds_really_send_a_preflight_and_simple_ones_do_not() {
         page.close().await.expect("closes");
     }
 }
+
+/// A Rack::Cors block translated as is: `headers: ['X-Requested-With']`,
+/// with no Content-Type, which Rack::Cors always allows.
+const RACK_TRANSLATED: &str = r#"
+[[allow]]
+origins = ["@page"]
+  [[allow.resource]]
+  path = "/cors/*"
+  methods = ["GET", "POST"]
+  headers = ["X-Requested-With"]
+"#;
+
+#[tokio::test]
+async fn a_policy_listing_only_custom_headers_accepts_a_json_post_as_rack_cors_does() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let policy = dir.path().join("rack.toml");
+    std::fs::write(&policy, RACK_TRANSLATED).expect("write policy");
+    let app = TestApp::spawn_with(|c| c.policy = Some(policy)).await;
+    let Some(browser) = browser_for(&app).await else {
+        return;
+    };
+    let page = super::open(&browser, &app, "/cors").await;
+    // Chromium checks the preflight's answer names Content-Type: it does.
+    assert_eq!(press(&page, "cors-json-post").await, ("ok".into(), "200".into()), "{:#?}", page.console());
+    assert_eq!(press(&page, "cors-custom-header").await, ("ok".into(), "200".into()), "{:#?}", page.console());
+}
