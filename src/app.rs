@@ -13,10 +13,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
-use axum::Router;
 use rand::Rng;
 use rustls::ServerConfig;
 use tokio::task::JoinHandle;
+use tower::ServiceBuilder;
+use tower_http::timeout::Timeout;
 
 use crate::api::users::Users;
 use crate::config::Config;
@@ -24,14 +25,14 @@ use crate::cors::file::{PolicyContext, PolicyFileError, process_env};
 use crate::cors::registry::OriginRegistry;
 use crate::cors::{Origin, Policy, PolicySwitch, Setup, defaults};
 use crate::exchanges::ExchangeLog;
-use crate::hosts::{self, KnownHosts};
+use crate::hosts::KnownHosts;
 use crate::lab::access::Secrets;
 use crate::lab::events::StreamLimits;
 use crate::lab::scenario::ScenarioError;
 use crate::lab::store::RegistryStore;
 use crate::lab::{Lab, UnknownScenario};
+use crate::origin_guard::{OriginGuard, OriginGuardLayer};
 use crate::race::{self, Ticker};
-use crate::security_headers::{self, PageHeaders};
 use crate::serve::{ConnLimit, Listener, Tuning};
 use crate::state::{AppState, Shared, Urls};
 use crate::tls::{self, TlsError};
@@ -161,24 +162,27 @@ impl Application {
     pub async fn start(self) -> io::Result<Running> {
         let page_port = local_port(&self.page);
         let api_port = local_port(&self.api);
-        let page_router = limits::deadline(self.guard_page(pages::router(self.state.clone()), page_port));
-        let api_router = limits::deadline(self.guard_api(api::router(self.state.clone()), api_port));
+        let page_service = self.page_stack(page_port);
+        let api_service = self.api_stack(api_port);
         // One count for both origins: a peer's connections are its footprint.
         let limit = ConnLimit::new(self.tuning.caps);
-        let mut listeners = Vec::new();
+        let (mut page_listeners, mut api_listeners) = (Vec::new(), Vec::new());
         for listener in self.page {
-            listeners.push(Listener::new(listener, None, page_router.clone(), limit.clone(), self.tuning)?);
+            page_listeners.push(Listener::new(listener, None, page_service.clone(), limit.clone(), self.tuning)?);
         }
         for listener in self.api {
             let tls = Some(Arc::clone(&self.tls));
-            listeners.push(Listener::new(listener, tls, api_router.clone(), limit.clone(), self.tuning)?);
+            api_listeners.push(Listener::new(listener, tls, api_service.clone(), limit.clone(), self.tuning)?);
         }
         // Bound and listening already (the sockets were bound in `build`):
         // a connection from now on waits in the backlog until accepted.
-        let servers = listeners
-            .into_iter()
-            .map(|listener| tokio::spawn(listener.serve(self.stop_tx.subscribe(), GRACE)))
-            .collect();
+        let mut servers = Vec::new();
+        for listener in page_listeners {
+            servers.push(tokio::spawn(listener.serve(self.stop_tx.subscribe(), GRACE)));
+        }
+        for listener in api_listeners {
+            servers.push(tokio::spawn(listener.serve(self.stop_tx.subscribe(), GRACE)));
+        }
         let ticker = tokio::spawn(self.ticker.run(self.lap_interval));
         Ok(Running {
             servers,
@@ -194,28 +198,27 @@ impl Application {
     }
 }
 
-// The Host check and the headers wrap the routers here, not inside
-// `pages::router`/`api::router`: they need the real ports and the bind, and
-// the in-process benchmarks and examples that call the routers directly
-// (without a Host header) keep measuring the stack they always measured.
-// Each router is one fallback service, so `layer` adds one service per
-// middleware, not one per route.
+// Each origin's whole stack, outermost first: its guard (the Host check and
+// the security headers, which need the real ports and the bind), the request
+// deadline, then the origin's own stack (`pages::service`, `api::service`).
+// Hand-written tower layers all the way down to the routes' `Router`.
 impl Application {
-    /// The page origin behind its Host check, then its security headers.
-    fn guard_page(&self, router: Router, port: u16) -> Router {
-        let hosts = Arc::new(KnownHosts::new(&self.host, self.bind, port, 80));
-        let headers = Arc::new(PageHeaders::new(&hosts, self.state.urls.api_port));
-        router
-            .layer(axum::middleware::from_fn_with_state(headers, security_headers::page))
-            .layer(axum::middleware::from_fn_with_state(hosts, hosts::enforce))
+    /// The page origin's stack.
+    fn page_stack(&self, port: u16) -> OriginGuard<Timeout<pages::PageService>> {
+        let hosts = KnownHosts::new(&self.host, self.bind, port, 80);
+        ServiceBuilder::new()
+            .layer(OriginGuardLayer::page(hosts, self.state.urls.api_port))
+            .layer(limits::deadline())
+            .service(pages::service(self.state.clone()))
     }
 
-    /// The API origin behind its own Host check (its own port), then its headers.
-    fn guard_api(&self, router: Router, port: u16) -> Router {
-        let hosts = Arc::new(KnownHosts::new(&self.host, self.bind, port, 443));
-        router
-            .layer(axum::middleware::from_fn(security_headers::api))
-            .layer(axum::middleware::from_fn_with_state(hosts, hosts::enforce))
+    /// The API origin's stack: its own Host check (its own port).
+    fn api_stack(&self, port: u16) -> OriginGuard<Timeout<api::ApiService>> {
+        let hosts = KnownHosts::new(&self.host, self.bind, port, 443);
+        ServiceBuilder::new()
+            .layer(OriginGuardLayer::api(hosts))
+            .layer(limits::deadline())
+            .service(api::service(self.state.clone()))
     }
 }
 

@@ -11,12 +11,10 @@
 //! the `Host` header.
 
 use std::net::IpAddr;
-use std::sync::Arc;
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderValue, Response, StatusCode, header};
+use bytes::Bytes;
+use http_body_util::Full;
 
 /// The names and the port one origin answers to.
 #[derive(Debug, Clone)]
@@ -91,21 +89,9 @@ impl KnownHosts {
     }
 }
 
-/// The middleware: refuses an unknown Host, else marks the request with
-/// the [`ServedHost`] and passes it on.
-pub async fn enforce(State(hosts): State<Arc<KnownHosts>>, mut req: Request, next: Next) -> Response {
-    match hosts.check_request(&req) {
-        Ok(index) => {
-            req.extensions_mut().insert(ServedHost(index));
-            next.run(req).await
-        }
-        Err(refusal) => refuse(refusal),
-    }
-}
-
 /// The answer to a refused Host: short, plain, and not framable or
-/// sniffable (these responses skip the layers that add those headers).
-fn refuse(refusal: HostRefusal) -> Response {
+/// sniffable (it is made here, before the layers that add those headers).
+pub fn refusal(refusal: HostRefusal) -> Response<Full<Bytes>> {
     let (status, text) = match refusal {
         HostRefusal::Missing => (StatusCode::BAD_REQUEST, "missing Host header\n"),
         HostRefusal::Malformed => (StatusCode::BAD_REQUEST, "malformed Host header: expected name:port\n"),
@@ -115,13 +101,17 @@ fn refuse(refusal: HostRefusal) -> Response {
         ),
     };
     tracing::debug!(status = status.as_u16(), "refused a request for a Host this app is not");
-    let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8")),
-        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")),
-        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
-    ];
-    (status, headers, text).into_response()
+    let mut res = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    *res.status_mut() = status;
+    let headers = res.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    res
 }
 
 /// `name[:port]` → the name and the port, if given; IPv6 in brackets.

@@ -21,7 +21,8 @@
 //! - [`serve`]: the server under both origins (accept loop, connection caps, write deadline, lingering close).
 //! - [`log_writer`]: log lines written by a thread of their own, in order, none lost.
 //! - [`hosts`]: the `Host` names each origin answers to (421 otherwise);
-//!   [`security_headers`]: CSP, framing, nosniff, referrer policy per origin.
+//!   [`security_headers`]: CSP, framing, nosniff, referrer policy per origin;
+//!   [`origin_guard`]: both, as the outermost layer of each origin's stack.
 //!
 //! Requests flow one way: listener -> router -> (CORS middleware, API
 //! origin only) -> handler -> pure core -> template.
@@ -40,6 +41,7 @@ pub mod inspect;
 pub mod lab;
 pub mod limits;
 pub mod log_writer;
+pub mod origin_guard;
 pub mod pages;
 pub mod race;
 pub mod render;

@@ -31,7 +31,6 @@
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::http::StatusCode;
 use hyper_util::rt::TokioTimer;
 use tower_http::timeout::TimeoutLayer;
@@ -118,7 +117,7 @@ pub fn http1() -> hyper::server::conn::http1::Builder {
     builder
 }
 
-/// Puts [`REQUEST_TIMEOUT`] on every route of a router.
-pub fn deadline(router: Router) -> Router {
-    router.layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+/// [`REQUEST_TIMEOUT`] on every request, as a layer of an origin's stack.
+pub fn deadline() -> TimeoutLayer {
+    TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT)
 }

@@ -1,5 +1,6 @@
-//! The headers that tell the browser what a response may do, one layer per
-//! origin, added after the handler so no handler has to remember them.
+//! The headers that tell the browser what a response may do, per origin,
+//! added after the handler by [`crate::origin_guard`] so no handler has to
+//! remember them.
 //!
 //! Page origin, every response:
 //! - `Content-Security-Policy`: scripts, styles, frames and connections
@@ -18,16 +19,11 @@
 //! opens to accept the certificate) is framed by no one and runs nothing.
 //!
 //! The policies are built once per known host name at startup; a request
-//! costs one lookup by the [`ServedHost`] index the Host check left.
+//! costs one lookup by the index of the name the Host check found.
 
-use std::sync::Arc;
-
-use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::middleware::Next;
-use axum::response::Response;
 
-use crate::hosts::{KnownHosts, ServedHost};
+use crate::hosts::KnownHosts;
 
 /// Page-origin paths the pages themselves put in a frame: the hidden
 /// iframe's results and the sandboxed frame of the `/cors` page.
@@ -74,28 +70,34 @@ impl PageHeaders {
     }
 }
 
-/// The page origin's layer.
-pub async fn page(State(headers): State<Arc<PageHeaders>>, req: Request, next: Next) -> Response {
-    let index = req.extensions().get::<ServedHost>().map_or(0, |h| h.0);
-    let framed = FRAMED_BY_THE_PAGES.contains(&req.uri().path());
-    let csp = headers.policy(index, req.uri().path()).cloned();
-    let mut response = next.run(req).await;
-    let out = response.headers_mut();
-    if let Some(csp) = csp {
+/// What a page-origin answer gets, decided from its request.
+#[derive(Debug, Clone)]
+pub struct PageAnswer {
+    csp: Option<HeaderValue>,
+    framed: bool,
+}
+
+impl PageHeaders {
+    /// The headers for a request to `path` under known name `index`.
+    pub fn for_request(&self, index: usize, path: &str) -> PageAnswer {
+        PageAnswer { csp: self.policy(index, path).cloned(), framed: FRAMED_BY_THE_PAGES.contains(&path) }
+    }
+}
+
+/// Adds the page origin's headers to an answer.
+pub fn apply_page(answer: PageAnswer, out: &mut HeaderMap) {
+    if let Some(csp) = answer.csp {
         out.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
-    out.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static(if framed { "SAMEORIGIN" } else { "DENY" }));
+    out.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static(if answer.framed { "SAMEORIGIN" } else { "DENY" }));
     out.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if is_html(out) {
         out.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     }
-    response
 }
 
-/// The API origin's layer.
-pub async fn api(req: Request, next: Next) -> Response {
-    let mut response = next.run(req).await;
-    let out = response.headers_mut();
+/// Adds the API origin's headers to an answer.
+pub fn apply_api(out: &mut HeaderMap) {
     out.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if is_html(out) {
         // The API's HTML is a page to look at (and fragments the pages
@@ -107,7 +109,6 @@ pub async fn api(req: Request, next: Next) -> Response {
         out.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         out.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     }
-    response
 }
 
 fn is_html(headers: &HeaderMap) -> bool {

@@ -17,23 +17,35 @@ use axum::http::Request;
 use tower::layer::util::Identity;
 use tower::{Layer, Service, ServiceBuilder};
 use tower_http::body::Limited;
-use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::limit::{RequestBodyLimit, RequestBodyLimitLayer};
 
-use crate::access_log::{AccessLogLayer, Listener};
+use crate::access_log::{AccessLog, AccessLogLayer, Listener};
 use crate::cors;
+use crate::cors::layer::Cors;
 use crate::render::html;
 use crate::standings;
 use crate::state::AppState;
 
-/// All routes of the API origin, with the CORS middleware and the access log.
-///
-/// The middlewares wrap the routes as one service stack (access log, body
-/// limit, CORS, then the routes), not through `Router::layer`, which would
-/// wrap every route in one more boxed service per middleware, cloned and
-/// boxed again on every request.
-pub fn router(state: AppState) -> Router {
+/// The API origin's service stack: the access log, the body limit, the
+/// CORS middleware, then the routes. Hand-written layers around the one
+/// axum `Router` of the routes: no boxed service per middleware, nothing
+/// cloned per request but `Arc`s. `app.rs` puts the origin's guard and the
+/// request deadline around it.
+pub type ApiService = AccessLog<RequestBodyLimit<Cors<Router>>>;
+
+/// The API origin's routes in their service stack.
+pub fn service(state: AppState) -> ApiService {
     let cors = cors::CorsLayer::new(state.policy.clone());
-    stack(state, cors)
+    ServiceBuilder::new()
+        .layer(AccessLogLayer::new(Listener::Api, state.exchanges.clone()))
+        .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
+        .layer(cors)
+        .service(routes().with_state(state))
+}
+
+/// The same stack as a `Router`, to call in process (benchmarks, tests).
+pub fn router(state: AppState) -> Router {
+    Router::new().fallback_service(service(state))
 }
 
 /// The same routes with no CORS layer at all: not even the switch that

@@ -13,29 +13,35 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use crate::access_log::{AccessLogLayer, Listener};
+use crate::access_log::{AccessLog, AccessLogLayer, Listener};
 use crate::lab;
 use crate::race::{Snapshot, live::clock_time};
 use crate::render::html;
 use crate::standings;
 use crate::state::AppState;
 use assets::Asset;
-use delivery::DeliveryLayer;
+use delivery::{Delivery, DeliveryLayer};
 use tower::ServiceBuilder;
-use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::limit::{RequestBodyLimit, RequestBodyLimitLayer};
 
-/// All routes of the page origin, with the access log and the body limit.
-///
-/// As on the API origin, the two wrap the routes as one tower service
-/// stack behind a fallback, not through `Router::layer` (which wraps every
-/// route in a boxed service per middleware, cloned on every request).
-pub fn router(state: AppState) -> Router {
-    let service = ServiceBuilder::new()
+/// The page origin's service stack: the access log, gzip and revalidation,
+/// the body limit, then the routes; as on the API origin, hand-written
+/// layers around the one `Router` of the routes. `app.rs` puts the origin's
+/// guard and the request deadline around it.
+pub type PageService = AccessLog<Delivery<RequestBodyLimit<Router>>>;
+
+/// The page origin's routes in their service stack.
+pub fn service(state: AppState) -> PageService {
+    ServiceBuilder::new()
         .layer(AccessLogLayer::new(Listener::Page, state.exchanges.clone()))
         .layer(DeliveryLayer)
         .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
-        .service(routes().with_state(state));
-    Router::new().fallback_service(service)
+        .service(routes().with_state(state))
+}
+
+/// The same stack as a `Router`, to call in process (tests).
+pub fn router(state: AppState) -> Router {
+    Router::new().fallback_service(service(state))
 }
 
 fn routes() -> Router<AppState> {

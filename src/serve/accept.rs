@@ -13,8 +13,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
+use std::convert::Infallible;
+
 use axum::extract::ConnectInfo;
+use axum::http::{Request, Response};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use rustls::ServerConfig;
@@ -34,40 +36,68 @@ use crate::limits::{self, TLS_HANDSHAKE_TIMEOUT};
 /// descriptors, typically), so it does not spin.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
-/// One bound listener, ready to serve a router.
-pub struct Listener {
+/// One bound listener, ready to serve an origin's service stack.
+pub struct Listener<S> {
     listener: TcpListener,
-    shared: Arc<Shared>,
+    shared: Arc<Shared<S>>,
+}
+
+/// What an origin's service stack must be to be served: cloned (cheaply:
+/// `Arc`s, no allocation) for each request, as hyper needs an owned future.
+pub trait Stack:
+    tower::Service<Request<Incoming>, Response = Response<Self::Body>, Error = Infallible, Future: Send + 'static>
+    + Clone
+    + Send
+    + Sync
+    + 'static
+{
+    /// The answers' body.
+    type Body: http_body::Body<Data = bytes::Bytes, Error: Into<axum::BoxError>> + Send + 'static;
+}
+
+impl<S, B> Stack for S
+where
+    S: tower::Service<Request<Incoming>, Response = Response<B>, Error = Infallible, Future: Send + 'static>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    B: http_body::Body<Data = bytes::Bytes, Error: Into<axum::BoxError>> + Send + 'static,
+{
+    type Body = B;
 }
 
 /// What every connection of a listener reads.
-struct Shared {
-    router: Router,
+struct Shared<S> {
+    service: S,
     tls: Option<TlsAcceptor>,
     http: hyper::server::conn::http1::Builder,
     limit: ConnLimit,
     tuning: Tuning,
 }
 
-impl Listener {
+impl<S> Listener<S> {
     /// Takes a bound, non-blocking std listener (the app binds early to
     /// report port errors as sentences); `tls` makes it HTTPS. Every
     /// listener given the same `limit` counts against the same caps.
     pub fn new(
         listener: std::net::TcpListener,
         tls: Option<Arc<ServerConfig>>,
-        router: Router,
+        service: S,
         limit: ConnLimit,
         tuning: Tuning,
     ) -> io::Result<Self> {
         let listener = TcpListener::from_std(listener)?;
-        let shared = Shared { router, tls: tls.map(TlsAcceptor::from), http: limits::http1(), limit, tuning };
+        let shared = Shared { service, tls: tls.map(TlsAcceptor::from), http: limits::http1(), limit, tuning };
         Ok(Self { listener, shared: Arc::new(shared) })
     }
 
     /// Serves until `stop` turns `true`, then gives open connections
     /// `grace` to finish and drops the rest.
-    pub async fn serve(self, mut stop: watch::Receiver<bool>, grace: Duration) {
+    pub async fn serve(self, mut stop: watch::Receiver<bool>, grace: Duration)
+    where
+        S: Stack,
+    {
         let mut connections = JoinSet::new();
         loop {
             tokio::select! {
@@ -98,7 +128,13 @@ impl Listener {
 
 /// One connection, from accept to close; `_slot` frees its place under the
 /// caps when the task ends, however it ends.
-async fn connection(tcp: TcpStream, peer: SocketAddr, _slot: Slot, shared: Arc<Shared>, stop: watch::Receiver<bool>) {
+async fn connection<S: Stack>(
+    tcp: TcpStream,
+    peer: SocketAddr,
+    _slot: Slot,
+    shared: Arc<Shared<S>>,
+    stop: watch::Receiver<bool>,
+) {
     let tcp = WriteDeadline::new(tcp, shared.tuning.write_stall);
     match &shared.tls {
         None => http(tcp, peer, &shared, stop).await,
@@ -111,13 +147,18 @@ async fn connection(tcp: TcpStream, peer: SocketAddr, _slot: Slot, shared: Arc<S
 }
 
 /// Serves HTTP/1.1 on `io` until either side ends it, then closes it gracefully.
-async fn http<T: Transport>(mut io: T, peer: SocketAddr, shared: &Shared, mut stop: watch::Receiver<bool>) {
-    let router = shared.router.clone();
+async fn http<T: Transport, S: Stack>(
+    mut io: T,
+    peer: SocketAddr,
+    shared: &Shared<S>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let service = shared.service.clone();
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         // What `into_make_service_with_connect_info` did: handlers may ask
         // for the peer (the event streams' per-address cap does).
         request.extensions_mut().insert(ConnectInfo(peer));
-        router.clone().oneshot(request)
+        service.clone().oneshot(request)
     });
     {
         let conn = shared.http.serve_connection(TokioIo::new(&mut io), service);

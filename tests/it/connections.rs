@@ -85,11 +85,13 @@ async fn a_client_that_never_reads_is_disconnected_after_the_write_deadline() {
         });
         tokio::time::sleep(WRITE_STALL_TIMEOUT + Duration::from_secs(2)).await;
         let started = Instant::now();
-        let reply = read_until_closed(&mut rx, Duration::from_secs(4)).await;
+        // What the kernel buffered still arrives first: megabytes, which a
+        // busy 2-core machine may take seconds to read.
+        let reply = read_until_closed(&mut rx, Duration::from_secs(10)).await;
         assert!(reply.closed, "{side:?}: still open {WRITE_STALL_TIMEOUT:?} after the last write progress");
         let answered = reply.statuses().len();
         assert!(answered < count, "{side:?}: all {count} answers arrived: it was never cut off");
-        assert!(started.elapsed() < Duration::from_secs(3), "{side:?}: closed only after reading resumed");
+        assert!(started.elapsed() < Duration::from_secs(8), "{side:?}: closed only after reading resumed");
         drop(writer.await);
     };
     let others = async {
