@@ -54,9 +54,10 @@ pub struct Exchange {
     pub response_headers: ResponseHeaders,
 }
 
-/// A response's headers as recorded: inline up to eight (every response
-/// of this app), so a record is one allocation whatever the headers.
-pub type ResponseHeaders = SmallVec<[(HeaderName, HeaderValue); 8]>;
+/// A response's headers as recorded: inline up to twelve (an API answer
+/// with its CORS and security headers has eleven), so a record is one
+/// allocation whatever the headers.
+pub type ResponseHeaders = SmallVec<[(HeaderName, HeaderValue); 12]>;
 
 /// What the record holds instead of a cookie's value.
 pub const HIDDEN_COOKIE: &str = "(a cookie; value hidden)";
