@@ -7,44 +7,42 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_f1-race-results");
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
-
-/// Starts the binary on free ports and waits for its two ready lines.
+/// Starts the binary (ports 0: the kernel picks free ones, read back from
+/// its ready lines) and returns it with those two lines.
 fn start(certs: &std::path::Path) -> (Child, Vec<String>) {
-    let mut child = Command::new(BIN)
-        .args(["--page-port", &free_port().to_string(), "--api-port", &free_port().to_string()])
-        .arg("--certs-dir")
-        .arg(certs)
-        .env("PORT", "5000") // what foreman sets; it must be ignored
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let lines: Vec<String> = BufReader::new(stdout).lines().take(2).map(|l| l.expect("a line")).collect();
-    (child, lines)
+    let dir = certs.to_path_buf();
+    let started = start_in_dirs(&dir, &dir.join("data"), |c| {
+        c.env("PORT", "5000"); // what foreman sets; it must be ignored
+    });
+    (started.child, started.ready)
 }
 
-/// The binary on free ports, certificates and data under one directory.
+/// The binary on the ports it got, certificates and data under one directory.
 pub(crate) struct Started {
     pub child: Child,
     pub page_port: u16,
     pub api_port: u16,
+    /// Its two ready lines.
+    pub ready: Vec<String>,
 }
 
 /// Starts the binary with its certificates and data under `dir` (`configure`
 /// may add to the command) and waits for its two ready lines.
 pub(crate) fn start_in(dir: &std::path::Path, configure: impl FnOnce(&mut Command)) -> Started {
-    let (page_port, api_port) = (free_port(), free_port());
+    start_in_dirs(&dir.join("certs"), &dir.join("data"), configure)
+}
+
+/// The one way the tests start the real binary: `--page-port 0 --api-port 0`,
+/// the ports it really got read back from its ready lines (no port picked
+/// by the test and freed again, which another test could take meanwhile).
+fn start_in_dirs(certs: &std::path::Path, data: &std::path::Path, configure: impl FnOnce(&mut Command)) -> Started {
     let mut command = Command::new(BIN);
     command
-        .args(["--page-port", &page_port.to_string(), "--api-port", &api_port.to_string()])
+        .args(["--page-port", "0", "--api-port", "0"])
         .arg("--certs-dir")
-        .arg(dir.join("certs"))
+        .arg(certs)
         .arg("--data-dir")
-        .arg(dir.join("data"))
+        .arg(data)
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     configure(&mut command);
@@ -52,7 +50,18 @@ pub(crate) fn start_in(dir: &std::path::Path, configure: impl FnOnce(&mut Comman
     let stdout = child.stdout.take().expect("stdout");
     let ready: Vec<String> = BufReader::new(stdout).lines().take(2).map_while(Result::ok).collect();
     assert_eq!(ready.len(), 2, "two ready lines: {ready:?}");
-    Started { child, page_port, api_port }
+    let port = |line: &str| line.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
+    let (Some(page_port), Some(api_port)) = (port(&ready[0]), port(&ready[1])) else {
+        panic!("ready lines without ports: {ready:?}");
+    };
+    Started { child, page_port, api_port, ready }
+}
+
+/// A port nothing listens on now, for tests whose binary must fail before
+/// it binds (a broken flag or file): a race with another test only changes
+/// which error it reports first, and these tests name theirs.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
 #[test]
@@ -192,7 +201,7 @@ fn a_broken_policy_file_stops_startup_with_file_line_and_reason() {
 #[test]
 fn cookie_and_authorization_values_never_reach_the_log() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let Started { child, page_port, api_port } = start_in(dir.path(), |cmd| {
+    let Started { child, page_port, api_port, .. } = start_in(dir.path(), |cmd| {
         cmd.env("RUST_LOG", "trace").stderr(Stdio::piped());
     });
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
@@ -223,9 +232,8 @@ fn cookie_and_authorization_values_never_reach_the_log() {
 #[test]
 fn a_reader_that_stops_reading_stdout_does_not_stop_the_app() {
     let certs = tempfile::tempdir().expect("temp dir");
-    let page_port = free_port();
     let mut child = Command::new(BIN)
-        .args(["--page-port", &page_port.to_string(), "--api-port", &free_port().to_string()])
+        .args(["--page-port", "0", "--api-port", "0"])
         .arg("--certs-dir")
         .arg(certs.path())
         .arg("--data-dir")
@@ -238,6 +246,7 @@ fn a_reader_that_stops_reading_stdout_does_not_stop_the_app() {
     let stdout = child.stdout.take().expect("stdout");
     let first = BufReader::new(stdout).lines().next().and_then(Result::ok).unwrap_or_default();
     assert!(first.starts_with("page origin:"), "{first}");
+    let page_port: u16 = first.rsplit(':').next().and_then(|p| p.parse().ok()).expect("the page port");
     std::thread::sleep(Duration::from_millis(300));
     assert!(child.try_wait().expect("wait").is_none(), "the app died when its reader left");
     assert!(std::net::TcpStream::connect(("127.0.0.1", page_port)).is_ok(), "still serving");
@@ -249,7 +258,7 @@ fn a_reader_that_stops_reading_stdout_does_not_stop_the_app() {
 #[test]
 fn unreadable_or_split_cors_fields_are_refused_and_the_log_says_why() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let Started { child, page_port, api_port } = start_in(dir.path(), |cmd| {
+    let Started { child, page_port, api_port, .. } = start_in(dir.path(), |cmd| {
         cmd.env("RUST_LOG", "info").stderr(Stdio::piped());
     });
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");

@@ -37,7 +37,7 @@ impl Drop for Running {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recorded_exchanges_do_not_pin_the_requests_read_buffers() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let Started { child, page_port, api_port } = start_in(dir.path(), |_| {});
+    let Started { child, page_port, api_port, .. } = start_in(dir.path(), |_| {});
     let app = Running(child);
     let page = format!("http://localhost:{page_port}");
 
