@@ -17,7 +17,7 @@ mod server;
 use f1_race_results::diagnosis::{Verdict, diagnose};
 use serde_json::Value;
 
-use crate::browser::cdp::{Browser, LaunchOptions, Page};
+use crate::browser::driver::{Browser, Kind, LaunchOptions, Page};
 use case::Case;
 use compare::{compare, console_message};
 use server::{BODY, Servers};
@@ -44,7 +44,8 @@ async fn the_diagnosis_agrees_with_chromium_on_every_case() {
     assert!(cases.len() >= 80, "only {} cases", cases.len());
     let servers = Servers::start(RUNNER).await;
     // Prints a SKIP notice and returns None where Chromium is missing (fails under CI).
-    let Some(browser) = Browser::launch(LaunchOptions::default()).await.expect("Chromium starts") else {
+    let Some(browser) = Browser::launch(Kind::Chromium, LaunchOptions::default()).await.expect("Chromium starts")
+    else {
         return;
     };
     let page = open(&browser, &format!("{}/", servers.page_origin)).await;

@@ -2,9 +2,16 @@
 
 use f1_race_results::pages::cors_requests::REQUESTS;
 
-use super::cdp::Page;
+use super::driver::Page;
+use super::{Kind, in_both_browsers};
 use super::{WAIT, browser_for, text};
 use crate::helpers::TestApp;
+
+in_both_browsers!(
+    every_button_reaches_its_outcome_with_the_default_policy,
+    the_session_cookie_is_stored_and_sent_back,
+    preflighted_kinds_really_send_a_preflight_and_simple_ones_do_not,
+);
 
 const OUTCOME: &str = "document.getElementById('outcome').dataset.outcome";
 
@@ -40,10 +47,9 @@ async fn last_body(page: &Page) -> String {
     text(page, "document.getElementById('last-body').textContent").await
 }
 
-#[tokio::test]
-async fn every_button_reaches_its_outcome_with_the_default_policy() {
+async fn every_button_reaches_its_outcome_with_the_default_policy(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let page = super::open(&browser, &app, "/cors").await;
@@ -72,10 +78,9 @@ async fn every_button_reaches_its_outcome_with_the_default_policy() {
     assert!(exposed.starts_with("X-Total-Count: 22, X-Race-Lap: ") && lap.is_some(), "{exposed}");
 }
 
-#[tokio::test]
-async fn the_session_cookie_is_stored_and_sent_back() {
+async fn the_session_cookie_is_stored_and_sent_back(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let page = super::open(&browser, &app, "/cors").await;
@@ -98,10 +103,9 @@ async fn the_session_cookie_is_stored_and_sent_back() {
     assert_eq!(press(&page, "cors-cookie-me").await, ("ok".into(), "401".into()), "logged out");
 }
 
-#[tokio::test]
-async fn preflighted_kinds_really_send_a_preflight_and_simple_ones_do_not() {
+async fn preflighted_kinds_really_send_a_preflight_and_simple_ones_do_not(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let origin = app.running.page_url();

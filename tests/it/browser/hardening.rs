@@ -6,9 +6,12 @@ use f1_race_results::access_log::Listener;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use super::cdp::Page;
+use super::driver::Page;
+use super::{Kind, in_both_browsers};
 use super::{WAIT, browser_for, open, text};
 use crate::helpers::TestApp;
+
+in_both_browsers!(another_site_cannot_frame_the_lab, every_page_works_under_the_csp_without_a_violation,);
 
 /// A third origin (`http://127.0.0.1:<port>`, another site than
 /// `localhost`) whose only page frames `target`. Serves until dropped.
@@ -30,10 +33,9 @@ async fn framing_site(target: String) -> (u16, tokio::task::JoinHandle<()>) {
     (port, task)
 }
 
-#[tokio::test]
-async fn another_site_cannot_frame_the_lab() {
+async fn another_site_cannot_frame_the_lab(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let (port, site) = framing_site(format!("{}/lab", app.running.page_url())).await;
@@ -73,10 +75,9 @@ async fn styled(page: &Page) -> bool {
     page.eval(rules).await.expect("eval").as_u64().unwrap_or(0) > 0
 }
 
-#[tokio::test]
-async fn every_page_works_under_the_csp_without_a_violation() {
+async fn every_page_works_under_the_csp_without_a_violation(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     // Each page is checked and closed before the next opens: every open

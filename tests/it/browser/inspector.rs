@@ -3,9 +3,18 @@
 
 use std::time::{Duration, Instant};
 
-use super::cdp::Page;
+use super::driver::Page;
+use super::{Kind, in_both_browsers};
 use super::{WAIT, browser_for, text};
 use crate::helpers::TestApp;
+
+in_both_browsers!(
+    a_click_shows_its_preflight_and_request_with_a_verdict_in_its_own_tab_only,
+    a_blocked_request_is_explained_exactly_as_chromium_says,
+    jsonp_and_iframe_exchanges_appear_with_what_the_browser_checks,
+    credentials_never_reach_the_page,
+    screenshots_of_the_lab_and_the_inspector,
+);
 
 const ITEMS: &str = "document.querySelectorAll('#exchanges li.inspected')";
 
@@ -30,10 +39,9 @@ async fn newest_after(page: &Page, n: u64) -> String {
     text(page, &format!("{ITEMS}[0].innerText")).await
 }
 
-#[tokio::test]
-async fn a_click_shows_its_preflight_and_request_with_a_verdict_in_its_own_tab_only() {
+async fn a_click_shows_its_preflight_and_request_with_a_verdict_in_its_own_tab_only(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else { return };
+    let Some(browser) = browser_for(kind, &app).await else { return };
     let mine = super::open(&browser, &app, "/cors").await;
     let other = super::open(&browser, &app, "/cors").await;
     // Both tabs' event streams are open before anyone clicks.
@@ -59,10 +67,9 @@ async fn a_click_shows_its_preflight_and_request_with_a_verdict_in_its_own_tab_o
     assert_eq!(count(&mine).await, 2, "another tab's click must not show here");
 }
 
-#[tokio::test]
-async fn a_blocked_request_is_explained_exactly_as_chromium_says() {
+async fn a_blocked_request_is_explained_exactly_as_chromium_says(kind: Kind) {
     let app = TestApp::spawn_with(|c| c.scenario = Some("credentials-flag-missing".into())).await;
-    let Some(browser) = browser_for(&app).await else { return };
+    let Some(browser) = browser_for(kind, &app).await else { return };
     let page = super::open(&browser, &app, "/cors").await;
     page.wait_for("document.getElementById('scenario-banner').dataset.scenario !== ''", WAIT).await.expect("connected");
     press(&page, "cors-cookie-me").await;
@@ -74,10 +81,9 @@ async fn a_blocked_request_is_explained_exactly_as_chromium_says() {
     assert!(entry.contains("Fix:"), "{entry}");
 }
 
-#[tokio::test]
-async fn jsonp_and_iframe_exchanges_appear_with_what_the_browser_checks() {
+async fn jsonp_and_iframe_exchanges_appear_with_what_the_browser_checks(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else { return };
+    let Some(browser) = browser_for(kind, &app).await else { return };
     for (path, says) in [("/jsonp", "no CORS check applies"), ("/iframe", "No CORS involved")] {
         let page = super::open(&browser, &app, path).await;
         page.wait_for("document.getElementById('scenario-banner').dataset.scenario === 'default'", WAIT)
@@ -89,10 +95,9 @@ async fn jsonp_and_iframe_exchanges_appear_with_what_the_browser_checks() {
     }
 }
 
-#[tokio::test]
-async fn credentials_never_reach_the_page() {
+async fn credentials_never_reach_the_page(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else { return };
+    let Some(browser) = browser_for(kind, &app).await else { return };
     let page = super::open(&browser, &app, "/cors").await;
     page.wait_for("document.getElementById('scenario-banner').dataset.scenario === 'default'", WAIT)
         .await
@@ -113,11 +118,10 @@ async fn credentials_never_reach_the_page() {
 }
 
 /// With `F1_SCREENSHOTS=DIR`, saves the lab and a populated inspector for the README.
-#[tokio::test]
-async fn screenshots_of_the_lab_and_the_inspector() {
+async fn screenshots_of_the_lab_and_the_inspector(kind: Kind) {
     let Ok(dir) = std::env::var("F1_SCREENSHOTS") else { return };
     let app = TestApp::spawn_with(|c| c.scenario = Some("wildcard-with-credentials".into())).await;
-    let Some(browser) = browser_for(&app).await else { return };
+    let Some(browser) = browser_for(kind, &app).await else { return };
     let lab = super::open(&browser, &app, "/lab").await;
     lab.screenshot(format!("{dir}/lab.png")).await.expect("screenshot");
     let page = super::open(&browser, &app, "/cors").await;

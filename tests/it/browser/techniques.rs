@@ -2,9 +2,18 @@
 
 use std::time::Duration;
 
-use super::cdp::Page;
+use super::driver::Page;
+use super::{Kind, in_both_browsers};
 use super::{WAIT, browser_for, open, text};
 use crate::helpers::TestApp;
+
+in_both_browsers!(
+    every_technique_refreshes_the_standings_without_reloading,
+    the_same_origin_policy_blocks_cross_origin_ajax,
+    without_cors_only_the_cors_page_is_blocked,
+    the_home_page_tells_whether_the_api_certificate_is_accepted,
+    cors_works_from_every_name_of_the_page_origin,
+);
 
 const OUTCOME: &str = "document.getElementById('outcome').dataset.outcome";
 /// Which lap of which race the page shows, e.g. "1:12".
@@ -54,10 +63,9 @@ async fn refreshes_without_reloading(app: &TestApp, page: &Page) {
     );
 }
 
-#[tokio::test]
-async fn every_technique_refreshes_the_standings_without_reloading() {
+async fn every_technique_refreshes_the_standings_without_reloading(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     for path in ["/iframe", "/ajax", "/jsonp", "/cors"] {
@@ -70,10 +78,9 @@ async fn every_technique_refreshes_the_standings_without_reloading() {
     }
 }
 
-#[tokio::test]
-async fn the_same_origin_policy_blocks_cross_origin_ajax() {
+async fn the_same_origin_policy_blocks_cross_origin_ajax(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let page = open(&browser, &app, "/ajax").await;
@@ -83,10 +90,9 @@ async fn the_same_origin_policy_blocks_cross_origin_ajax() {
     assert!(message.contains(&format!("from origin '{}'", app.running.page_url())), "{message}");
 }
 
-#[tokio::test]
-async fn without_cors_only_the_cors_page_is_blocked() {
+async fn without_cors_only_the_cors_page_is_blocked(kind: Kind) {
     let app = TestApp::spawn_with(|c| c.no_cors = true).await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let cors = open(&browser, &app, "/cors").await;
@@ -98,10 +104,9 @@ async fn without_cors_only_the_cors_page_is_blocked() {
     }
 }
 
-#[tokio::test]
-async fn the_home_page_tells_whether_the_api_certificate_is_accepted() {
+async fn the_home_page_tells_whether_the_api_certificate_is_accepted(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let home = open(&browser, &app, "/").await;
@@ -112,7 +117,8 @@ async fn the_home_page_tells_whether_the_api_certificate_is_accepted() {
     }
 
     // A browser that does not trust the CA sees the guidance instead.
-    let untrusting = super::cdp::Browser::launch(super::cdp::LaunchOptions::default()).await.expect("starts");
+    let untrusting =
+        super::driver::Browser::launch(kind, super::driver::LaunchOptions::default()).await.expect("starts");
     let Some(untrusting) = untrusting else { return };
     let page = open(&untrusting, &app, "/").await;
     page.wait_for("document.getElementById('api-check').dataset.state !== 'checking'", WAIT).await.expect("checked");
@@ -121,10 +127,9 @@ async fn the_home_page_tells_whether_the_api_certificate_is_accepted() {
     click_and_wait(&jsonp, "refresh", "blocked").await;
 }
 
-#[tokio::test]
-async fn cors_works_from_every_name_of_the_page_origin() {
+async fn cors_works_from_every_name_of_the_page_origin(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else { return };
+    let Some(browser) = browser_for(kind, &app).await else { return };
     let port = app.running.page_port();
     for host in ["127.0.0.1", "[::1]"] {
         let page = browser.new_page().await.expect("a tab");

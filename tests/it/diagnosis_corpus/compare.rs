@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::case::Case;
 use super::server::{BODY, Seen};
-use crate::browser::cdp::Page;
+use crate::browser::driver::Page;
 
 const BLOCKED: &str = "has been blocked by CORS policy: ";
 
