@@ -1,4 +1,4 @@
-//! The `/cors` page's buttons in Chromium, against the default policy.
+//! The `/cors` page's buttons in Chromium and in Firefox, against the default policy.
 
 use f1_race_results::pages::cors_requests::REQUESTS;
 

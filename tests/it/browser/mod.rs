@@ -70,6 +70,14 @@ pub async fn browser_for(kind: Kind, app: &TestApp) -> Option<TestBrowser> {
     Some(TestBrowser { browser, _share: share })
 }
 
+/// The words every CORS error of `kind` starts its console line with.
+pub fn cors_blocked(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Chromium => "blocked by CORS policy",
+        Kind::Firefox => "Cross-Origin Request Blocked",
+    }
+}
+
 /// Opens `path` of the page origin, as a learner would (http://localhost:PORT).
 pub async fn open(browser: &Browser, app: &TestApp, path: &str) -> Page {
     let page = browser.new_page().await.expect("a tab");

@@ -1,4 +1,4 @@
-//! Every lab scenario in Chromium: each button reaches the outcome the
+//! Every lab scenario, in Chromium and in Firefox: each button reaches the outcome the
 //! scenario predicts, the banner shows up on open pages, and the max-age
 //! scenarios send the predicted number of preflights.
 

@@ -169,6 +169,10 @@ impl Tab {
         Ok(Ok(remote_value(&reply["result"])))
     }
 
+    pub async fn bring_to_front(&self, conn: &Connection) -> Result<(), String> {
+        self.call(conn, "Page.bringToFront", json!({}), COMMAND_TIMEOUT).await.map(|_| ())
+    }
+
     /// The visible viewport as base64 PNG.
     pub async fn screenshot(&self, conn: &Connection) -> Result<String, String> {
         let shot = self.call(conn, "Page.captureScreenshot", json!({"format": "png"}), COMMAND_TIMEOUT).await?;

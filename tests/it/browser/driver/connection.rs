@@ -28,6 +28,8 @@ type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 pub type Reply = Result<Value, String>;
 /// Receives `(method, params)` of every event routed to one page.
 pub type EventHandler = Arc<dyn Fn(&str, &Value) + Send + Sync>;
+/// Given `(method, whole message)` of an event, the key of the page it belongs to.
+pub type Router = Box<dyn Fn(&str, &Value) -> Option<String> + Send + Sync>;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -40,7 +42,7 @@ pub struct Protocol {
     /// The key of the page an event belongs to (a CDP session, a BiDi
     /// top-level context); `None` drops the event. May keep state (BiDi
     /// maps frames to their tab), hence a closure.
-    pub route: Box<dyn Fn(&str, &Value) -> Option<String> + Send + Sync>,
+    pub route: Router,
 }
 
 /// One websocket to the browser, shared by the browser and all its pages.

@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 use tokio::process::Command;
 
-use super::connection::{Connection, Protocol, Reply};
+use super::connection::{Connection, Protocol, Reply, Router};
 use super::process::{self, Process};
 use super::state::{PageState, Recorded, lock, str_of};
 use super::{COMMAND_TIMEOUT, Launched, NAVIGATION_TIMEOUT, NetworkEntry, Unavailable};
@@ -86,7 +86,7 @@ fn reply_of(message: &Value) -> Reply {
 
 /// Routes an event to its tab: the top-level context it happened in, also
 /// for frames (learned from `browsingContext.contextCreated`).
-fn router() -> Box<dyn Fn(&str, &Value) -> Option<String> + Send + Sync> {
+fn router() -> Router {
     let tab_of: Mutex<HashMap<String, String>> = Mutex::new(HashMap::new());
     Box::new(move |method, message| {
         let params = &message["params"];
@@ -168,6 +168,10 @@ impl Tab {
             return Ok(Err(details["text"].as_str().map(str::to_string).unwrap_or_else(|| details.to_string())));
         }
         Ok(Ok(remote_value(&reply["result"])))
+    }
+
+    pub async fn bring_to_front(&self, conn: &Connection) -> Result<(), String> {
+        call(conn, "browsingContext.activate", json!({"context": self.context})).await.map(|_| ())
     }
 
     /// The visible viewport as base64 PNG.

@@ -113,10 +113,6 @@ impl Browser {
         }
     }
 
-    pub fn kind(&self) -> Kind {
-        self.kind
-    }
-
     /// Opens a new tab on `about:blank`, recording from the start.
     pub async fn new_page(&self) -> Result<Page, String> {
         self.open(None).await

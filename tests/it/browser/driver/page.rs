@@ -70,10 +70,21 @@ impl Page {
         }
     }
 
-    /// Clicks the first element matching `css_selector` (via `element.click()`).
+    /// Makes this the tab in front, as the one a learner is looking at. Firefox
+    /// throttles a background tab's timers to one a second; Chromium does not.
+    pub async fn bring_to_front(&self) -> Result<(), String> {
+        match &self.tab {
+            Tab::Chromium(tab) => tab.bring_to_front(&self.conn).await,
+            Tab::Firefox(tab) => tab.bring_to_front(&self.conn).await,
+        }
+    }
+
+    /// Brings the tab to front (a learner clicks in the tab they look at) and
+    /// clicks the first element matching `css_selector` (via `element.click()`).
     ///
     /// Fails if nothing matches or the selector is invalid.
     pub async fn click(&self, css_selector: &str) -> Result<(), String> {
+        self.bring_to_front().await?;
         let selector = Value::String(css_selector.to_string()).to_string();
         let js = format!(
             "(() => {{ const el = document.querySelector({selector}); \
