@@ -10,6 +10,7 @@ use crate::helpers::TestApp;
 in_both_browsers!(
     every_button_reaches_its_outcome_with_the_default_policy,
     the_session_cookie_is_stored_and_sent_back,
+    a_sandboxed_frame_with_null_allowed_reads_the_api_with_the_cookie,
     preflighted_kinds_really_send_a_preflight_and_simple_ones_do_not,
 );
 
@@ -135,5 +136,38 @@ async fn preflighted_kinds_really_send_a_preflight_and_simple_ones_do_not(kind: 
             other => panic!("{}: preflighted = {}, but saw {other:?}", button.id, button.preflighted),
         }
         page.close().await.expect("closes");
+    }
+}
+
+/// The `null-origin-allowed` lesson: a sandboxed frame (Origin: null) reads
+/// the API with the learner's cookie, "the last button shows it".
+async fn a_sandboxed_frame_with_null_allowed_reads_the_api_with_the_cookie(kind: Kind) {
+    let app = TestApp::spawn_with(|c| c.scenario = Some("null-origin-allowed".into())).await;
+    let Some(browser) = browser_for(kind, &app).await else {
+        return;
+    };
+    let page = super::open(&browser, &app, "/cors").await;
+    assert_eq!(press(&page, "cors-cookie-login").await, ("ok".into(), "201".into()));
+    let before = app.running.state().exchanges.next_id();
+    let (outcome, status) = press(&page, "cors-null-origin").await;
+    assert_eq!(outcome, "ok", "null is allowed: the frame reads the answer");
+    let sent = app.running.state().exchanges.recent();
+    let me = sent.iter().find(|e| e.id > before && e.path == "/api/v1/users/me").expect("recorded");
+    assert_eq!(me.origin.as_deref(), Some("null"));
+    match kind {
+        Kind::Chromium => {
+            assert!(me.credentials, "Chromium sends the cookie from the sandboxed frame");
+            assert_eq!(status, "200", "and the frame reads who is logged in");
+        }
+        // FIREFOX-DIFFERS: Firefox sends no cookie from the sandboxed frame (observed;
+        // the cookie is `SameSite=None; Partitioned`, and an opaque-origin frame is,
+        // we believe, outside the page's partition), so the API answers 401 and the
+        // lesson's "with the user's cookies" is false in Firefox.
+        // What Firefox does is asserted; the lesson is for issue 13 to fix.
+        Kind::Firefox => {
+            assert!(!me.credentials, "Firefox sends no cookie from the sandboxed frame");
+            assert_eq!(status, "401");
+            eprintln!("SKIP for Firefox (FIREFOX-DIFFERS): null-origin-allowed's lesson assumes the cookie is sent");
+        }
     }
 }
