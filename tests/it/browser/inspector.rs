@@ -13,7 +13,6 @@ in_both_browsers!(
     a_blocked_request_is_explained_in_the_browsers_own_words,
     jsonp_and_iframe_exchanges_appear_with_what_the_browser_checks,
     credentials_never_reach_the_page,
-    screenshots_of_the_lab_and_the_inspector,
 );
 
 const ITEMS: &str = "document.querySelectorAll('#exchanges li.inspected')";
@@ -132,8 +131,11 @@ async fn credentials_never_reach_the_page(kind: Kind) {
     assert!(!all.contains("f1_session="), "a cookie value reached the page");
 }
 
-/// With `F1_SCREENSHOTS=DIR`, saves the lab and a populated inspector for the README.
-async fn screenshots_of_the_lab_and_the_inspector(kind: Kind) {
+/// With `F1_SCREENSHOTS=DIR`, saves the lab and a populated inspector for the
+/// README, in Chromium only (two browsers would overwrite each other's files).
+#[tokio::test]
+async fn screenshots_of_the_lab_and_the_inspector() {
+    let kind = Kind::Chromium;
     let Ok(dir) = std::env::var("F1_SCREENSHOTS") else { return };
     let app = TestApp::spawn_with(|c| c.scenario = Some("wildcard-with-credentials".into())).await;
     let Some(browser) = browser_for(kind, &app).await else { return };
