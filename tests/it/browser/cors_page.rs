@@ -96,6 +96,11 @@ async fn the_session_cookie_is_stored_and_sent_back(kind: Kind) {
         text(&page, "document.cookie").await.is_empty(),
         "HttpOnly, and another site's cookie anyway: invisible to this page's script"
     );
+    let stored: Vec<_> =
+        page.cookies().await.expect("cookies").into_iter().filter(|c| c.name == "f1_session").collect();
+    let [cookie] = stored.as_slice() else { panic!("one session cookie stored: {stored:?}") };
+    assert_eq!((cookie.domain.as_str(), cookie.http_only, cookie.secure), ("localhost", true, true), "{cookie:?}");
+    assert_eq!(cookie.same_site, "none", "{cookie:?}");
     let sent = app.running.state().exchanges.recent();
     let me_exchange = sent.iter().rev().find(|e| e.path == "/api/v1/users/me").expect("recorded");
     assert!(me_exchange.credentials, "the browser sent the cookie");

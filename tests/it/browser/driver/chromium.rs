@@ -92,6 +92,8 @@ pub async fn close_browser(conn: &Connection) {
 pub struct Tab {
     pub session_id: String,
     target_id: String,
+    /// The browser context, `None` for the default one.
+    pub context: Option<String>,
 }
 
 impl Tab {
@@ -104,7 +106,7 @@ impl Tab {
         }
         let target_id = field(&call(conn, "Target.createTarget", params).await?, "targetId")?;
         let attached = call(conn, "Target.attachToTarget", json!({"targetId": target_id, "flatten": true})).await?;
-        let tab = Tab { session_id: field(&attached, "sessionId")?, target_id };
+        let tab = Tab { session_id: field(&attached, "sessionId")?, target_id, context: context.map(str::to_string) };
         let (recorded, handler) = Recorded::new(record_event);
         // Subscribe before enabling domains: enabling replays earlier console messages.
         conn.add_page(&tab.session_id, handler);
@@ -171,6 +173,17 @@ impl Tab {
 
     pub async fn bring_to_front(&self, conn: &Connection) -> Result<(), String> {
         self.call(conn, "Page.bringToFront", json!({}), COMMAND_TIMEOUT).await.map(|_| ())
+    }
+
+    /// Every cookie of this tab's browser context (`Storage.getCookies` sees
+    /// partitioned cookies too, which `Network.getCookies` may not).
+    pub async fn cookies(&self, conn: &Connection, context: Option<&str>) -> Result<Vec<Value>, String> {
+        let mut params = json!({});
+        if let Some(id) = context {
+            params["browserContextId"] = json!(id);
+        }
+        let reply = call(conn, "Storage.getCookies", params).await?;
+        Ok(reply["cookies"].as_array().cloned().unwrap_or_default())
     }
 
     /// The visible viewport as base64 PNG.

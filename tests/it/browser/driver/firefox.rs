@@ -174,6 +174,13 @@ impl Tab {
         call(conn, "browsingContext.activate", json!({"context": self.context})).await.map(|_| ())
     }
 
+    /// Every cookie this tab's documents can see (its storage partition).
+    pub async fn cookies(&self, conn: &Connection) -> Result<Vec<Value>, String> {
+        let partition = json!({"partition": {"type": "context", "context": self.context}});
+        let reply = call(conn, "storage.getCookies", partition).await?;
+        Ok(reply["cookies"].as_array().cloned().unwrap_or_default())
+    }
+
     /// The visible viewport as base64 PNG.
     pub async fn screenshot(&self, conn: &Connection) -> Result<String, String> {
         field(&call(conn, "browsingContext.captureScreenshot", json!({"context": self.context})).await?, "data")

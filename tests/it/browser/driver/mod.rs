@@ -5,7 +5,7 @@
 //! - `connection.rs`: the websocket, command ids and replies, event routing;
 //! - `process.rs`: finding, starting, draining and reaping the browser, the CA in NSS;
 //! - `chromium.rs`, `firefox.rs`: each protocol's launch, tabs and events;
-//! - `state.rs`: what a page recorded; `page.rs`: the API the tests use.
+//! - `state.rs`: what a page recorded, cookies; `page.rs`: the API the tests use.
 //!
 //! Every wait has a timeout and every error is a `String` with enough context
 //! to explain a failing test without re-running it.

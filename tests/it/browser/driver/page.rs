@@ -12,7 +12,7 @@ use serde_json::Value;
 use tokio::time::{Instant, sleep};
 
 use super::connection::Connection;
-use super::state::{NetworkEntry, Recorded, lock};
+use super::state::{Cookie, NetworkEntry, Recorded, lock};
 use super::{COMMAND_TIMEOUT, chromium, firefox};
 
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
@@ -161,6 +161,15 @@ impl Page {
     /// Every request the page (and its frames, in Firefox) made so far, oldest first.
     pub fn network_log(&self) -> Vec<NetworkEntry> {
         lock(&self.recorded.state).network.clone()
+    }
+
+    /// The cookies the browser stored that this tab's context holds, values left out.
+    pub async fn cookies(&self) -> Result<Vec<Cookie>, String> {
+        let cookies = match &self.tab {
+            Tab::Chromium(tab) => tab.cookies(&self.conn, tab.context.as_deref()).await?,
+            Tab::Firefox(tab) => tab.cookies(&self.conn).await?,
+        };
+        Ok(cookies.iter().map(Cookie::of).collect())
     }
 
     /// Saves a PNG screenshot of the visible viewport to `path`.

@@ -28,6 +28,31 @@ pub struct NetworkEntry {
     pub cors_error: Option<String>,
 }
 
+/// A cookie the browser stored, without its value (a session cookie is a
+/// secret: never in a test's output).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cookie {
+    pub name: String,
+    pub domain: String,
+    pub http_only: bool,
+    pub secure: bool,
+    /// `strict`, `lax` or `none`, lower-cased (the protocols spell it differently).
+    pub same_site: String,
+}
+
+impl Cookie {
+    /// From a CDP or BiDi cookie object (same field names but `sameSite`'s case).
+    pub fn of(cookie: &Value) -> Cookie {
+        Cookie {
+            name: str_of(cookie, "name").to_string(),
+            domain: str_of(cookie, "domain").to_string(),
+            http_only: cookie["httpOnly"].as_bool().unwrap_or(false),
+            secure: cookie["secure"].as_bool().unwrap_or(false),
+            same_site: str_of(cookie, "sameSite").to_ascii_lowercase(),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct PageState {
     /// One line per message, `[<source>.<kind>] <text>`; see `Page::console`.
