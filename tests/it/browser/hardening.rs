@@ -58,6 +58,8 @@ async fn another_site_cannot_frame_the_lab(kind: Kind) {
                 refused.contains("because it violates the following directive: “frame-ancestors 'none'”"),
                 "{refused}"
             );
+            // No response status: Firefox fails the load once it has read the headers.
+            assert_eq!(load.error_text.as_deref(), Some("NS_ERROR_CSP_FRAME_ANCESTOR_VIOLATION"), "{load:?}");
         }
     }
     // The lab's document reached the browser, which then refused to show it:
