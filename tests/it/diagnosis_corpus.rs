@@ -1,4 +1,5 @@
-//! The diagnosis held against real Chromium: for every case of the corpus a
+//! The diagnosis held against real Chromium (and Firefox, where it differs
+//! only as `diagnosis_corpus/firefox.rs` lists): for every case of the corpus a
 //! page on one origin makes the request (fetch or XHR) to a scripted server
 //! on another, and the pure diagnosis must agree with what Chromium did: the
 //! preflight (sent, and what it asked for), whether the script could read
@@ -10,6 +11,7 @@
 
 mod case;
 mod compare;
+mod firefox;
 mod requests;
 mod responses;
 mod server;
@@ -17,7 +19,7 @@ mod server;
 use f1_race_results::diagnosis::{Verdict, diagnose};
 use serde_json::Value;
 
-use crate::browser::cdp::{Browser, LaunchOptions, Page};
+use crate::browser::driver::{Browser, Kind, LaunchOptions, Page};
 use case::Case;
 use compare::{compare, console_message};
 use server::{BODY, Servers};
@@ -40,13 +42,51 @@ fn all_cases() -> Vec<Case> {
 
 #[tokio::test]
 async fn the_diagnosis_agrees_with_chromium_on_every_case() {
+    let Some(found) = disagreements_in(Kind::Chromium).await else { return };
+    let disagreements: Vec<_> = found.into_iter().map(|(_, d)| d).collect();
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements with Chromium:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
+}
+
+/// The diagnosis speaks Chromium's words, so in Firefox only whether a
+/// console message comes is compared, not its text; and Firefox differs
+/// from Chromium exactly where `firefox::DIFFERS` says.
+#[tokio::test]
+async fn the_diagnosis_agrees_with_firefox_but_where_firefox_differs_from_chromium() {
+    let Some(found) = disagreements_in(Kind::Firefox).await else { return };
+    let listed =
+        |name: &str, what: &str| firefox::DIFFERS.iter().any(|(case, whats)| *case == name && whats.contains(&what));
+    let unexpected: Vec<_> = found
+        .iter()
+        .filter(|(name, detail)| !listed(name, detail.split(':').next().unwrap_or_default()))
+        .map(|(_, detail)| detail.as_str())
+        .collect();
+    let missing: Vec<_> = firefox::DIFFERS
+        .iter()
+        .flat_map(|(case, whats)| whats.iter().map(move |what| (*case, *what)))
+        .filter(|(case, what)| !found.iter().any(|(name, d)| name == case && d.split(':').next() == Some(what)))
+        .collect();
+    assert!(
+        unexpected.is_empty() && missing.is_empty(),
+        "Firefox differs where not listed:\n{}\nlisted but Firefox agrees: {missing:?}",
+        unexpected.join("\n")
+    );
+}
+
+/// Runs every case in `kind`; returns the case's name and one line per way
+/// its diagnosis and the browser differ (`None`: the browser is missing and
+/// CI unset, SKIP printed).
+async fn disagreements_in(kind: Kind) -> Option<Vec<(&'static str, String)>> {
     let cases = all_cases();
     assert!(cases.len() >= 80, "only {} cases", cases.len());
     let servers = Servers::start(RUNNER).await;
-    // Prints a SKIP notice and returns None where Chromium is missing (fails under CI).
-    let Some(browser) = Browser::launch(LaunchOptions::default()).await.expect("Chromium starts") else {
-        return;
-    };
+    // Prints a SKIP notice and returns None where the browser is missing (fails under CI).
+    let launched = Browser::launch(kind, LaunchOptions::default()).await;
+    let browser = launched.unwrap_or_else(|e| panic!("{kind:?} starts: {e}"))?;
     let page = open(&browser, &format!("{}/", servers.page_origin)).await;
     let sandboxed = open(&browser, &format!("{}/sandboxed", servers.page_origin)).await;
 
@@ -66,19 +106,13 @@ async fn the_diagnosis_agrees_with_chromium_on_every_case() {
     for (i, (case, script_saw)) in cases.iter().zip(&seen_by_script).enumerate() {
         let tab = if case.sandboxed { &sandboxed } else { &page };
         let verdict = diagnosis_of(case, &servers, i);
-        let console = console_message(tab, &url(&servers, i), script_saw, &verdict).await;
-        let found = compare(case, &verdict, script_saw, &servers.seen(&i.to_string()), console);
-        disagreements.extend(found.into_iter().map(|d| format!("case {i} \"{}\": {d}", case.name)));
+        let console = console_message(kind, tab, &url(&servers, i), script_saw, &verdict).await;
+        let found = compare(kind, case, &verdict, script_saw, &servers.seen(&i.to_string()), console);
+        disagreements.extend(found.into_iter().map(|d| (case.name, format!("{d} (case {i} \"{}\")", case.name))));
     }
-    browser.close().await.expect("Chromium closes");
-    assert!(
-        disagreements.is_empty(),
-        "{} of {} cases disagree with Chromium:\n{}",
-        disagreements.len(),
-        cases.len(),
-        disagreements.join("\n")
-    );
-    eprintln!("diagnosis corpus: all {} cases agree with Chromium", cases.len());
+    browser.close().await.unwrap_or_else(|e| panic!("{kind:?} closes: {e}"));
+    eprintln!("diagnosis corpus in {kind:?}: {} disagreements over {} cases", disagreements.len(), cases.len());
+    Some(disagreements)
 }
 
 async fn open(browser: &Browser, url: &str) -> Page {

@@ -1,10 +1,19 @@
-//! The `/cors` page's buttons in Chromium, against the default policy.
+//! The `/cors` page's buttons in Chromium and in Firefox, against the default policy.
 
 use f1_race_results::pages::cors_requests::REQUESTS;
 
-use super::cdp::Page;
+use super::driver::Page;
+use super::{Kind, in_both_browsers};
 use super::{WAIT, browser_for, text};
 use crate::helpers::TestApp;
+
+in_both_browsers!(
+    every_button_reaches_its_outcome_with_the_default_policy,
+    the_session_cookie_is_stored_and_sent_back,
+    a_sandboxed_frame_with_null_allowed_reads_the_api_with_the_cookie,
+    preflighted_kinds_really_send_a_preflight_and_simple_ones_do_not,
+    a_policy_listing_only_custom_headers_accepts_a_json_post_as_rack_cors_does,
+);
 
 const OUTCOME: &str = "document.getElementById('outcome').dataset.outcome";
 
@@ -40,10 +49,9 @@ async fn last_body(page: &Page) -> String {
     text(page, "document.getElementById('last-body').textContent").await
 }
 
-#[tokio::test]
-async fn every_button_reaches_its_outcome_with_the_default_policy() {
+async fn every_button_reaches_its_outcome_with_the_default_policy(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let page = super::open(&browser, &app, "/cors").await;
@@ -72,10 +80,9 @@ async fn every_button_reaches_its_outcome_with_the_default_policy() {
     assert!(exposed.starts_with("X-Total-Count: 22, X-Race-Lap: ") && lap.is_some(), "{exposed}");
 }
 
-#[tokio::test]
-async fn the_session_cookie_is_stored_and_sent_back() {
+async fn the_session_cookie_is_stored_and_sent_back(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let page = super::open(&browser, &app, "/cors").await;
@@ -90,6 +97,11 @@ async fn the_session_cookie_is_stored_and_sent_back() {
         text(&page, "document.cookie").await.is_empty(),
         "HttpOnly, and another site's cookie anyway: invisible to this page's script"
     );
+    let stored: Vec<_> =
+        page.cookies().await.expect("cookies").into_iter().filter(|c| c.name == "f1_session").collect();
+    let [cookie] = stored.as_slice() else { panic!("one session cookie stored: {stored:?}") };
+    assert_eq!((cookie.domain.as_str(), cookie.http_only, cookie.secure), ("localhost", true, true), "{cookie:?}");
+    assert_eq!(cookie.same_site, "none", "{cookie:?}");
     let sent = app.running.state().exchanges.recent();
     let me_exchange = sent.iter().rev().find(|e| e.path == "/api/v1/users/me").expect("recorded");
     assert!(me_exchange.credentials, "the browser sent the cookie");
@@ -98,10 +110,9 @@ async fn the_session_cookie_is_stored_and_sent_back() {
     assert_eq!(press(&page, "cors-cookie-me").await, ("ok".into(), "401".into()), "logged out");
 }
 
-#[tokio::test]
-async fn preflighted_kinds_really_send_a_preflight_and_simple_ones_do_not() {
+async fn preflighted_kinds_really_send_a_preflight_and_simple_ones_do_not(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let origin = app.running.page_url();
@@ -145,17 +156,49 @@ origins = ["@page"]
   headers = ["X-Requested-With"]
 "#;
 
-#[tokio::test]
-async fn a_policy_listing_only_custom_headers_accepts_a_json_post_as_rack_cors_does() {
+async fn a_policy_listing_only_custom_headers_accepts_a_json_post_as_rack_cors_does(kind: Kind) {
     let dir = tempfile::tempdir().expect("temp dir");
     let policy = dir.path().join("rack.toml");
     std::fs::write(&policy, RACK_TRANSLATED).expect("write policy");
     let app = TestApp::spawn_with(|c| c.policy = Some(policy)).await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let page = super::open(&browser, &app, "/cors").await;
-    // Chromium checks the preflight's answer names Content-Type: it does.
+    // Browsers check the preflight's answer names Content-Type: it does.
     assert_eq!(press(&page, "cors-json-post").await, ("ok".into(), "200".into()), "{:#?}", page.console());
     assert_eq!(press(&page, "cors-custom-header").await, ("ok".into(), "200".into()), "{:#?}", page.console());
+}
+
+/// The `null-origin-allowed` lesson: a sandboxed frame (Origin: null) reads
+/// the API with the learner's cookie, "the last button shows it".
+async fn a_sandboxed_frame_with_null_allowed_reads_the_api_with_the_cookie(kind: Kind) {
+    let app = TestApp::spawn_with(|c| c.scenario = Some("null-origin-allowed".into())).await;
+    let Some(browser) = browser_for(kind, &app).await else {
+        return;
+    };
+    let page = super::open(&browser, &app, "/cors").await;
+    assert_eq!(press(&page, "cors-cookie-login").await, ("ok".into(), "201".into()));
+    let before = app.running.state().exchanges.next_id();
+    let (outcome, status) = press(&page, "cors-null-origin").await;
+    assert_eq!(outcome, "ok", "null is allowed: the frame reads the answer");
+    let sent = app.running.state().exchanges.recent();
+    let me = sent.iter().find(|e| e.id > before && e.path == "/api/v1/users/me").expect("recorded");
+    assert_eq!(me.origin.as_deref(), Some("null"));
+    match kind {
+        Kind::Chromium => {
+            assert!(me.credentials, "Chromium sends the cookie from the sandboxed frame");
+            assert_eq!(status, "200", "and the frame reads who is logged in");
+        }
+        // FIREFOX-DIFFERS: Firefox sends no cookie from the sandboxed frame (observed;
+        // the cookie is `SameSite=None; Partitioned`, and an opaque-origin frame is,
+        // we believe, outside the page's partition), so the API answers 401 and the
+        // lesson's "with the user's cookies" is false in Firefox.
+        // What Firefox does is asserted; the lesson is for issue 13 to fix.
+        Kind::Firefox => {
+            assert!(!me.credentials, "Firefox sends no cookie from the sandboxed frame");
+            assert_eq!(status, "401");
+            eprintln!("SKIP for Firefox (FIREFOX-DIFFERS): null-origin-allowed's lesson assumes the cookie is sent");
+        }
+    }
 }

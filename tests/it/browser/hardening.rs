@@ -1,4 +1,4 @@
-//! The page origin's headers as Chromium enforces them: another site cannot
+//! The page origin's headers as Chromium and Firefox enforce them: another site cannot
 //! frame the lab, and every page still works under the Content-Security-
 //! Policy without a single violation.
 
@@ -6,9 +6,12 @@ use f1_race_results::access_log::Listener;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use super::cdp::Page;
+use super::driver::Page;
+use super::{Kind, in_both_browsers};
 use super::{WAIT, browser_for, open, text};
 use crate::helpers::TestApp;
+
+in_both_browsers!(another_site_cannot_frame_the_lab, every_page_works_under_the_csp_without_a_violation,);
 
 /// A third origin (`http://127.0.0.1:<port>`, another site than
 /// `localhost`) whose only page frames `target`. Serves until dropped.
@@ -30,21 +33,35 @@ async fn framing_site(target: String) -> (u16, tokio::task::JoinHandle<()>) {
     (port, task)
 }
 
-#[tokio::test]
-async fn another_site_cannot_frame_the_lab() {
+async fn another_site_cannot_frame_the_lab(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let (port, site) = framing_site(format!("{}/lab", app.running.page_url())).await;
     let page = browser.new_page().await.expect("a tab");
     page.goto(&format!("http://127.0.0.1:{port}/")).await.expect("the other site opens");
 
-    // Chromium says so in the framing page's console and fails the frame's load.
-    let refused = page.wait_for_console("frame-ancestors 'none'", WAIT).await.expect("Chromium refuses the frame");
-    assert!(refused.contains("violates the following Content Security Policy directive"), "{refused}");
+    // The browser says so in the framing page's console and fails the frame's load.
+    let refused = page.wait_for_console("frame-ancestors 'none'", WAIT).await.expect("the browser refuses the frame");
     let load = page.network_log().into_iter().find(|e| e.url.ends_with("/lab")).expect("the frame's request");
-    assert_eq!(load.error_text.as_deref(), Some("net::ERR_BLOCKED_BY_RESPONSE"), "{load:?}");
+    match kind {
+        Kind::Chromium => {
+            assert!(refused.contains("violates the following Content Security Policy directive"), "{refused}");
+            assert_eq!(load.error_text.as_deref(), Some("net::ERR_BLOCKED_BY_RESPONSE"), "{load:?}");
+        }
+        Kind::Firefox => {
+            let words =
+                "Content-Security-Policy: The page’s settings blocked the loading of a resource (frame-ancestors)";
+            assert!(refused.contains(words), "{refused}");
+            assert!(
+                refused.contains("because it violates the following directive: “frame-ancestors 'none'”"),
+                "{refused}"
+            );
+            // No response status: Firefox fails the load once it has read the headers.
+            assert_eq!(load.error_text.as_deref(), Some("NS_ERROR_CSP_FRAME_ANCESTOR_VIOLATION"), "{load:?}");
+        }
+    }
     // The lab's document reached the browser, which then refused to show it:
     // nothing it would load (its stylesheet, scripts, event stream) was asked for.
     let exchanges = &app.running.state().exchanges;
@@ -73,14 +90,13 @@ async fn styled(page: &Page) -> bool {
     page.eval(rules).await.expect("eval").as_u64().unwrap_or(0) > 0
 }
 
-#[tokio::test]
-async fn every_page_works_under_the_csp_without_a_violation() {
+async fn every_page_works_under_the_csp_without_a_violation(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     // Each page is checked and closed before the next opens: every open
-    // page holds an event stream, and Chromium allows six connections per
+    // page holds an event stream, and both browsers allow six connections per
     // host, which the lab's form would otherwise wait for.
     let lab = open(&browser, &app, "/lab").await;
     lab.click("#apply-expose-missing").await.expect("the lab's form");
@@ -124,13 +140,19 @@ async fn every_page_works_under_the_csp_without_a_violation() {
 }
 
 /// Asserts the page's stylesheet applied and nothing it did violated its
-/// CSP (Chromium logs a violation and raises a DevTools issue), then closes it.
+/// CSP (Chromium logs a violation and raises a DevTools issue, Firefox logs
+/// `Content-Security-Policy: The page’s settings blocked ...`), then closes it.
 async fn no_violation(path: &str, page: Page) {
     assert!(styled(&page).await, "{path}: the stylesheet did not apply");
     let violations: Vec<_> = page
         .console()
         .into_iter()
-        .filter(|l| l.contains("Content Security Policy") || l.contains("ContentSecurityPolicy"))
+        // Chromium's console and DevTools issue, Firefox's console.
+        .filter(|l| {
+            ["Content Security Policy", "ContentSecurityPolicy", "Content-Security-Policy"]
+                .iter()
+                .any(|w| l.contains(w))
+        })
         .collect();
     assert!(violations.is_empty(), "{path}: CSP violations: {violations:#?}");
     page.close().await.expect("the tab closes");

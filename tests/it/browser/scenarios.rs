@@ -1,4 +1,4 @@
-//! Every lab scenario in Chromium: each button reaches the outcome the
+//! Every lab scenario, in Chromium and in Firefox: each button reaches the outcome the
 //! scenario predicts, the banner shows up on open pages, and the max-age
 //! scenarios send the predicted number of preflights.
 
@@ -7,9 +7,17 @@ use std::time::{Duration, Instant};
 use f1_race_results::lab::scenario::{self, Scenario};
 use f1_race_results::pages::cors_requests::REQUESTS;
 
-use super::cdp::{Browser, Page};
+use super::driver::{Browser, Page};
+use super::{Kind, in_both_browsers};
 use super::{WAIT, browser_for, text};
 use crate::helpers::TestApp;
+
+in_both_browsers!(
+    every_scenario_reaches_its_predicted_outcomes_part_one,
+    every_scenario_reaches_its_predicted_outcomes_part_two,
+    max_age_decides_how_many_preflights_ten_clicks_send,
+    open_pages_show_the_scenario_banner_within_a_second,
+);
 
 const OUTCOME: &str = "document.getElementById('outcome').dataset.outcome";
 
@@ -59,29 +67,26 @@ async fn check_scenario(browser: &Browser, app: &TestApp, scenario: &Scenario) {
 }
 
 /// Checks the scenarios whose position `take` accepts (two halves run in parallel).
-async fn check_all(take: impl Fn(usize) -> bool) {
+async fn check_all(kind: Kind, take: impl Fn(usize) -> bool) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else { return };
+    let Some(browser) = browser_for(kind, &app).await else { return };
     let scenarios = scenario::all().expect("scenarios parse");
     for (_, scenario) in scenarios.iter().enumerate().filter(|(i, _)| take(*i)) {
         check_scenario(&browser, &app, scenario).await;
     }
 }
 
-#[tokio::test]
-async fn every_scenario_reaches_its_predicted_outcomes_part_one() {
-    check_all(|i| i % 2 == 0).await;
+async fn every_scenario_reaches_its_predicted_outcomes_part_one(kind: Kind) {
+    check_all(kind, |i| i % 2 == 0).await;
 }
 
-#[tokio::test]
-async fn every_scenario_reaches_its_predicted_outcomes_part_two() {
-    check_all(|i| i % 2 == 1).await;
+async fn every_scenario_reaches_its_predicted_outcomes_part_two(kind: Kind) {
+    check_all(kind, |i| i % 2 == 1).await;
 }
 
-#[tokio::test]
-async fn max_age_decides_how_many_preflights_ten_clicks_send() {
+async fn max_age_decides_how_many_preflights_ten_clicks_send(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else { return };
+    let Some(browser) = browser_for(kind, &app).await else { return };
     for name in ["long-max-age", "no-max-age"] {
         let lab = &app.running.state().lab;
         lab.apply(name).expect("known");
@@ -104,10 +109,9 @@ async fn max_age_decides_how_many_preflights_ten_clicks_send() {
     }
 }
 
-#[tokio::test]
-async fn open_pages_show_the_scenario_banner_within_a_second() {
+async fn open_pages_show_the_scenario_banner_within_a_second(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else { return };
+    let Some(browser) = browser_for(kind, &app).await else { return };
     let page = super::open(&browser, &app, "/cors").await;
     let banner = "document.getElementById('scenario-banner')";
     page.wait_for(&format!("{banner}.dataset.scenario === 'default'"), WAIT).await.expect("connected");

@@ -1,10 +1,19 @@
-//! The four techniques in Chromium.
+//! The four techniques, in Chromium and in Firefox.
 
 use std::time::Duration;
 
-use super::cdp::Page;
-use super::{WAIT, browser_for, open, text};
+use super::driver::Page;
+use super::{Kind, in_both_browsers};
+use super::{WAIT, browser_for, cors_blocked, open, text};
 use crate::helpers::TestApp;
+
+in_both_browsers!(
+    every_technique_refreshes_the_standings_without_reloading,
+    the_same_origin_policy_blocks_cross_origin_ajax,
+    without_cors_only_the_cors_page_is_blocked,
+    the_home_page_tells_whether_the_api_certificate_is_accepted,
+    cors_works_from_every_name_of_the_page_origin,
+);
 
 const OUTCOME: &str = "document.getElementById('outcome').dataset.outcome";
 /// Which lap of which race the page shows, e.g. "1:12".
@@ -54,65 +63,79 @@ async fn refreshes_without_reloading(app: &TestApp, page: &Page) {
     );
 }
 
-#[tokio::test]
-async fn every_technique_refreshes_the_standings_without_reloading() {
+async fn every_technique_refreshes_the_standings_without_reloading(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     for path in ["/iframe", "/ajax", "/jsonp", "/cors"] {
         let page = open(&browser, &app, path).await;
         refreshes_without_reloading(&app, &page).await;
-        if let Ok(dir) = std::env::var("F1_SCREENSHOTS") {
+        // The README's screenshots are Chromium's (both would write the same files).
+        if kind == Kind::Chromium
+            && let Ok(dir) = std::env::var("F1_SCREENSHOTS")
+        {
             let name = path.trim_start_matches('/');
             page.screenshot(format!("{dir}/{name}.png")).await.expect("screenshot");
         }
     }
 }
 
-#[tokio::test]
-async fn the_same_origin_policy_blocks_cross_origin_ajax() {
+async fn the_same_origin_policy_blocks_cross_origin_ajax(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let page = open(&browser, &app, "/ajax").await;
     click_and_wait(&page, "refresh-cross-origin", "blocked").await;
-    let message = page.wait_for_console("blocked by CORS policy", WAIT).await.expect("Chromium explains");
-    assert!(message.contains("No 'Access-Control-Allow-Origin' header"), "{message}");
-    assert!(message.contains(&format!("from origin '{}'", app.running.page_url())), "{message}");
+    let message = page.wait_for_console(cors_blocked(kind), WAIT).await.expect("the browser explains");
+    let api = format!("https://localhost:{}/ajax/results", app.running.api_port());
+    match kind {
+        Kind::Chromium => {
+            assert!(message.contains("No 'Access-Control-Allow-Origin' header"), "{message}");
+            assert!(message.contains(&format!("from origin '{}'", app.running.page_url())), "{message}");
+        }
+        // Firefox names the resource and the reason, not the page's origin.
+        Kind::Firefox => {
+            assert!(message.contains("The Same Origin Policy disallows reading the remote resource at"), "{message}");
+            assert!(message.contains(&api), "{message}");
+            assert!(message.contains("(Reason: CORS header ‘Access-Control-Allow-Origin’ missing)"), "{message}");
+        }
+    }
 }
 
-#[tokio::test]
-async fn without_cors_only_the_cors_page_is_blocked() {
+async fn without_cors_only_the_cors_page_is_blocked(kind: Kind) {
     let app = TestApp::spawn_with(|c| c.no_cors = true).await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let cors = open(&browser, &app, "/cors").await;
     click_and_wait(&cors, "refresh", "blocked").await;
-    cors.wait_for_console("blocked by CORS policy", WAIT).await.expect("Chromium explains");
+    cors.wait_for_console(cors_blocked(kind), WAIT).await.expect("the browser explains");
     for path in ["/iframe", "/jsonp"] {
         let page = open(&browser, &app, path).await;
         click_and_wait(&page, "refresh", "ok").await;
     }
 }
 
-#[tokio::test]
-async fn the_home_page_tells_whether_the_api_certificate_is_accepted() {
+async fn the_home_page_tells_whether_the_api_certificate_is_accepted(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else {
+    let Some(browser) = browser_for(kind, &app).await else {
         return;
     };
     let home = open(&browser, &app, "/").await;
     home.wait_for("document.getElementById('api-check').dataset.state !== 'checking'", WAIT).await.expect("checked");
     assert_eq!(text(&home, "document.getElementById('api-check').dataset.state").await, "reachable");
-    if let Ok(dir) = std::env::var("F1_SCREENSHOTS") {
+    // The README's screenshots are Chromium's (both would write the same files).
+    if kind == Kind::Chromium
+        && let Ok(dir) = std::env::var("F1_SCREENSHOTS")
+    {
         home.screenshot(format!("{dir}/home.png")).await.expect("screenshot");
     }
 
     // A browser that does not trust the CA sees the guidance instead.
-    let untrusting = super::cdp::Browser::launch(super::cdp::LaunchOptions::default()).await.expect("starts");
+    let untrusting =
+        super::driver::Browser::launch(kind, super::driver::LaunchOptions::default()).await.expect("starts");
     let Some(untrusting) = untrusting else { return };
     let page = open(&untrusting, &app, "/").await;
     page.wait_for("document.getElementById('api-check').dataset.state !== 'checking'", WAIT).await.expect("checked");
@@ -121,10 +144,9 @@ async fn the_home_page_tells_whether_the_api_certificate_is_accepted() {
     click_and_wait(&jsonp, "refresh", "blocked").await;
 }
 
-#[tokio::test]
-async fn cors_works_from_every_name_of_the_page_origin() {
+async fn cors_works_from_every_name_of_the_page_origin(kind: Kind) {
     let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(&app).await else { return };
+    let Some(browser) = browser_for(kind, &app).await else { return };
     let port = app.running.page_port();
     for host in ["127.0.0.1", "[::1]"] {
         let page = browser.new_page().await.expect("a tab");

@@ -1,33 +1,49 @@
-//! Where the diagnosis and Chromium may differ on one case, and what
-//! Chromium said: the console line and the script's view.
+//! Where the diagnosis and the browser may differ on one case, and what
+//! the browser said: the console line and the script's view.
 
 use f1_race_results::diagnosis::Verdict;
 use serde_json::Value;
 
 use super::case::Case;
 use super::server::{BODY, Seen};
-use crate::browser::cdp::Page;
+use crate::browser::Kind;
+use crate::browser::driver::Page;
 
-const BLOCKED: &str = "has been blocked by CORS policy: ";
-
-/// Chromium's CORS console message for the case's URL, whole (it arrives a
+/// The browser's CORS console message for the case's URL, whole (it arrives a
 /// little after the script sees the failure).
-pub async fn console_message(tab: &Page, url: &str, script_saw: &Value, verdict: &Verdict) -> Option<String> {
-    let needle = format!("at '{url}' ");
-    let find = |lines: Vec<String>| lines.into_iter().find(|l| l.contains(&needle) && l.contains(BLOCKED));
-    let mut line = find(tab.console());
+pub async fn console_message(
+    kind: Kind,
+    tab: &Page,
+    url: &str,
+    script_saw: &Value,
+    verdict: &Verdict,
+) -> Option<String> {
+    let (needles, blocked) = match kind {
+        Kind::Chromium => (vec![format!("at '{url}' ")], "has been blocked by CORS policy: "),
+        // "... reading the remote resource at <url>. (Reason: ...)", the URL
+        // sometimes in quotes (‘<url>’), as for credentials with `*`.
+        Kind::Firefox => (vec![format!("at {url}. "), format!("at ‘{url}’. ")], "Cross-Origin Request Blocked: "),
+    };
+    let find = || {
+        let lines = tab.console().into_iter();
+        lines.into_iter().find(|l| l.contains(blocked) && needles.iter().any(|n| l.contains(n)))
+    };
+    let mut line = find();
     let failed = script_saw["ok"] != Value::Bool(true);
     if line.is_none() && (failed || verdict.console_message.is_some()) {
-        let wait = std::time::Duration::from_secs(3);
-        line = tab.wait_for_console(&needle, wait).await.ok();
-        line = line.filter(|l| l.contains(BLOCKED));
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+        while line.is_none() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            line = find();
+        }
     }
     // The driver prefixes each line with its source, e.g. `[log.error] `.
     line.map(|l| l.split_once("] ").map_or(l.as_str(), |(_, m)| m).to_owned())
 }
 
-/// Every way the diagnosis and Chromium differ on one case.
+/// Every way the diagnosis and the browser differ on one case.
 pub fn compare(
+    kind: Kind,
     case: &Case,
     verdict: &Verdict,
     script_saw: &Value,
@@ -35,9 +51,9 @@ pub fn compare(
     console: Option<String>,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    let mut check = |what: &str, diagnosis: String, chromium: String| {
-        if diagnosis != chromium {
-            out.push(format!("{what}: diagnosis {diagnosis}, Chromium {chromium}"));
+    let mut check = |what: &str, diagnosis: String, browser: String| {
+        if diagnosis != browser {
+            out.push(format!("{what}: diagnosis {diagnosis}, {kind:?} {browser}"));
         }
     };
     let preflights = match (verdict.preflight_sent, verdict.preflight_cache_seconds) {
@@ -56,8 +72,19 @@ pub fn compare(
     let readable = script_saw["ok"] == Value::Bool(true);
     check("readable", verdict.readable.to_string(), readable.to_string());
     // The whole line: API, URL and origin as well as the reason after "blocked by CORS policy".
-    let message = verdict.console_message.as_deref();
-    check("console", format!("{message:?}"), format!("{console:?}"));
+    match kind {
+        Kind::Chromium => {
+            let message = verdict.console_message.as_deref();
+            check("console", format!("{message:?}"), format!("{console:?}"));
+        }
+        // The diagnosis words its message like Chromium: only whether one comes is compared.
+        Kind::Firefox => {
+            let expected = verdict.console_message.is_some();
+            // Equal when both or neither; otherwise what Firefox said (or None).
+            let firefox = if console.is_some() == expected { expected.to_string() } else { format!("{console:?}") };
+            check("a console message", expected.to_string(), firefox);
+        }
+    }
     if readable && verdict.readable {
         for name in case.readable_candidates() {
             let exposed = verdict.exposed.contains(&name);

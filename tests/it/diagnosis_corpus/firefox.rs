@@ -1,0 +1,31 @@
+//! Where Firefox ESR departs from the diagnosis, which follows Chromium:
+//! each case and what differs, as observed (Firefox ESR 153). The Firefox
+//! corpus test asserts exactly these differences, so a new one, or one
+//! that goes away, fails it.
+//!
+//! FIREFOX-DIFFERS: for all of these the inspector tells a Firefox user
+//! what Chromium would do; issue 13 is to give Firefox its own answer.
+
+/// `(case name, what differs)`; the "what" as `compare` names it.
+pub const DIFFERS: &[(&str, &[&str])] = &[
+    // Firefox lists a header set twice twice in Access-Control-Request-Headers ("x-a,x-a").
+    ("custom header set twice", &["request headers"]),
+    // The second identical uncredentialed PUT within seconds sent a second
+    // preflight (a credentialed one was cached: "preflight with credentials, max-age 600").
+    ("preflight cached by default", &["preflights"]),
+    ("preflight max-age 600", &["preflights"]),
+    ("preflight max-age not a number", &["preflights"]),
+    // A script may set User-Agent in Firefox (Chromium drops it); it is not safelisted: a preflight.
+    ("User-Agent set by script", BLOCKED_BY_A_PREFLIGHT),
+    // Firefox does not apply the 128-byte limit to a combined safelisted value: no preflight.
+    ("Accept set twice, joined past 128 bytes", &["preflights", "actual requests", "readable", "a console message"]),
+    // Client hints and these headers are safelisted in Chromium only: Firefox preflights them.
+    ("client hint Width", BLOCKED_BY_A_PREFLIGHT),
+    ("client hint DPR", BLOCKED_BY_A_PREFLIGHT),
+    ("client hint ECT", BLOCKED_BY_A_PREFLIGHT),
+    ("Save-Data on", BLOCKED_BY_A_PREFLIGHT),
+    ("Intervention", BLOCKED_BY_A_PREFLIGHT),
+];
+
+/// A preflight the diagnosis does not expect, refused (the corpus allows no headers).
+const BLOCKED_BY_A_PREFLIGHT: &[&str] = &["preflights", "actual requests", "readable", "a console message"];
