@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
-use rand::Rng;
 use rustls::ServerConfig;
 use tokio::task::JoinHandle;
 use tower::ServiceBuilder;
@@ -33,6 +32,7 @@ use crate::lab::store::RegistryStore;
 use crate::lab::{Lab, UnknownScenario};
 use crate::origin_guard::{OriginGuard, OriginGuardLayer};
 use crate::race::{self, Ticker};
+use crate::secret::{RandomUnavailable, random_hex, random_u64};
 use crate::serve::{ConnLimit, Listener, Tuning};
 use crate::state::{AppState, Shared, Urls};
 use crate::tls::{self, TlsError};
@@ -91,6 +91,9 @@ pub enum StartupError {
     /// The policy file is invalid.
     #[error("invalid CORS policy: {0}")]
     Policy(#[from] PolicyFileError),
+    /// No random bytes for the lab's secrets or the race's seed.
+    #[error("{0}: cannot make the lab's secrets (pass --seed to at least fix the race)")]
+    Random(RandomUnavailable),
 }
 
 /// The app, bound and ready to serve.
@@ -272,8 +275,11 @@ pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assemb
         ports: (page_port, api_port),
         allow_unanchored: true,
     };
-    let secrets =
-        Secrets { token: random_hex(16), csrf: random_hex(16), token_always: config.lab_token_reason().is_some() };
+    let secrets = Secrets {
+        token: random_hex(16).map_err(StartupError::Random)?,
+        csrf: random_hex(16).map_err(StartupError::Random)?,
+        token_always: config.lab_token_reason().is_some(),
+    };
     let lab =
         Lab::new(&policy, &policy_source, &ctx, Arc::clone(&switch), secrets, store).map_err(StartupError::Scenario)?;
     let initial = if config.no_cors { Some("cors-off") } else { config.scenario.as_deref() };
@@ -288,7 +294,10 @@ pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assemb
         api_port,
         page_origins,
     };
-    let seed = config.seed.unwrap_or_else(|| rand::rng().random());
+    let seed = match config.seed {
+        Some(seed) => seed,
+        None => random_u64().map_err(StartupError::Random)?,
+    };
     tracing::info!(seed, "race seed (pass --seed {seed} to replay this race)");
     let (race, ticker) = race::live::start(seed);
     let (stop_tx, shutdown) = watch::channel(false);
@@ -451,11 +460,6 @@ fn load_policy(
 /// names browsers use, plus the configured host.
 pub fn page_origins(host: &str, page_port: u16) -> Vec<Origin> {
     origins_of("http", host, page_port)
-}
-
-fn random_hex(bytes: usize) -> String {
-    let mut rng = rand::rng();
-    (0..bytes * 2).map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16)])).collect()
 }
 
 fn origins_of(scheme: &str, host: &str, port: u16) -> Vec<Origin> {

@@ -45,6 +45,7 @@ pub mod origin_guard;
 pub mod pages;
 pub mod race;
 pub mod render;
+pub mod secret;
 pub mod security_headers;
 pub mod serve;
 pub mod standings;

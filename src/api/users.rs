@@ -15,7 +15,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use rand::Rng;
 use serde_json::json;
 
 use crate::race::bahrain_2014;
@@ -58,8 +57,10 @@ fn session_token(headers: &HeaderMap) -> Option<&str> {
 /// `POST /api/v1/users/session`: log in (no password: the lesson is the
 /// cookie, not the login) and set the session cookie.
 pub async fn login(State(state): State<AppState>) -> Response {
-    let mut rng = rand::rng();
-    let token: String = (0..32).map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16)])).collect();
+    let Ok(token) = crate::secret::random_hex(16) else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "cannot make a session token: the system's random source failed\n")
+            .into_response();
+    };
     let user = format!("learner-{}", &token[..6]);
     {
         let mut sessions = state.users.sessions.lock().unwrap_or_else(PoisonError::into_inner);

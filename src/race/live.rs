@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use arc_swap::ArcSwap;
-use rand::SeedableRng;
+use rand_core::SeedableRng;
 
 use super::RaceRng;
 use super::grid::bahrain_2014;

@@ -4,8 +4,9 @@
 //! global state. The application owns a [`Race`], and its ticker decides
 //! when to call [`Race::advance_lap`], passing in the random generator;
 //! readers take cheap [`Standings`] snapshots. Seeding that generator
-//! ([`RaceRng`], a named ChaCha generator whose output never changes with a
-//! rand upgrade) replays exactly the same race.
+//! ([`RaceRng`], xoshiro256++ by name, with the simulation's own
+//! arithmetic from its raw `u64`s: no library's distribution code in
+//! between) replays exactly the same race on every build.
 //!
 //! - [`grid`]: static data of the default race, the 2014 Bahrain Grand Prix.
 //! - [`sim`]: the lap-by-lap simulation and its snapshot types.
@@ -20,8 +21,9 @@ pub use sim::{FastestLap, Race, Row, Standings};
 
 pub mod live;
 
-/// The race's random generator: ChaCha with 8 rounds, by name, so that the
-/// same `--seed` replays the same race on every version of rand (rand's
-/// `StdRng` may change its algorithm in any release).
-pub type RaceRng = rand_chacha::ChaCha8Rng;
+/// The race's random generator: xoshiro256++ by name (`rand_xoshiro`,
+/// whose output is fixed by the algorithm), so that the same `--seed`
+/// replays the same race on every build; `rand`'s `StdRng` may change its
+/// algorithm in any release, and its distributions their arithmetic.
+pub type RaceRng = rand_xoshiro::Xoshiro256PlusPlus;
 pub use live::{LiveRace, Snapshot, Ticker};

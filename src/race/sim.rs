@@ -9,7 +9,7 @@
 //! start yet another lap), which is what a timing screen shows "after lap N".
 
 use super::grid::{Driver, GrandPrix};
-use rand::Rng;
+use rand_core::RngCore as Rng;
 
 mod standings;
 
@@ -224,24 +224,24 @@ fn plan_lap(car: &mut Car, gp: &GrandPrix, rng: &mut impl Rng) {
         - FUEL_GAIN * f64::from(car.laps);
     car.pitting = car.pit_laps.contains(&(car.laps + 1));
     if car.pitting {
-        t += gp.pit_loss + PIT_JITTER * rng.random::<f64>();
+        t += gp.pit_loss + PIT_JITTER * unit(rng);
     }
     car.next_lap = t.max(MIN_LAP);
     car.retire_at = None;
-    if rng.random::<f64>() < RETIRE_CHANCE {
-        car.retire_at = Some(car.time + car.next_lap * rng.random::<f64>());
+    if unit(rng) < RETIRE_CHANCE {
+        car.retire_at = Some(car.time + car.next_lap * unit(rng));
     }
 }
 
 /// Two or three in-laps spread over the race, a few laps either side of an
 /// even split so strategies differ from car to car.
 fn plan_stops(laps: u32, rng: &mut impl Rng) -> Vec<u32> {
-    let stops: u32 = if rng.random::<f64>() < 0.6 { 2 } else { 3 };
+    let stops: u32 = if unit(rng) < 0.6 { 2 } else { 3 };
     let mut plan = Vec::with_capacity(3);
     let mut prev = 0;
     for k in 1..=stops {
         let ideal = laps.saturating_mul(k) / (stops + 1);
-        let lap = ideal.saturating_add_signed(rng.random_range(-3..=3)).max(prev + 4).min(laps.saturating_sub(2));
+        let lap = ideal.saturating_add_signed(between(rng, -3, 3)).max(prev + 4).min(laps.saturating_sub(2));
         if lap > prev {
             plan.push(lap);
             prev = lap;
@@ -252,10 +252,25 @@ fn plan_stops(laps: u32, rng: &mut impl Rng) -> Vec<u32> {
 
 /// Triangular noise in `(-amplitude, amplitude)`, centred on zero.
 fn noise(rng: &mut impl Rng, amplitude: f64) -> f64 {
-    let a = rng.random::<f64>();
-    let b = rng.random::<f64>();
+    let a = unit(rng);
+    let b = unit(rng);
     (a - b) * amplitude
 }
 
 #[cfg(test)]
 mod tests;
+
+/// A uniform `f64` in [0, 1) from the generator's top 53 bits: the
+/// simulation's own arithmetic, so a seed means the same race whatever
+/// library version samples it.
+fn unit(rng: &mut impl Rng) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// A uniform integer in `lo..=hi` (the modulo's bias is below 1e-18 for
+/// these small spans).
+fn between(rng: &mut impl Rng, lo: i32, hi: i32) -> i32 {
+    let span = u64::from(hi.abs_diff(lo)) + 1;
+    // `span` is at most 2^32, so the remainder fits an i64 with `lo`.
+    (i64::from(lo) + (rng.next_u64() % span) as i64) as i32
+}
