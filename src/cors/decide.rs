@@ -58,11 +58,6 @@ pub struct Decision<'a> {
     /// Response headers to add, in order. Inline up to six (a preflight's most): deciding a
     /// request allocates nothing unless a value has to be computed.
     pub headers: SmallVec<[(CorsHeader, Value<'a>); 6]>,
-    /// Set when the headers depend on nothing of the request but which
-    /// resource and which of the policy's named origins (or `*`) matched:
-    /// every decision with this key, under this policy, has these very
-    /// headers, so the middleware may reuse what it made of them.
-    pub key: Option<usize>,
 }
 
 /// The response headers CORS writes.
@@ -195,52 +190,16 @@ impl Verdict {
     }
 }
 
-/// Where a request lands in a policy, found in one pass over its blocks:
-/// then keyed ([`Policy::key_on`]) or decided ([`Policy::decide_on`]),
-/// never looked up twice.
-#[derive(Debug, Clone, Copy)]
-pub struct Route {
-    preflight: bool,
-    /// Whether any resource covers the path.
-    covered: bool,
-    /// The block and resource that decide, and how the origin was admitted.
-    found: Option<(usize, usize, Admission)>,
-}
-
 impl Policy {
     /// Decides one request.
     pub fn decide<'a>(&'a self, req: &CorsRequest<'a>) -> Decision<'a> {
-        self.decide_on(req, self.route(req))
-    }
-
-    /// The [`Decision::key`] that [`Policy::decide`] gives this request,
-    /// found without building the decision.
-    pub fn key(&self, req: &CorsRequest<'_>) -> Option<usize> {
-        self.key_on(&self.route(req))
-    }
-
-    /// Where `req` lands.
-    pub fn route(&self, req: &CorsRequest<'_>) -> Route {
+        let preflight = req.is_preflight();
         let (covered, found) = self.lookup(req);
-        Route { preflight: req.is_preflight(), covered, found }
-    }
-
-    /// The key the decision on `route` would have: the middleware's fast
-    /// path, for an answer it has already made.
-    pub fn key_on(&self, route: &Route) -> Option<usize> {
-        let (b, r, admission) = route.found.filter(|_| !route.preflight)?;
-        self.key_of(b, r, admission)
-    }
-
-    /// Decides `req`, which lands on `route` (from [`Policy::route`]).
-    pub fn decide_on<'a>(&'a self, req: &CorsRequest<'a>, route: Route) -> Decision<'a> {
-        let Route { preflight, covered, found } = route;
         let mut decision = Decision {
             answer_here: preflight && covered,
             status: 204,
             verdict: Verdict::NotCors,
             headers: SmallVec::new(),
-            key: None,
         };
         if !covered {
             return decision;
@@ -261,7 +220,6 @@ impl Policy {
             decision.verdict = verdict;
             return decision;
         }
-        let key = self.key_of(b, r, admission);
         let allow_origin = if block.origins.any && !resource.credentials {
             Value::Static("*")
         } else if let Admission::Exact(i) = admission {
@@ -276,33 +234,12 @@ impl Policy {
             decision.headers.push((CorsHeader::AllowCredentials, Value::Static("true")));
         }
         if preflight {
-            // Preflights echo what they ask for: no key.
             preflight_headers(&mut decision, resource, texts, req);
-        } else {
-            if let Some(expose) = &texts.expose {
-                decision.headers.push((CorsHeader::ExposeHeaders, Value::Shared(expose)));
-            }
-            decision.key = key;
+        } else if let Some(expose) = &texts.expose {
+            decision.headers.push((CorsHeader::ExposeHeaders, Value::Shared(expose)));
         }
         decision.verdict = Verdict::Granted;
         decision
-    }
-}
-
-impl Policy {
-    /// The key of a granted actual request decided by resource `r` of
-    /// block `b`: one per (resource, named origin), and one per resource
-    /// for `*`.
-    fn key_of(&self, b: usize, r: usize, admission: Admission) -> Option<usize> {
-        let block = &self.blocks[b];
-        let base = self.key_base[b][r];
-        if block.origins.any && !block.resources[r].credentials {
-            Some(base + block.origins.exact.len())
-        } else if let Admission::Exact(i) = admission {
-            Some(base + i)
-        } else {
-            None
-        }
     }
 
     /// Whether any resource covers the path, and the block and resource that

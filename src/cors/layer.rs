@@ -10,10 +10,10 @@
 use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
-use arc_swap::{ArcSwap, ArcSwapOption};
+use arc_swap::ArcSwap;
 use axum::body::Body;
 use axum::http::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
@@ -57,13 +57,12 @@ impl CorsOutcome {
 #[derive(Debug, Clone)]
 pub struct CorsLayer {
     switch: PolicySwitch,
-    answers: Arc<ArcSwapOption<Answers>>,
 }
 
 impl CorsLayer {
     /// The middleware, reading whatever setup `switch` holds at each request.
     pub fn new(switch: PolicySwitch) -> Self {
-        Self { switch, answers: Arc::default() }
+        Self { switch }
     }
 }
 
@@ -71,7 +70,7 @@ impl<S> Layer<S> for CorsLayer {
     type Service = Cors<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        Cors { inner, switch: Arc::clone(&self.switch), answers: Arc::clone(&self.answers) }
+        Cors { inner, switch: Arc::clone(&self.switch) }
     }
 }
 
@@ -80,46 +79,6 @@ impl<S> Layer<S> for CorsLayer {
 pub struct Cors<S> {
     inner: S,
     switch: PolicySwitch,
-    answers: Arc<ArcSwapOption<Answers>>,
-}
-
-/// Ready-made response headers, shared.
-type Answer = Arc<[(CorsHeader, HeaderValue)]>;
-
-/// The header values made for one setup's keyed decisions (see
-/// [`Decision::key`]): a granted actual request whose origin the policy
-/// names gets the same headers every time, so they are turned into header
-/// values once, the first time, and shared after that.
-#[derive(Debug)]
-pub struct Answers {
-    /// The setup they were made for; another one in force means new answers.
-    setup: Arc<Setup>,
-    by_key: Box<[OnceLock<Answer>]>,
-}
-
-impl<S> Cors<S> {
-    /// The answer already made for `key` under `setup`, if there is one.
-    fn made(&self, setup: &Arc<Setup>, key: usize) -> Option<Answer> {
-        let current = self.answers.load();
-        let answers = current.as_ref().filter(|a| Arc::ptr_eq(&a.setup, setup))?;
-        answers.by_key.get(key)?.get().cloned()
-    }
-
-    /// The ready-made headers for `decision`, when it has a key.
-    fn answer(&self, setup: &Arc<Setup>, decision: &Decision<'_>) -> Option<Answer> {
-        let key = decision.key?;
-        let make = || Arc::from(convert(decision).as_slice());
-        let current = self.answers.load();
-        if let Some(answers) = current.as_ref().filter(|a| Arc::ptr_eq(&a.setup, setup)) {
-            return answers.by_key.get(key).map(|slot| Arc::clone(slot.get_or_init(make)));
-        }
-        // The first request under this setup: a new table.
-        let keys = setup.policy.as_ref().map_or(0, |p| p.keys());
-        let fresh = Answers { setup: Arc::clone(setup), by_key: (0..keys).map(|_| OnceLock::new()).collect() };
-        let answer = fresh.by_key.get(key).map(|slot| Arc::clone(slot.get_or_init(make)));
-        self.answers.store(Some(Arc::new(fresh)));
-        answer
-    }
 }
 
 impl<S, B> Service<Request<B>> for Cors<S>
@@ -146,23 +105,15 @@ where
                 .then(|| joined(req.headers(), &header::ACCESS_CONTROL_REQUEST_HEADERS))
                 .flatten();
             let request = cors_request(&req, &lookup, asked.as_deref());
-            let Some(route) = setup.route(&request) else {
+            let Some(decision) = setup.decide(&request) else {
                 return ResponseFuture::Inner { future: self.inner.call(req), added: Some(Added::off()) };
             };
-            // The fast path: a granted request whose answer is already made
-            // is not decided again (the key implies the verdict).
-            if let Some(shared) = setup.key_on(&route).and_then(|key| self.made(&setup, key)) {
-                (Added { outcome: CorsOutcome::Decided(Verdict::Granted), headers: Headers::Shared(shared) }, None)
-            } else {
-                let decision = setup.decide_on(&request, route);
-                let answer = decision.answer_here.then_some(decision.status);
-                let outcome = CorsOutcome::Decided(decision.verdict);
-                let headers = match self.answer(&setup, &decision) {
-                    Some(shared) => Headers::Shared(shared),
-                    None => Headers::Made(convert(&decision)),
-                };
-                (Added { outcome, headers }, answer)
-            }
+            // Decided afresh for every request: the header values are the
+            // policy's shared texts or constants, so this allocates nothing
+            // for a granted request from an origin the policy names.
+            let answer = decision.answer_here.then_some(decision.status);
+            let added = Added { outcome: CorsOutcome::Decided(decision.verdict), headers: convert(&decision) };
+            (added, answer)
         };
         if let Some(status) = answer {
             let mut res = Response::new(Body::empty());
@@ -215,39 +166,21 @@ where
 #[derive(Debug)]
 pub struct Added {
     outcome: CorsOutcome,
-    headers: Headers,
-}
-
-/// The headers of an [`Added`]: shared ready-made ones, or made for this
-/// request.
-#[derive(Debug)]
-enum Headers {
-    Shared(Answer),
     // Inline room for an actual request's four (Vary, the origin,
     // credentials, exposed headers); a preflight's six spill to the heap.
-    Made(SmallVec<[(CorsHeader, HeaderValue); 4]>),
+    headers: SmallVec<[(CorsHeader, HeaderValue); 4]>,
 }
 
 impl Added {
     fn off() -> Self {
-        Self { outcome: CorsOutcome::Off, headers: Headers::Made(SmallVec::new()) }
+        Self { outcome: CorsOutcome::Off, headers: SmallVec::new() }
     }
 
     fn apply(self, res: &mut Response) {
         let headers = res.headers_mut();
-        match self.headers {
-            Headers::Shared(list) => {
-                headers.reserve(list.len());
-                for (name, value) in list.iter() {
-                    headers.append(header_name(*name), value.clone());
-                }
-            }
-            Headers::Made(list) => {
-                headers.reserve(list.len());
-                for (name, value) in list {
-                    headers.append(header_name(name), value);
-                }
-            }
+        headers.reserve(self.headers.len());
+        for (name, value) in self.headers {
+            headers.append(header_name(name), value);
         }
         res.extensions_mut().insert(self.outcome);
     }
@@ -399,17 +332,17 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn shared_answers_follow_the_setup_in_force() {
+    async fn answers_follow_the_setup_in_force() {
         let switch: PolicySwitch = Arc::new(ArcSwap::new(setup(None)));
         let service = CorsLayer::new(Arc::clone(&switch)).layer(tower::service_fn(ok as fn(_) -> Ready));
         let first = get(&service, PAGE).await;
         assert!(first.contains(&format!("access-control-allow-origin: {PAGE}")), "{first:?}");
-        assert_eq!(get(&service, PAGE).await, first, "the shared answer is the one first made");
+        assert_eq!(get(&service, PAGE).await, first, "the same request, the same answer");
         // Another setup in force: its own answer, at once.
         switch.store(setup(Some("X-Lap")));
         let second = get(&service, PAGE).await;
         assert!(second.contains(&"access-control-expose-headers: X-Lap".to_owned()), "{second:?}");
-        // A refused origin is never given a shared (granted) answer.
+        // A refused origin is never given a granted answer.
         let refused = get(&service, "http://evil.example").await;
         assert!(refused.iter().all(|h| !h.starts_with("access-control")), "{refused:?}");
     }

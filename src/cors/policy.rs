@@ -21,11 +21,6 @@ pub struct Policy {
     /// Each block's exact origins, as header values sent back to them:
     /// `origin_texts[block][i]` is `blocks[block].origins.exact[i]`.
     pub(super) origin_texts: Vec<Vec<SharedText>>,
-    /// Where each resource's decision keys start (see
-    /// [`super::decide::Decision::key`]): one per named origin of its block,
-    /// and one for `*`.
-    pub(super) key_base: Vec<Vec<usize>>,
-    keys: usize,
 }
 
 /// One `allow do ... end` block.
@@ -181,31 +176,12 @@ impl Policy {
             .iter()
             .map(|b| b.origins.exact.iter().map(|o| SharedText::new(o.as_str().to_owned())).collect())
             .collect();
-        let mut keys = 0;
-        let key_base = blocks
-            .iter()
-            .map(|b| {
-                let per_resource = b.origins.exact.len() + 1;
-                b.resources
-                    .iter()
-                    .map(|_| {
-                        keys += per_resource;
-                        keys - per_resource
-                    })
-                    .collect()
-            })
-            .collect();
-        Ok(Self { blocks, texts, origin_texts, key_base, keys })
+        Ok(Self { blocks, texts, origin_texts })
     }
 
     /// The blocks, in order.
     pub fn blocks(&self) -> &[Block] {
         &self.blocks
-    }
-
-    /// How many decision keys this policy can give: every key is below.
-    pub fn keys(&self) -> usize {
-        self.keys
     }
 }
 
