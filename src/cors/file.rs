@@ -25,7 +25,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::origin::Origin;
-use super::pattern::OriginPattern;
+use super::origin_pattern::OriginPattern;
 use super::policy::{Block, Condition, Headers, Methods, Origins, PathPattern, Policy, PolicyError, Resource};
 use super::registry::OriginRegistry;
 

@@ -1,7 +1,7 @@
 //! CORS on the API origin, one concern per file:
 //! - [`origin`]: what an origin is and how it is compared;
 //! - [`policy`]: what a policy says (Rack::Cors blocks), refused when invalid;
-//! - [`pattern`], [`registry`]: whole-origin patterns and run-time registered origins;
+//! - [`origin_pattern`], [`registry`]: whole-origin patterns and run-time registered origins;
 //! - [`decide`]: the pure decision for one request;
 //! - [`setup`]: the policy in force plus a lab scenario's deliberate mistakes;
 //! - [`layer`]: the axum middleware that applies it;
@@ -12,7 +12,7 @@ pub mod defaults;
 pub mod file;
 pub mod layer;
 pub mod origin;
-pub mod pattern;
+pub mod origin_pattern;
 pub mod policy;
 pub mod registry;
 pub mod setup;

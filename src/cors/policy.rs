@@ -7,7 +7,7 @@
 
 use super::decide::{ResourceTexts, SharedText};
 use super::origin::{Origin, OriginError};
-use super::pattern::OriginPattern;
+use super::origin_pattern::OriginPattern;
 use super::registry::OriginRegistry;
 
 /// The whole policy: the first block whose origins admit the request's
