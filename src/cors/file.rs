@@ -226,7 +226,9 @@ fn build_resource(n: usize, doc: ResourceDoc, lab: bool) -> Result<Resource, Str
         }
         Some(list) if list.is_empty() => Methods::list(&["GET", "HEAD", "POST"]),
         Some(list) => {
-            if let Some(bad) = list.iter().find(|m| super::decide::parse_header_list(m).is_none_or(|v| v.len() != 1)) {
+            if let Some(bad) =
+                list.iter().find(|m| super::header_list::parse_header_list(m).is_none_or(|v| v.len() != 1))
+            {
                 return Err(format!("allow block {n}: {bad:?} is not a method"));
             }
             Methods::list(&list.iter().map(|m| m.trim()).collect::<Vec<_>>())
@@ -237,7 +239,9 @@ fn build_resource(n: usize, doc: ResourceDoc, lab: bool) -> Result<Resource, Str
     let headers = match star("headers", doc.headers)? {
         None => Headers::Any,
         Some(list) => {
-            if let Some(bad) = list.iter().find(|h| super::decide::parse_header_list(h).is_none_or(|v| v.len() != 1)) {
+            if let Some(bad) =
+                list.iter().find(|h| super::header_list::parse_header_list(h).is_none_or(|v| v.len() != 1))
+            {
                 return Err(format!("allow block {n}: {bad:?} is not a header name"));
             }
             match (doc.safelisted_headers, lab) {

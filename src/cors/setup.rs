@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use smallvec::SmallVec;
 
-use super::decide::{CorsHeader, CorsRequest, Decision, Value, Verdict};
+use super::decision::{CorsHeader, Decision, Value, Verdict};
 use super::policy::{PathPattern, Policy};
+use super::request::CorsRequest;
 
 /// The policy and quirks in force.
 #[derive(Debug, Clone, PartialEq)]

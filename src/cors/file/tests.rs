@@ -155,11 +155,12 @@ fn mistakes_are_reported_with_file_line_and_reason() {
 
 #[test]
 fn conditions_gate_their_resource() {
-    use crate::cors::decide::{CorsRequest, Verdict};
+    use crate::cors::decision::Verdict;
+    use crate::cors::request::CorsRequest;
     let policy =
         load("[[allow]]\norigins = [\"@page\"]\n[[allow.resource]]\npath = \"/x\"\nif = { header = \"X-Lab\" }\n")
             .expect("valid");
-    use crate::cors::policy::HeaderList;
+    use crate::cors::request::HeaderList;
     let req = |headers: &'static HeaderList<'static>| CorsRequest {
         method: "GET",
         path: "/x",

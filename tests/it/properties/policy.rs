@@ -1,10 +1,10 @@
 //! Policies: the file parser never panics and always points inside the
 //! text; a decision never grants what the policy does not say.
 
-use f1_race_results::cors::decide::CorsRequest;
 use f1_race_results::cors::file::{PolicyContext, fixed_env, parse};
 use f1_race_results::cors::policy::{Block, Headers, Methods, Origins, PathPattern, Policy, Resource};
 use f1_race_results::cors::registry::OriginRegistry;
+use f1_race_results::cors::request::CorsRequest;
 use f1_race_results::cors::{Origin, Verdict};
 use proptest::prelude::*;
 
