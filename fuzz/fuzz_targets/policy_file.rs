@@ -3,7 +3,7 @@
 //! panicking, and grants only with an `Access-Control-Allow-Origin`.
 #![no_main]
 
-use f1_race_results::cors::{CorsRequest, Origin, Verdict};
+use f1_race_results::cors::{CorsRequest, Origin, PolicyVerdict};
 use f1_race_results::cors::file::{PolicyContext, fixed_env, parse};
 use f1_race_results::cors::registry::OriginRegistry;
 use libfuzzer_sys::fuzz_target;
@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
                     for (method, request_method) in [("GET", None), ("POST", None), ("OPTIONS", Some("PUT"))] {
                         let req = CorsRequest { method, path, origin, request_method, ..CorsRequest::default() };
                         let decision = policy.decide(&req);
-                        let granted = decision.verdict == Verdict::Granted;
+                        let granted = decision.verdict == PolicyVerdict::Granted;
                         let allowed = decision.header("access-control-allow-origin").is_some();
                         assert_eq!(granted && origin.is_some(), allowed, "{req:?}");
                     }

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use smallvec::SmallVec;
 
-use super::decision::{CorsHeader, Decision, Value, Verdict};
+use super::decision::{CorsHeader, Decision, PolicyVerdict, Value};
 use super::header_list::{Headers, SAFELISTED_HEADERS, header_names, is_token_byte, parse_header_list};
 use super::policy::{Admission, Policy, Resource};
 use super::request::{CorsRequest, UNREADABLE};
@@ -28,7 +28,7 @@ impl Policy {
         let mut decision = Decision {
             answer_here: preflight && covered,
             status: 204,
-            verdict: Verdict::NotCors,
+            verdict: PolicyVerdict::NotCors,
             headers: SmallVec::new(),
         };
         if !covered {
@@ -41,7 +41,8 @@ impl Policy {
         };
         let Some((b, r, admission)) = found else {
             // An unreadable Origin is admitted by nothing, not even `*`.
-            decision.verdict = if origin == UNREADABLE { Verdict::MalformedRequest } else { Verdict::OriginRefused };
+            decision.verdict =
+                if origin == UNREADABLE { PolicyVerdict::MalformedRequest } else { PolicyVerdict::OriginRefused };
             return decision;
         };
         let (block, texts) = (&self.blocks[b], &self.texts[b][r]);
@@ -68,7 +69,7 @@ impl Policy {
         } else if let Some(expose) = &texts.expose {
             decision.headers.push((CorsHeader::ExposeHeaders, Value::Shared(expose)));
         }
-        decision.verdict = Verdict::Granted;
+        decision.verdict = PolicyVerdict::Granted;
         decision
     }
 
@@ -111,15 +112,15 @@ fn vary(preflight: bool) -> &'static str {
     if preflight { "Origin, Access-Control-Request-Method, Access-Control-Request-Headers" } else { "Origin" }
 }
 
-fn check_preflight(resource: &Resource, req: &CorsRequest<'_>) -> Result<(), Verdict> {
+fn check_preflight(resource: &Resource, req: &CorsRequest<'_>) -> Result<(), PolicyVerdict> {
     let method = req.request_method.unwrap_or_default();
     // A method is an HTTP token: `methods = "*"` echoes it, so an empty or
     // malformed one must never get that far.
     if method.is_empty() || !method.bytes().all(is_token_byte) {
-        return Err(Verdict::MalformedRequest);
+        return Err(PolicyVerdict::MalformedRequest);
     }
     if !resource.methods.allows(method) {
-        return Err(Verdict::MethodRefused);
+        return Err(PolicyVerdict::MethodRefused);
     }
     let mut names = header_names(req.request_headers.unwrap_or_default());
     // Checked name by name, without allocating: a malformed entry anywhere
@@ -128,10 +129,10 @@ fn check_preflight(resource: &Resource, req: &CorsRequest<'_>) -> Result<(), Ver
     for name in &mut names {
         match name {
             Some(name) => refused |= !resource.headers.allows(name),
-            None => return Err(Verdict::MalformedRequest),
+            None => return Err(PolicyVerdict::MalformedRequest),
         }
     }
-    if refused { Err(Verdict::HeaderRefused) } else { Ok(()) }
+    if refused { Err(PolicyVerdict::HeaderRefused) } else { Ok(()) }
 }
 
 fn preflight_headers<'a>(

@@ -16,7 +16,7 @@ pub struct Decision<'a> {
     /// The status when the middleware answers (204 for a preflight).
     pub status: u16,
     /// How the request fared, for the log and the inspector.
-    pub verdict: Verdict,
+    pub verdict: PolicyVerdict,
     /// Response headers to add, in order. Inline up to six (a preflight's most): deciding a
     /// request allocates nothing unless a value has to be computed.
     pub headers: SmallVec<[(CorsHeader, Value<'a>); 6]>,
@@ -119,9 +119,10 @@ impl Decision<'_> {
     }
 }
 
-/// How a request fared against the policy.
+/// How a request fared against the policy: the server's side (the browser's
+/// is [`crate::diagnosis::BrowserVerdict`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub enum PolicyVerdict {
     /// No `Origin`, or a path no resource covers: CORS does not apply.
     NotCors,
     /// The origin (and for a preflight, the method and headers) is allowed.
@@ -138,7 +139,7 @@ pub enum Verdict {
     MalformedRequest,
 }
 
-impl Verdict {
+impl PolicyVerdict {
     /// A short word for logs.
     pub fn as_str(self) -> &'static str {
         match self {

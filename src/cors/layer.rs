@@ -20,7 +20,7 @@ use pin_project_lite::pin_project;
 use smallvec::SmallVec;
 use tower::{Layer, Service};
 
-use super::decision::{CorsHeader, Verdict};
+use super::decision::{CorsHeader, PolicyVerdict};
 use super::setup::Setup;
 use super::to_http::{RequestHeaders, convert, cors_request, header_name, joined};
 
@@ -34,7 +34,7 @@ pub enum CorsOutcome {
     /// The middleware is removed (`--no-cors`).
     Off,
     /// The policy's verdict.
-    Decided(Verdict),
+    Decided(PolicyVerdict),
 }
 
 impl CorsOutcome {

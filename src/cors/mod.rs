@@ -31,7 +31,7 @@ pub mod setup;
 pub mod shared_text;
 pub mod to_http;
 
-pub use decision::{CorsHeader, Decision, Value, Verdict};
+pub use decision::{CorsHeader, Decision, PolicyVerdict, Value};
 pub use layer::{CorsLayer, CorsOutcome, PolicySwitch};
 pub use origin::Origin;
 pub use policy::Policy;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use smallvec::SmallVec;
 
-use super::decision::{CorsHeader, Decision, Value, Verdict};
+use super::decision::{CorsHeader, Decision, PolicyVerdict, Value};
 use super::policy::{PathPattern, Policy};
 use super::request::CorsRequest;
 
@@ -75,9 +75,14 @@ impl Setup {
         let mut decision = self.policy.as_deref()?.decide(req);
         let preflight = req.is_preflight();
         if let (Some(status), true) = (self.quirks.preflight_status, preflight && decision.answer_here) {
-            return Some(Decision { answer_here: true, status, verdict: Verdict::NotCors, headers: SmallVec::new() });
+            return Some(Decision {
+                answer_here: true,
+                status,
+                verdict: PolicyVerdict::NotCors,
+                headers: SmallVec::new(),
+            });
         }
-        if decision.verdict == Verdict::Granted {
+        if decision.verdict == PolicyVerdict::Granted {
             let extra = self.quirks.extra_headers.iter().map(|(n, v)| (*n, Value::Text(Cow::Borrowed(v.as_str()))));
             decision.headers.extend(extra);
         }
@@ -92,7 +97,7 @@ impl RawHeaders {
             return Decision {
                 answer_here: preflight,
                 status: 204,
-                verdict: Verdict::NotCors,
+                verdict: PolicyVerdict::NotCors,
                 headers: SmallVec::new(),
             };
         };
@@ -104,7 +109,7 @@ impl RawHeaders {
         };
         let template = if preflight { &self.preflight } else { &self.actual };
         let headers = template.iter().map(|(name, value)| (*name, Value::Text(Cow::Owned(fill(value))))).collect();
-        Decision { answer_here: preflight, status: 204, verdict: Verdict::Granted, headers }
+        Decision { answer_here: preflight, status: 204, verdict: PolicyVerdict::Granted, headers }
     }
 }
 
@@ -139,7 +144,11 @@ mod tests {
         let d = setup.decide(&preflight()).expect("middleware on");
         assert_eq!((d.answer_here, d.status, d.headers.len()), (true, 404, 0));
         let actual = CorsRequest { method: "GET", request_method: None, ..preflight() };
-        assert_eq!(setup.decide(&actual).map(|d| d.verdict), Some(Verdict::Granted), "simple requests still work");
+        assert_eq!(
+            setup.decide(&actual).map(|d| d.verdict),
+            Some(PolicyVerdict::Granted),
+            "simple requests still work"
+        );
     }
 
     #[test]

@@ -155,7 +155,7 @@ fn mistakes_are_reported_with_file_line_and_reason() {
 
 #[test]
 fn conditions_gate_their_resource() {
-    use crate::cors::decision::Verdict;
+    use crate::cors::decision::PolicyVerdict;
     use crate::cors::request::CorsRequest;
     let policy =
         load("[[allow]]\norigins = [\"@page\"]\n[[allow.resource]]\npath = \"/x\"\nif = { header = \"X-Lab\" }\n")
@@ -170,8 +170,8 @@ fn conditions_gate_their_resource() {
     };
     static WITH: HeaderList<'static> = HeaderList(&[("x-lab", "1")]);
     static WITHOUT: HeaderList<'static> = HeaderList(&[]);
-    assert_eq!(policy.decide(&req(&WITH)).verdict, Verdict::Granted);
-    assert_eq!(policy.decide(&req(&WITHOUT)).verdict, Verdict::OriginRefused);
+    assert_eq!(policy.decide(&req(&WITH)).verdict, PolicyVerdict::Granted);
+    assert_eq!(policy.decide(&req(&WITHOUT)).verdict, PolicyVerdict::OriginRefused);
 }
 
 #[test]

@@ -5,7 +5,7 @@ use f1_race_results::cors::file::{PolicyContext, fixed_env, parse};
 use f1_race_results::cors::policy::{Block, Headers, Methods, Origins, PathPattern, Policy, Resource};
 use f1_race_results::cors::registry::OriginRegistry;
 use f1_race_results::cors::request::CorsRequest;
-use f1_race_results::cors::{Origin, Verdict};
+use f1_race_results::cors::{Origin, PolicyVerdict};
 use proptest::prelude::*;
 
 /// Lines a policy file is made of, right and wrong, to be shuffled.
@@ -133,7 +133,7 @@ proptest! {
         let decision = policy.decide(&req);
         let header = |name: &str| decision.headers.iter().filter(|(n, _)| n.as_str() == name).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
         let allow_origin = header("access-control-allow-origin");
-        if decision.verdict != Verdict::Granted {
+        if decision.verdict != PolicyVerdict::Granted {
             prop_assert!(allow_origin.is_empty(), "{:?} carries {:?}", decision.verdict, allow_origin);
             prop_assert!(header("access-control-allow-credentials").is_empty());
         }
