@@ -47,7 +47,7 @@ impl Policy {
         };
         let (block, texts) = (&self.blocks[b], &self.texts[b][r]);
         let resource = &block.resources[r];
-        if preflight && let Err(verdict) = check_preflight(resource, req) {
+        if preflight && let Err(verdict) = resource_allows_preflight(resource, req) {
             decision.verdict = verdict;
             return decision;
         }
@@ -112,7 +112,10 @@ fn vary(preflight: bool) -> &'static str {
     if preflight { "Origin, Access-Control-Request-Method, Access-Control-Request-Headers" } else { "Origin" }
 }
 
-fn check_preflight(resource: &Resource, req: &CorsRequest<'_>) -> Result<(), PolicyVerdict> {
+/// Whether the resource allows what a preflight asks for (its method, each
+/// header it names): the server's side. The browser's reading of the answer
+/// is [`crate::diagnosis::check_preflight_response`].
+fn resource_allows_preflight(resource: &Resource, req: &CorsRequest<'_>) -> Result<(), PolicyVerdict> {
     let method = req.request_method.unwrap_or_default();
     // A method is an HTTP token: `methods = "*"` echoes it, so an empty or
     // malformed one must never get that far.

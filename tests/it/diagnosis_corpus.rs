@@ -14,7 +14,7 @@ mod requests;
 mod responses;
 mod server;
 
-use f1_race_results::diagnosis::{Verdict, diagnose};
+use f1_race_results::diagnosis::{BrowserVerdict, diagnose};
 use serde_json::Value;
 
 use crate::browser::cdp::{Browser, LaunchOptions, Page};
@@ -92,7 +92,7 @@ fn url(servers: &Servers, i: usize) -> String {
 }
 
 /// The pure diagnosis of a case, from exactly what the server sends.
-fn diagnosis_of(case: &Case, servers: &Servers, i: usize) -> Verdict {
+fn diagnosis_of(case: &Case, servers: &Servers, i: usize) -> BrowserVerdict {
     let spec = case.spec(&servers.page_origin, &servers.api_origin, &format!("/case/{i}"));
     let script = case.script(&servers.page_origin);
     let mut actual = script.actual.headers;

@@ -1,7 +1,7 @@
 //! Where the diagnosis and Chromium may differ on one case, and what
 //! Chromium said: the console line and the script's view.
 
-use f1_race_results::diagnosis::Verdict;
+use f1_race_results::diagnosis::BrowserVerdict;
 use serde_json::Value;
 
 use super::case::Case;
@@ -12,7 +12,7 @@ const BLOCKED: &str = "has been blocked by CORS policy: ";
 
 /// Chromium's CORS console message for the case's URL, whole (it arrives a
 /// little after the script sees the failure).
-pub async fn console_message(tab: &Page, url: &str, script_saw: &Value, verdict: &Verdict) -> Option<String> {
+pub async fn console_message(tab: &Page, url: &str, script_saw: &Value, verdict: &BrowserVerdict) -> Option<String> {
     let needle = format!("at '{url}' ");
     let find = |lines: Vec<String>| lines.into_iter().find(|l| l.contains(&needle) && l.contains(BLOCKED));
     let mut line = find(tab.console());
@@ -29,7 +29,7 @@ pub async fn console_message(tab: &Page, url: &str, script_saw: &Value, verdict:
 /// Every way the diagnosis and Chromium differ on one case.
 pub fn compare(
     case: &Case,
-    verdict: &Verdict,
+    verdict: &BrowserVerdict,
     script_saw: &Value,
     seen: &Seen,
     console: Option<String>,
