@@ -14,7 +14,8 @@
 //!   and its conversion to `http` types; one idea per file.
 //! - [`diagnosis`]: what a browser does with one cross-origin request, and why (pure): a
 //!   [`diagnosis::BrowserVerdict`], where the server's side is a [`cors::PolicyVerdict`].
-//! - [`pages`]: page-origin routes and templates; [`api`]: API-origin routes.
+//! - [`pages`]: page-origin routes and templates, merging [`lab::router`] and [`inspect::router`];
+//!   [`layout`]: what every page's `base.html` needs; [`api`]: API-origin routes.
 //! - [`inspect`]: the inspector's verdicts (the diagnosis applied to recorded exchanges).
 //! - [`lab`]: the instructor's scenarios, switch, registry and live events.
 //! - [`standings`]: the HTML fragment every technique delivers.
@@ -40,6 +41,7 @@ pub(crate) mod fsutil;
 pub mod hosts;
 pub mod inspect;
 pub mod lab;
+pub mod layout;
 pub mod limits;
 pub mod log_writer;
 pub mod pages;
