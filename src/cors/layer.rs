@@ -1,6 +1,11 @@
 //! The CORS middleware of the API origin: reads the policy in force, lets the
-//! pure [`Policy::decide`] rule, then answers a preflight itself or adds the
-//! headers to the handler's response.
+//! pure [`Policy::decide`](super::Policy::decide) rule, then answers a
+//! preflight itself or adds the headers to the handler's response.
+//!
+//! Every request is decided afresh; there is no cache of answers. Deciding
+//! borrows every value from the policy, and [`to_http`](super::to_http)
+//! shares rather than copies them, so a granted request allocates nothing
+//! (`tests/allocations.rs`; `docs/performance.md` has the measurements).
 //!
 //! The [`Setup`] sits behind an [`ArcSwap`]: loading it is one atomic read
 //! per request, a switch replaces it whole (a request never sees half of
