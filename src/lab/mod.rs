@@ -2,23 +2,23 @@
 //! and the classic mistakes while the class keeps its pages open.
 //!
 //! - [`scenario`]: scenarios as data (`scenarios/*.toml`);
-//! - [`permissions`]: who may change the lab: the instructor token, CSRF, Host (pure);
+//! - [`instructor`]: who may act as the instructor and change the lab: the token, CSRF, Host (pure);
 //! - [`store`]: the registry's file;
 //! - [`events`]: server-sent events telling every open page what changed;
 //! - [`samples`]: what the setup answers to telling requests, and what a browser makes of it;
 //! - [`routes`]: `/lab` and its forms; [`router`] (with `/events`), merged by the page origin.
 
 pub mod events;
-pub mod permissions;
+pub mod instructor;
 pub mod routes;
 pub mod samples;
 pub mod scenario;
 pub mod store;
 
-/// The old name of [`permissions`], kept only until `app.rs` (being changed
-/// elsewhere at the same time) says `lab::permissions`; remove it then.
+/// The old name of [`instructor`], kept only until `app.rs` (being changed
+/// elsewhere at the same time) says `lab::instructor`; remove it then.
 #[doc(hidden)]
-pub use permissions as access;
+pub use instructor as access;
 
 use std::sync::Arc;
 
@@ -27,7 +27,7 @@ use tokio::sync::watch;
 use crate::cors::file::PolicyContext;
 use crate::cors::registry::OriginRegistry;
 use crate::cors::{Policy, PolicySwitch, Setup};
-use permissions::Secrets;
+use instructor::Secrets;
 pub use routes::router;
 use scenario::{Scenario, ScenarioError};
 use store::RegistryStore;

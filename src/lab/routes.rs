@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 
-use super::permissions::{Attempt, Denied};
+use super::instructor::{Attempt, Denied};
 use super::samples::{Sample, samples};
 use super::{Entry, RegistryChangeError};
 use crate::cookies::cookie;

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use super::permissions::Secrets;
+use super::instructor::Secrets;
 use super::store::RegistryStore;
 use super::*;
 use crate::cors::defaults::{DEFAULT_POLICY, DEFAULT_POLICY_NAME};
