@@ -12,7 +12,8 @@
 //! - [`file`], [`defaults`]: policy files, and the policy the app ships with.
 //!
 //! Then the HTTP side: [`layer`] (the tower middleware) and [`to_http`] (the
-//! conversion between `http` types and the core's plain ones).
+//! conversion between `http` types and the core's plain ones). A test
+//! (`layering.rs`) keeps it so: no import cycle, no HTTP types in the core.
 
 pub mod decide;
 pub mod decision;
@@ -30,6 +31,9 @@ pub mod request;
 pub mod setup;
 pub mod shared_text;
 pub mod to_http;
+
+#[cfg(test)]
+mod layering;
 
 pub use decision::{CorsHeader, Decision, PolicyVerdict, Value};
 pub use layer::{CorsLayer, CorsOutcome, PolicySwitch};
