@@ -9,7 +9,7 @@
 //! - [`request`]: the parts of a request CORS reads;
 //! - [`decide`]: the pure decision for one request, giving a [`decision::Decision`];
 //! - [`setup`]: the policy in force plus a lab scenario's deliberate mistakes;
-//! - [`file`], [`defaults`]: policy files, and the policy the app ships with.
+//! - [`file`](mod@file), [`defaults`]: policy files, and the policy the app ships with.
 //!
 //! Then the HTTP side: [`layer`] (the tower middleware) and [`to_http`] (the
 //! conversion between `http` types and the core's plain ones). A test
