@@ -1,4 +1,5 @@
 use super::*;
+use crate::cors::registry::OriginRegistry;
 
 fn page() -> Vec<Origin> {
     ["http://localhost:3000", "http://127.0.0.1:3000"].iter().map(|o| Origin::parse(o).expect("origin")).collect()
