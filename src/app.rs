@@ -25,8 +25,8 @@ use crate::cors::registry::OriginRegistry;
 use crate::cors::{Origin, Policy, PolicySwitch, Setup, defaults};
 use crate::exchanges::ExchangeLog;
 use crate::hosts::KnownHosts;
-use crate::lab::access::Secrets;
 use crate::lab::events::StreamLimits;
+use crate::lab::instructor::Secrets;
 use crate::lab::scenario::ScenarioError;
 use crate::lab::store::RegistryStore;
 use crate::lab::{Lab, UnknownScenario};
@@ -366,7 +366,7 @@ impl Running {
 
     /// The startup line about the lab: the token only when it is required.
     pub fn lab_line(&self) -> String {
-        crate::lab::access::announcement(&self.page_url(), &self.state.lab.secrets, self.token_reason.as_deref())
+        crate::lab::instructor::announcement(&self.page_url(), &self.state.lab.secrets, self.token_reason.as_deref())
     }
 
     /// The shared state (tests use it to look at the race and the policy).
@@ -380,7 +380,7 @@ impl Running {
         self.stop().await;
     }
 
-    /// Stops accepting, gives in-flight requests [`GRACE`] to finish, then
+    /// Stops accepting, gives in-flight requests `GRACE` to finish, then
     /// closes everything.
     pub async fn stop(self) {
         // One signal: event streams end, listeners stop accepting, and

@@ -1,4 +1,4 @@
-//! `POST /inspect/verdict` on the page origin: the inspector panel asks why
+//! `POST /inspect/verdict` on the page origin ([`router`]): the inspector panel asks why
 //! the browser allowed or blocked one of its tab's requests.
 //!
 //! The page says what its script asked for (method, headers it set, with
@@ -10,10 +10,11 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnosis::{CredentialsMode, RequestKind, RequestSpec, diagnose, needs_preflight};
@@ -61,6 +62,11 @@ pub struct VerdictReply {
     pub exposed: Vec<String>,
     /// What works in Chromium only.
     pub warnings: Vec<String>,
+}
+
+/// The inspector's route on the page origin, merged by `pages`.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/inspect/verdict", post(verdict))
 }
 
 /// `POST /inspect/verdict`

@@ -10,9 +10,12 @@
 //! - [`app`]: binds both listeners, reports the ports, serves until shutdown.
 //! - [`tls`]: the local CA and the API certificate.
 //! - [`race`]: the pure simulation ([`race::sim`]) and its ticker ([`race::live`]).
-//! - [`cors`]: origins, policies, the pure decision, and the middleware.
-//! - [`diagnosis`]: what a browser does with one cross-origin request, and why (pure).
-//! - [`pages`]: page-origin routes and templates; [`api`]: API-origin routes.
+//! - [`cors`]: origins, policies, the pure decision ([`cors::Decision`]), the tower layer
+//!   and its conversion to `http` types; one idea per file.
+//! - [`diagnosis`]: what a browser does with one cross-origin request, and why (pure): a
+//!   [`diagnosis::BrowserVerdict`], where the server's side is a [`cors::PolicyVerdict`].
+//! - [`pages`]: page-origin routes and templates, merging [`lab::router`] and [`inspect::router`];
+//!   [`layout`]: what every page's `base.html` needs; [`api`]: API-origin routes.
 //! - [`inspect`]: the inspector's verdicts (the diagnosis applied to recorded exchanges).
 //! - [`lab`]: the instructor's scenarios, switch, registry and live events.
 //! - [`standings`]: the HTML fragment every technique delivers.
@@ -39,6 +42,7 @@ pub(crate) mod fsutil;
 pub mod hosts;
 pub mod inspect;
 pub mod lab;
+pub mod layout;
 pub mod limits;
 pub mod log_writer;
 pub mod origin_guard;

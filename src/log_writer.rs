@@ -60,7 +60,7 @@ pub fn spawn<W: Write + Send + 'static>(out: W) -> io::Result<(QueuedWriter, Log
 
 /// The writer thread. Idle, it blocks until a line comes, and writes it at
 /// once. Busy, it writes every line waiting, flushes, then pauses for
-/// [`BATCH_PAUSE`] before it looks again: lines that arrive meanwhile wait
+/// `BATCH_PAUSE` before it looks again: lines that arrive meanwhile wait
 /// in the queue, and a request that hands one over finds the thread awake
 /// or sleeping on a timer, never blocked on the queue, so it does not have
 /// to wake it (a system call and a context switch per line, which is what
@@ -102,7 +102,7 @@ fn write_lines<W: Write>(messages: Receiver<Message>, out: W) {
 }
 
 impl LogGuard {
-    /// Waits (at most [`DRAIN_LIMIT`]) until every line handed over so far
+    /// Waits (at most `DRAIN_LIMIT`) until every line handed over so far
     /// is written and flushed.
     pub fn drain(&self) {
         let (done, answer) = sync_channel(1);

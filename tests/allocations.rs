@@ -61,7 +61,7 @@ fn a_granted_request_allocates_no_more_with_cors_than_without() {
     const PAGE: &str = "http://localhost:3000";
     let dir = tempfile::tempdir().expect("a temp dir");
     let (with, without) = (router(false, dir.path()), router(true, dir.path()));
-    // Warm up alike: the first granted request makes the shared answer.
+    // Warm up alike: the first clone of a policy text makes it shared (a one-time allocation).
     let _ = allocations(&with, PAGE, 8);
     let _ = allocations(&without, PAGE, 8);
     let (on, allowed) = allocations(&with, PAGE, 100);

@@ -50,10 +50,6 @@ fn decide(c: &mut Criterion) {
         group.bench_function(*name, |b| b.iter(|| policy.decide(black_box(request))));
     }
     group.finish();
-    // The middleware's fast path: an answer already made is found by key.
-    let mut group = c.benchmark_group("Policy::key");
-    group.bench_function("actual GET, allowed origin", |b| b.iter(|| policy.key(black_box(&cases[0].1))));
-    group.finish();
 }
 
 /// The API router with the shipped policy in force, or with the middleware

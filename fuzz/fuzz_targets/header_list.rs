@@ -2,7 +2,7 @@
 //! is a list of non-empty lower-case tokens that parses to itself again.
 #![no_main]
 
-use f1_race_results::cors::decide::parse_header_list;
+use f1_race_results::cors::header_list::parse_header_list;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -18,46 +18,16 @@
 //! list (the reference's `ENV.fetch('ALLOWED_ORIGINS', '').split(',')`).
 //! Any mistake is reported with the file, the line and the reason.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
-use serde::Deserialize;
-use toml::Spanned;
-
 use super::origin::Origin;
-use super::pattern::OriginPattern;
+use super::origin_pattern::OriginPattern;
 use super::policy::{Block, Condition, Headers, Methods, Origins, PathPattern, Policy, PolicyError, Resource};
-use super::registry::OriginRegistry;
+mod context;
+mod schema;
 
-/// What a policy file's tokens refer to in this running app.
-pub struct PolicyContext<'a> {
-    /// What `@page` stands for.
-    pub page_origins: &'a [Origin],
-    /// What `@api` stands for (the API origin under every name; only a
-    /// mistaken policy allows it, which is what the lab shows).
-    pub api_origins: &'a [Origin],
-    /// What `@registry` stands for.
-    pub registry: &'a OriginRegistry,
-    /// Reads an environment variable (injected, so tests need not touch the
-    /// process environment).
-    pub env: &'a dyn Fn(&str) -> Option<String>,
-    /// Replaces `{page_port}` and `{api_port}` in origins.
-    pub ports: (u16, u16),
-    /// Whether `origin_patterns_unchecked` is honoured: only for the lab's
-    /// scenarios, which show that mistake on purpose.
-    pub allow_unanchored: bool,
-}
-
-impl<'a> PolicyContext<'a> {
-    /// A context for policy files: no `@api`, no unanchored patterns.
-    pub fn new(
-        page_origins: &'a [Origin],
-        registry: &'a OriginRegistry,
-        env: &'a dyn Fn(&str) -> Option<String>,
-    ) -> Self {
-        Self { page_origins, api_origins: &[], registry, env, ports: (0, 0), allow_unanchored: false }
-    }
-}
+pub use context::{PolicyContext, fixed_env, process_env};
+use schema::{BlockDoc, FileDoc, ResourceDoc, StarOrList};
 
 /// A policy file that cannot be used: where and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -69,59 +39,6 @@ pub struct PolicyFileError {
     pub line: usize,
     /// What is wrong, as a sentence.
     pub reason: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileDoc {
-    #[serde(default)]
-    allow: Vec<Spanned<BlockDoc>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BlockDoc {
-    #[serde(default)]
-    origins: Vec<String>,
-    #[serde(default)]
-    origin_patterns: Vec<String>,
-    origins_env: Option<String>,
-    #[serde(default)]
-    origin_patterns_unchecked: Vec<String>,
-    #[serde(default)]
-    resource: Vec<Spanned<ResourceDoc>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ResourceDoc {
-    path: String,
-    methods: Option<StarOrList>,
-    headers: Option<StarOrList>,
-    #[serde(default)]
-    expose: Vec<String>,
-    #[serde(default)]
-    credentials: bool,
-    max_age: Option<u32>,
-    #[serde(rename = "if")]
-    condition: Option<ConditionDoc>,
-    /// `false`: the lab's mistake of a server that refuses even the
-    /// safelisted headers it is not told about (see [`Headers::Exactly`]).
-    safelisted_headers: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum StarOrList {
-    Star(String),
-    List(Vec<String>),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConditionDoc {
-    header: String,
-    equals: Option<String>,
 }
 
 /// Parses and validates a policy file.
@@ -226,7 +143,9 @@ fn build_resource(n: usize, doc: ResourceDoc, lab: bool) -> Result<Resource, Str
         }
         Some(list) if list.is_empty() => Methods::list(&["GET", "HEAD", "POST"]),
         Some(list) => {
-            if let Some(bad) = list.iter().find(|m| super::decide::parse_header_list(m).is_none_or(|v| v.len() != 1)) {
+            if let Some(bad) =
+                list.iter().find(|m| super::header_list::parse_header_list(m).is_none_or(|v| v.len() != 1))
+            {
                 return Err(format!("allow block {n}: {bad:?} is not a method"));
             }
             Methods::list(&list.iter().map(|m| m.trim()).collect::<Vec<_>>())
@@ -237,7 +156,9 @@ fn build_resource(n: usize, doc: ResourceDoc, lab: bool) -> Result<Resource, Str
     let headers = match star("headers", doc.headers)? {
         None => Headers::Any,
         Some(list) => {
-            if let Some(bad) = list.iter().find(|h| super::decide::parse_header_list(h).is_none_or(|v| v.len() != 1)) {
+            if let Some(bad) =
+                list.iter().find(|h| super::header_list::parse_header_list(h).is_none_or(|v| v.len() != 1))
+            {
                 return Err(format!("allow block {n}: {bad:?} is not a header name"));
             }
             match (doc.safelisted_headers, lab) {
@@ -283,17 +204,6 @@ fn block_number(e: &PolicyError) -> usize {
 
 fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset).map_or(1, |before| before.matches('\n').count() + 1)
-}
-
-/// The environment of this process, for [`PolicyContext::env`].
-pub fn process_env(name: &str) -> Option<String> {
-    std::env::var(name).ok()
-}
-
-/// An environment with fixed values, for tests and docs.
-pub fn fixed_env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let map: BTreeMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-    move |name| map.get(name).cloned()
 }
 
 #[cfg(test)]

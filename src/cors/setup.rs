@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use smallvec::SmallVec;
 
-use super::decide::{CorsHeader, CorsRequest, Decision, Route, Value, Verdict};
+use super::decision::{CorsHeader, Decision, PolicyVerdict, Value};
 use super::policy::{PathPattern, Policy};
+use super::request::CorsRequest;
 
 /// The policy and quirks in force.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,71 +64,30 @@ impl Setup {
         self.policy.is_none() && self.quirks.raw.is_none()
     }
 
-    /// The [`Decision::key`] that [`Setup::decide`] gives, without building
-    /// the decision; `None` also under hand-written headers.
-    pub fn key(&self, req: &CorsRequest<'_>) -> Option<usize> {
-        self.key_on(&self.route(req)?)
-    }
-
-    /// Decides one request; `None` when the middleware is removed.
+    /// Decides one request; `None` when the middleware is removed for it
+    /// (no policy, and no hand-written headers for its path).
     pub fn decide<'a>(&'a self, req: &CorsRequest<'a>) -> Option<Decision<'a>> {
-        let route = self.route(req)?;
-        Some(self.decide_on(req, route))
-    }
-
-    /// Where `req` lands: under hand-written headers, or on a route through
-    /// the policy; `None` when the middleware is removed for it.
-    pub fn route(&self, req: &CorsRequest<'_>) -> Option<SetupRoute<'_>> {
         if let Some(raw) = &self.quirks.raw
             && raw.paths.iter().any(|p| p.matches(req.path))
         {
-            return Some(SetupRoute::Raw(raw));
+            return Some(raw.decide(req));
         }
-        let policy = self.policy.as_deref()?;
-        Some(SetupRoute::Policy(policy, policy.route(req)))
-    }
-
-    /// The key the decision on `route` would have (see [`Policy::key_on`]).
-    /// Quirks do not change it: an answer made for a key under this setup
-    /// already carries them.
-    pub fn key_on(&self, route: &SetupRoute<'_>) -> Option<usize> {
-        match route {
-            SetupRoute::Raw(_) => None,
-            SetupRoute::Policy(policy, route) => policy.key_on(route),
-        }
-    }
-
-    /// Decides `req`, which lands on `route` (from [`Setup::route`]).
-    pub fn decide_on<'a>(&'a self, req: &CorsRequest<'a>, route: SetupRoute<'a>) -> Decision<'a> {
-        let mut decision = match route {
-            SetupRoute::Raw(raw) => return raw.decide(req),
-            SetupRoute::Policy(policy, route) => policy.decide_on(req, route),
-        };
+        let mut decision = self.policy.as_deref()?.decide(req);
         let preflight = req.is_preflight();
         if let (Some(status), true) = (self.quirks.preflight_status, preflight && decision.answer_here) {
-            return Decision {
+            return Some(Decision {
                 answer_here: true,
                 status,
-                verdict: Verdict::NotCors,
+                verdict: PolicyVerdict::NotCors,
                 headers: SmallVec::new(),
-                key: None,
-            };
+            });
         }
-        if decision.verdict == Verdict::Granted {
+        if decision.verdict == PolicyVerdict::Granted {
             let extra = self.quirks.extra_headers.iter().map(|(n, v)| (*n, Value::Text(Cow::Borrowed(v.as_str()))));
             decision.headers.extend(extra);
         }
-        decision
+        Some(decision)
     }
-}
-
-/// Where a request lands in a [`Setup`].
-#[derive(Debug, Clone, Copy)]
-pub enum SetupRoute<'s> {
-    /// Under hand-written headers.
-    Raw(&'s RawHeaders),
-    /// Through the policy.
-    Policy(&'s Policy, Route),
 }
 
 impl RawHeaders {
@@ -137,9 +97,8 @@ impl RawHeaders {
             return Decision {
                 answer_here: preflight,
                 status: 204,
-                verdict: Verdict::NotCors,
+                verdict: PolicyVerdict::NotCors,
                 headers: SmallVec::new(),
-                key: None,
             };
         };
         let fill = |value: &String| {
@@ -150,7 +109,7 @@ impl RawHeaders {
         };
         let template = if preflight { &self.preflight } else { &self.actual };
         let headers = template.iter().map(|(name, value)| (*name, Value::Text(Cow::Owned(fill(value))))).collect();
-        Decision { answer_here: preflight, status: 204, verdict: Verdict::Granted, headers, key: None }
+        Decision { answer_here: preflight, status: 204, verdict: PolicyVerdict::Granted, headers }
     }
 }
 
@@ -185,7 +144,11 @@ mod tests {
         let d = setup.decide(&preflight()).expect("middleware on");
         assert_eq!((d.answer_here, d.status, d.headers.len()), (true, 404, 0));
         let actual = CorsRequest { method: "GET", request_method: None, ..preflight() };
-        assert_eq!(setup.decide(&actual).map(|d| d.verdict), Some(Verdict::Granted), "simple requests still work");
+        assert_eq!(
+            setup.decide(&actual).map(|d| d.verdict),
+            Some(PolicyVerdict::Granted),
+            "simple requests still work"
+        );
     }
 
     #[test]

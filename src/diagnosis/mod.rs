@@ -3,12 +3,12 @@
 //! standard's CORS rules, held against real Chromium by the integration
 //! corpus (`tests/it/diagnosis_corpus.rs`).
 //!
-//! Pure: plain strings in, a [`Verdict`] out; no HTTP types, clock or I/O.
+//! Pure: plain strings in, a [`BrowserVerdict`] out; no HTTP types, clock or I/O.
 //! One request is judged at a time, as if the preflight cache were empty.
 //!
 //! - [`request`]: the request as the script made it;
 //! - [`safelist`]: which requests need a preflight ([`needs_preflight`]);
-//! - [`check_preflight`] and [`check_response`]: the two answers the browser reads;
+//! - [`check_preflight_response`] and [`check_response`]: the two answers the browser reads;
 //! - [`Failure`]: why a response was refused, in Chromium's console wording,
 //!   with a one-sentence fix for the server owner.
 //!
@@ -16,7 +16,7 @@
 //! because its console is what learners compare with; each departure is
 //! noted where it is decided.
 
-mod access;
+mod cors_check;
 mod failure;
 mod fix;
 mod headers;
@@ -30,14 +30,14 @@ mod tests;
 
 pub use failure::{CorsError, Failure};
 use preflight::judge_preflight;
-pub use preflight::{DEFAULT_MAX_AGE, MAX_MAX_AGE, PreflightGrant, check_preflight};
+pub use preflight::{DEFAULT_MAX_AGE, MAX_MAX_AGE, PreflightGrant, check_preflight_response};
 pub use request::{CredentialsMode, RequestKind, RequestSpec};
 pub use response::{Readable, check_response};
 pub use safelist::{PreflightReason, needs_preflight};
 
 /// What happened to one request, as the browser (and its console) saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Verdict {
+pub struct BrowserVerdict {
     /// Why a preflight was needed, or None for a simple request.
     pub preflight: Option<PreflightReason>,
     /// Whether an `OPTIONS` preflight went out (with an empty cache: when needed).
@@ -76,8 +76,8 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
     spec: &RequestSpec,
     preflight: Option<Answer<'_, N, V>>,
     actual: Option<Answer<'_, N, V>>,
-) -> Verdict {
-    let mut verdict = Verdict { preflight: needs_preflight(spec), ..Verdict::default() };
+) -> BrowserVerdict {
+    let mut verdict = BrowserVerdict { preflight: needs_preflight(spec), ..BrowserVerdict::default() };
     if let Some(reason) = &verdict.preflight {
         verdict.preflight_sent = true;
         let Some((status, headers)) = preflight else {
@@ -107,7 +107,7 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
     }
 }
 
-impl Verdict {
+impl BrowserVerdict {
     /// Whether the request needed a preflight.
     pub fn preflight_needed(&self) -> bool {
         self.preflight.is_some()

@@ -2,7 +2,7 @@
 //! for how long may the browser remember that?
 //! <https://fetch.spec.whatwg.org/#cors-preflight-fetch>
 
-use super::access::check_access;
+use super::cors_check::cors_check;
 use super::failure::{CorsError, Failure};
 use super::headers::CorsHeaders;
 use super::request::RequestSpec;
@@ -30,7 +30,7 @@ pub struct PreflightGrant {
 /// The checks run in Chromium's order, so the failure is the one its
 /// console shows: redirect, origin and credentials, status, the syntax of
 /// the allowed methods and headers, then the method and each header.
-pub fn check_preflight<N: AsRef<str>, V: AsRef<str>>(
+pub fn check_preflight_response<N: AsRef<str>, V: AsRef<str>>(
     spec: &RequestSpec,
     status: u16,
     headers: &[(N, V)],
@@ -39,7 +39,7 @@ pub fn check_preflight<N: AsRef<str>, V: AsRef<str>>(
     judge_preflight(spec, &names, status, headers)
 }
 
-/// [`check_preflight`] given the request's unsafe header names (lower-case,
+/// [`check_preflight_response`] given the request's unsafe header names (lower-case,
 /// sorted), so that `diagnose` judges the request headers only once.
 pub(crate) fn judge_preflight<N: AsRef<str>, V: AsRef<str>>(
     spec: &RequestSpec,
@@ -53,7 +53,7 @@ pub(crate) fn judge_preflight<N: AsRef<str>, V: AsRef<str>>(
     if matches!(status, 301 | 302 | 303 | 307 | 308) && headers.location.is_some() {
         return fail(CorsError::PreflightRedirect);
     }
-    check_access(spec, &headers, true)?;
+    cors_check(spec, &headers, true)?;
     if !(200..=299).contains(&status) {
         return fail(CorsError::PreflightInvalidStatus(status));
     }

@@ -2,7 +2,7 @@
 //! which of its headers?
 //! <https://fetch.spec.whatwg.org/#cors-filtered-response>
 
-use super::access::check_access;
+use super::cors_check::cors_check;
 use super::failure::Failure;
 use super::headers::CorsHeaders;
 use super::request::RequestSpec;
@@ -31,7 +31,7 @@ pub fn check_response<N: AsRef<str>, V: AsRef<str>>(
         return Ok(Readable { exposed: visible_names(headers, |_| true) });
     }
     let cors = CorsHeaders::read(headers);
-    check_access(spec, &cors, false)?;
+    cors_check(spec, &cors, false)?;
     let expose = cors.expose_headers.unwrap_or_default();
     // A list that does not parse exposes nothing beyond the safelist.
     let (expose, star) = match scan_list(&expose, |item| item == "*") {

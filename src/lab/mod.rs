@@ -2,14 +2,14 @@
 //! and the classic mistakes while the class keeps its pages open.
 //!
 //! - [`scenario`]: scenarios as data (`scenarios/*.toml`);
-//! - [`access`]: who may change things (pure);
+//! - [`instructor`]: who may act as the instructor and change the lab: the token, CSRF, Host (pure);
 //! - [`store`]: the registry's file;
 //! - [`events`]: server-sent events telling every open page what changed;
 //! - [`samples`]: what the setup answers to telling requests, and what a browser makes of it;
-//! - [`routes`]: `/lab` and its forms.
+//! - [`routes`]: `/lab` and its forms; [`router`] (with `/events`), merged by the page origin.
 
-pub mod access;
 pub mod events;
+pub mod instructor;
 pub mod routes;
 pub mod samples;
 pub mod scenario;
@@ -22,7 +22,8 @@ use tokio::sync::watch;
 use crate::cors::file::PolicyContext;
 use crate::cors::registry::OriginRegistry;
 use crate::cors::{Policy, PolicySwitch, Setup};
-use access::Secrets;
+use instructor::Secrets;
+pub use routes::router;
 use scenario::{Scenario, ScenarioError};
 use store::RegistryStore;
 

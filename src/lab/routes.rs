@@ -1,4 +1,4 @@
-//! `/lab` on the page origin: the scenario in force (its policy, the
+//! `/lab` on the page origin ([`router`]): the scenario in force (its policy, the
 //! headers it produces, what the class should see) for everyone, and the
 //! instructor's controls for whoever may change it.
 
@@ -6,18 +6,30 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
 
-use super::access::{Attempt, Denied};
+use super::instructor::{Attempt, Denied};
 use super::samples::{Sample, samples};
 use super::{Entry, RegistryChangeError};
 use crate::cookies::cookie;
-use crate::pages::Layout;
+use crate::layout::Layout;
 use crate::render::html;
 use crate::state::AppState;
+
+/// The lab's routes on the page origin: the page, its forms, and the event
+/// stream every open page listens to.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/lab", get(page))
+        .route("/lab/scenario", post(apply))
+        .route("/lab/registry", post(register))
+        .route("/lab/registry/remove", post(unregister))
+        .route("/events", get(super::events::events))
+}
 
 /// The cookie that carries the instructor token after `/lab?token=…`.
 const TOKEN_COOKIE: &str = "f1_lab";

@@ -3,8 +3,7 @@
 //! exchanges", computed, never written by hand.
 
 use crate::cors::Setup;
-use crate::cors::decide::CorsRequest;
-use crate::cors::policy::HeaderList;
+use crate::cors::request::{CorsRequest, HeaderList};
 use crate::diagnosis::{CredentialsMode, RequestSpec, diagnose};
 
 /// One sample exchange shown on the page.

@@ -11,11 +11,12 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::get;
 
 use crate::access_log::{AccessLog, AccessLogLayer, Listener};
 use crate::lab;
-use crate::race::{Snapshot, live::clock_time};
+use crate::layout::Layout;
+use crate::race::Snapshot;
 use crate::render::html;
 use crate::standings;
 use crate::state::AppState;
@@ -55,32 +56,9 @@ fn routes() -> Router<AppState> {
         .route("/cors", get(cors))
         .route("/cors/sandbox", get(cors_sandbox))
         .route("/static/{*path}", get(assets::serve))
-        .route("/lab", get(lab::routes::page))
-        .route("/lab/scenario", post(lab::routes::apply))
-        .route("/lab/registry", post(lab::routes::register))
-        .route("/lab/registry/remove", post(lab::routes::unregister))
-        .route("/events", get(lab::events::events))
-        .route("/inspect/verdict", post(crate::inspect::verdict))
-}
-
-/// What `base.html` needs on every page.
-pub struct Layout {
-    pub(crate) api_port: u16,
-    pub(crate) page_origin: String,
-    pub(crate) api_origin: String,
-    pub(crate) loaded_at: String,
-}
-
-impl Layout {
-    /// The layout's values for this request.
-    pub fn new(state: &AppState) -> Self {
-        Self {
-            api_port: state.urls.api_port,
-            page_origin: state.urls.page_origin.to_string(),
-            api_origin: state.urls.api_origin.to_string(),
-            loaded_at: clock_time(std::time::SystemTime::now()),
-        }
-    }
+        // Each area owns its routes: the lab (with its event stream) and the inspector.
+        .merge(lab::router())
+        .merge(crate::inspect::router())
 }
 
 #[derive(Template)]

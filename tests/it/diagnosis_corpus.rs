@@ -16,7 +16,7 @@ mod requests;
 mod responses;
 mod server;
 
-use f1_race_results::diagnosis::{Verdict, diagnose};
+use f1_race_results::diagnosis::{BrowserVerdict, diagnose};
 use serde_json::Value;
 
 use crate::browser::driver::{Browser, Kind, LaunchOptions, Page};
@@ -126,7 +126,7 @@ fn url(servers: &Servers, i: usize) -> String {
 }
 
 /// The pure diagnosis of a case, from exactly what the server sends.
-fn diagnosis_of(case: &Case, servers: &Servers, i: usize) -> Verdict {
+fn diagnosis_of(case: &Case, servers: &Servers, i: usize) -> BrowserVerdict {
     let spec = case.spec(&servers.page_origin, &servers.api_origin, &format!("/case/{i}"));
     let script = case.script(&servers.page_origin);
     let mut actual = script.actual.headers;

@@ -5,7 +5,7 @@ mod origins;
 mod policy;
 
 use f1_race_results::api::jsonp::{MAX_CALLBACK_LEN, callback_from_query, is_valid_callback};
-use f1_race_results::cors::decide::parse_header_list;
+use f1_race_results::cors::header_list::parse_header_list;
 use proptest::prelude::*;
 
 /// HTTP token characters (RFC 9110), lower case only.

@@ -89,10 +89,10 @@ fn public_resources_answer_with_a_wildcard() {
 #[test]
 fn preflight_headers_are_case_insensitive_and_checked() {
     let ok = POLICY.decide(&pre("/api/x", "https://app.example", "PUT", "x-domain-token, CONTENT-TYPE"));
-    assert_eq!(ok.verdict, Verdict::Granted);
+    assert_eq!(ok.verdict, PolicyVerdict::Granted);
     assert!(has(&ok, "access-control-allow-methods", "GET, POST, PUT"));
     let bad = POLICY.decide(&pre("/api/x", "https://app.example", "PUT", "x-other"));
-    assert_eq!(bad.verdict, Verdict::HeaderRefused);
+    assert_eq!(bad.verdict, PolicyVerdict::HeaderRefused);
     assert_eq!(cors_headers(&bad), 0);
 }
 
@@ -103,7 +103,7 @@ fn preflight_headers_are_case_insensitive_and_checked() {
 #[test]
 fn preflight_methods_are_checked_here_unlike_tower_http() {
     let d = POLICY.decide(&pre("/api/x", "https://app.example", "DELETE", ""));
-    assert_eq!(d.verdict, Verdict::MethodRefused);
+    assert_eq!(d.verdict, PolicyVerdict::MethodRefused);
     assert_eq!(cors_headers(&d), 0);
 }
 
@@ -116,7 +116,7 @@ fn any_headers_mirror_the_request_except_authorization() {
     assert!(has(&d, "access-control-allow-headers", "x-a, x-b"));
     assert!(has(&d, "access-control-allow-methods", "PATCH"));
     let auth = POLICY.decide(&pre("/any-headers/x", "http://localhost:3000", "GET", "authorization"));
-    assert_eq!(auth.verdict, Verdict::HeaderRefused);
+    assert_eq!(auth.verdict, PolicyVerdict::HeaderRefused);
 }
 
 // tower-http's CorsLayer sends its static headers (e.g. allow-methods) to
@@ -125,7 +125,7 @@ fn any_headers_mirror_the_request_except_authorization() {
 #[test]
 fn refused_origins_learn_nothing_unlike_tower_http() {
     let d = POLICY.decide(&get("/api/x", Some("https://evil.example")));
-    assert_eq!(d.verdict, Verdict::OriginRefused);
+    assert_eq!(d.verdict, PolicyVerdict::OriginRefused);
     assert_eq!(cors_headers(&d), 0);
 }
 
@@ -142,7 +142,7 @@ fn preflight_vary_names_the_request_headers() {
 #[test]
 fn paths_outside_every_resource_are_left_alone() {
     let d = POLICY.decide(&get("/private/x", Some("https://app.example")));
-    assert_eq!((d.verdict, d.headers.len()), (Verdict::NotCors, 0));
+    assert_eq!((d.verdict, d.headers.len()), (PolicyVerdict::NotCors, 0));
 }
 
 // Rack::Cors `CORS_SIMPLE_HEADERS`: Accept, Accept-Language, Content-Language
@@ -152,14 +152,14 @@ fn paths_outside_every_resource_are_left_alone() {
 #[test]
 fn safelisted_request_headers_are_always_allowed_as_in_rack_cors() {
     let d = POLICY.decide(&pre("/api/x", "https://app.example", "POST", "x-domain-token, content-type, Accept"));
-    assert_eq!(d.verdict, Verdict::Granted);
+    assert_eq!(d.verdict, PolicyVerdict::Granted);
     // Content-Type is in the list already; Accept is added for the browser.
     assert!(has(&d, "access-control-allow-headers", "x-domain-token, content-type, accept"), "{d:?}");
     let listed = POLICY.decide(&pre("/api/x", "https://app.example", "POST", "content-type"));
     assert!(has(&listed, "access-control-allow-headers", "x-domain-token, content-type"), "{listed:?}");
     // Never Authorization, nor anything else not listed.
     let auth = POLICY.decide(&pre("/api/x", "https://app.example", "POST", "content-language, authorization"));
-    assert_eq!(auth.verdict, Verdict::HeaderRefused);
+    assert_eq!(auth.verdict, PolicyVerdict::HeaderRefused);
 }
 
 // Rack::Cors splits `Access-Control-Request-Headers` on `,\s*` and Ruby
@@ -167,8 +167,8 @@ fn safelisted_request_headers_are_always_allowed_as_in_rack_cors() {
 #[test]
 fn empty_request_header_elements_are_ignored() {
     let d = POLICY.decide(&pre("/api/x", "https://app.example", "PUT", "x-domain-token,"));
-    assert_eq!(d.verdict, Verdict::Granted);
-    assert_eq!(POLICY.decide(&pre("/api/x", "https://app.example", "PUT", ",, ,")).verdict, Verdict::Granted);
+    assert_eq!(d.verdict, PolicyVerdict::Granted);
+    assert_eq!(POLICY.decide(&pre("/api/x", "https://app.example", "PUT", ",, ,")).verdict, PolicyVerdict::Granted);
 }
 
 // `methods = "*"` echoes the requested method, so it must be a token.
@@ -178,7 +178,7 @@ fn any_methods_echo_only_tokens() {
     assert!(has(&ok, "access-control-allow-methods", "PROPFIND"));
     for bad in ["", "GET, PUT", "P\"UT", "PUT\u{0}"] {
         let d = POLICY.decide(&pre("/any-headers/x", "http://localhost:3000", bad, ""));
-        assert_eq!(d.verdict, Verdict::MalformedRequest, "{bad:?}");
+        assert_eq!(d.verdict, PolicyVerdict::MalformedRequest, "{bad:?}");
         assert_eq!(cors_headers(&d), 0);
     }
 }

@@ -32,7 +32,7 @@ fn preflight<'a>(origin: &'a str, method: &'a str, headers: &'a str) -> CorsRequ
 fn the_tutorials_curl_preflight_is_granted() {
     let d = POLICY.decide(&preflight(PAGE, "POST", "Origin, Accept, Content-Type"));
     assert!(d.answer_here);
-    assert_eq!(d.verdict, Verdict::Granted);
+    assert_eq!(d.verdict, PolicyVerdict::Granted);
     assert_eq!(header(&d, "access-control-allow-origin"), Some(PAGE));
     assert_eq!(header(&d, "access-control-allow-methods"), Some("GET, POST"));
     assert_eq!(header(&d, "access-control-allow-headers"), Some("origin, accept, content-type"));
@@ -42,7 +42,7 @@ fn the_tutorials_curl_preflight_is_granted() {
 #[test]
 fn odd_spacing_and_case_in_the_header_list_are_fine() {
     let d = POLICY.decide(&preflight(PAGE, "POST", "  ORIGIN ,accept,\tContent-Type "));
-    assert_eq!(d.verdict, Verdict::Granted);
+    assert_eq!(d.verdict, PolicyVerdict::Granted);
     assert_eq!(parse_header_list(" a ,B"), Some(vec!["a".to_owned(), "b".to_owned()]));
     // Empty list elements are ignored, as HTTP says.
     assert_eq!(parse_header_list("a,,b,"), Some(vec!["a".to_owned(), "b".to_owned()]));
@@ -54,16 +54,16 @@ fn odd_spacing_and_case_in_the_header_list_are_fine() {
 #[test]
 fn refused_preflights_get_no_access_control_headers() {
     let cases = [
-        (preflight("http://evil.example", "POST", "content-type"), Verdict::OriginRefused),
-        (preflight("http://localhost:3001", "POST", ""), Verdict::OriginRefused),
-        (preflight("null", "POST", ""), Verdict::OriginRefused),
-        (preflight(PAGE, "PUT", ""), Verdict::MethodRefused),
-        (preflight(PAGE, "POST", "x-requested-with"), Verdict::HeaderRefused),
-        (preflight(PAGE, "POST", "a b"), Verdict::MalformedRequest),
-        (preflight(PAGE, "POST", UNREADABLE), Verdict::MalformedRequest),
-        (preflight(PAGE, "", ""), Verdict::MalformedRequest),
-        (preflight(PAGE, "PO ST", ""), Verdict::MalformedRequest),
-        (preflight(UNREADABLE, "POST", ""), Verdict::MalformedRequest),
+        (preflight("http://evil.example", "POST", "content-type"), PolicyVerdict::OriginRefused),
+        (preflight("http://localhost:3001", "POST", ""), PolicyVerdict::OriginRefused),
+        (preflight("null", "POST", ""), PolicyVerdict::OriginRefused),
+        (preflight(PAGE, "PUT", ""), PolicyVerdict::MethodRefused),
+        (preflight(PAGE, "POST", "x-requested-with"), PolicyVerdict::HeaderRefused),
+        (preflight(PAGE, "POST", "a b"), PolicyVerdict::MalformedRequest),
+        (preflight(PAGE, "POST", UNREADABLE), PolicyVerdict::MalformedRequest),
+        (preflight(PAGE, "", ""), PolicyVerdict::MalformedRequest),
+        (preflight(PAGE, "PO ST", ""), PolicyVerdict::MalformedRequest),
+        (preflight(UNREADABLE, "POST", ""), PolicyVerdict::MalformedRequest),
     ];
     for (req, verdict) in cases {
         let d = POLICY.decide(&req);
@@ -80,7 +80,7 @@ fn simple_requests_from_every_page_name_are_granted_with_their_own_origin() {
         let req = CorsRequest { method: "POST", path: "/cors/results", origin: Some(origin), ..Default::default() };
         let d = POLICY.decide(&req);
         assert!(!d.answer_here);
-        assert_eq!(d.verdict, Verdict::Granted);
+        assert_eq!(d.verdict, PolicyVerdict::Granted);
         assert_eq!(header(&d, "access-control-allow-origin"), Some(origin));
         assert_eq!(header(&d, "vary"), Some("Origin"));
         assert_eq!(header(&d, "access-control-allow-credentials"), None);
@@ -91,7 +91,7 @@ fn simple_requests_from_every_page_name_are_granted_with_their_own_origin() {
 fn paths_outside_the_policy_are_not_cors_resources() {
     let req = CorsRequest { method: "GET", path: "/ajax/results", origin: Some(PAGE), ..Default::default() };
     let d = POLICY.decide(&req);
-    assert_eq!(d.verdict, Verdict::NotCors);
+    assert_eq!(d.verdict, PolicyVerdict::NotCors);
     assert!(d.headers.is_empty());
     let pre = CorsRequest { path: "/jsonp/results", ..preflight(PAGE, "GET", "") };
     assert!(!POLICY.decide(&pre).answer_here);
@@ -101,20 +101,20 @@ fn paths_outside_the_policy_are_not_cors_resources() {
 fn same_origin_or_curl_requests_without_origin_only_get_vary() {
     let req = CorsRequest { method: "GET", path: "/cors/results", ..Default::default() };
     let d = POLICY.decide(&req);
-    assert_eq!(d.verdict, Verdict::NotCors);
+    assert_eq!(d.verdict, PolicyVerdict::NotCors);
     assert_eq!(d.header_pairs(), vec![("vary", "Origin".to_owned())]);
 }
 
 #[test]
 fn unreadable_origins_are_refused() {
     let req = CorsRequest { method: "GET", path: "/cors/results", origin: Some(""), ..Default::default() };
-    assert_eq!(POLICY.decide(&req).verdict, Verdict::OriginRefused);
+    assert_eq!(POLICY.decide(&req).verdict, PolicyVerdict::OriginRefused);
     let req = CorsRequest { origin: Some(UNREADABLE), ..req };
-    assert_eq!(POLICY.decide(&req).verdict, Verdict::MalformedRequest);
+    assert_eq!(POLICY.decide(&req).verdict, PolicyVerdict::MalformedRequest);
 }
 
 #[test]
 fn a_trailing_comma_in_the_request_headers_is_ignored() {
     let d = POLICY.decide(&preflight(PAGE, "POST", "content-type,"));
-    assert_eq!(d.verdict, Verdict::Granted);
+    assert_eq!(d.verdict, PolicyVerdict::Granted);
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::cors::registry::OriginRegistry;
 
 fn page() -> Vec<Origin> {
     ["http://localhost:3000", "http://127.0.0.1:3000"].iter().map(|o| Origin::parse(o).expect("origin")).collect()
@@ -155,11 +156,12 @@ fn mistakes_are_reported_with_file_line_and_reason() {
 
 #[test]
 fn conditions_gate_their_resource() {
-    use crate::cors::decide::{CorsRequest, Verdict};
+    use crate::cors::decision::PolicyVerdict;
+    use crate::cors::request::CorsRequest;
     let policy =
         load("[[allow]]\norigins = [\"@page\"]\n[[allow.resource]]\npath = \"/x\"\nif = { header = \"X-Lab\" }\n")
             .expect("valid");
-    use crate::cors::policy::HeaderList;
+    use crate::cors::request::HeaderList;
     let req = |headers: &'static HeaderList<'static>| CorsRequest {
         method: "GET",
         path: "/x",
@@ -169,8 +171,8 @@ fn conditions_gate_their_resource() {
     };
     static WITH: HeaderList<'static> = HeaderList(&[("x-lab", "1")]);
     static WITHOUT: HeaderList<'static> = HeaderList(&[]);
-    assert_eq!(policy.decide(&req(&WITH)).verdict, Verdict::Granted);
-    assert_eq!(policy.decide(&req(&WITHOUT)).verdict, Verdict::OriginRefused);
+    assert_eq!(policy.decide(&req(&WITH)).verdict, PolicyVerdict::Granted);
+    assert_eq!(policy.decide(&req(&WITHOUT)).verdict, PolicyVerdict::OriginRefused);
 }
 
 #[test]

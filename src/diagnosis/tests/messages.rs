@@ -4,12 +4,12 @@ use super::*;
 
 type Headers<'a> = Vec<(&'a str, &'a str)>;
 
-fn run(spec: &RequestSpec, preflight: Option<(u16, Headers<'_>)>, actual: Headers<'_>) -> Verdict {
+fn run(spec: &RequestSpec, preflight: Option<(u16, Headers<'_>)>, actual: Headers<'_>) -> BrowserVerdict {
     let preflight = preflight.as_ref().map(|(s, h)| (*s, h.as_slice()));
     diagnose(spec, preflight, Some((200, actual.as_slice())))
 }
 
-fn reason(verdict: &Verdict) -> &str {
+fn reason(verdict: &BrowserVerdict) -> &str {
     let message = verdict.console_message.as_deref().expect("a console message");
     message.split_once("has been blocked by CORS policy: ").expect("Chromium's prefix").1
 }

@@ -1,7 +1,7 @@
 //! Where the diagnosis and the browser may differ on one case, and what
 //! the browser said: the console line and the script's view.
 
-use f1_race_results::diagnosis::Verdict;
+use f1_race_results::diagnosis::BrowserVerdict;
 use serde_json::Value;
 
 use super::case::Case;
@@ -16,7 +16,7 @@ pub async fn console_message(
     tab: &Page,
     url: &str,
     script_saw: &Value,
-    verdict: &Verdict,
+    verdict: &BrowserVerdict,
 ) -> Option<String> {
     let (needles, blocked) = match kind {
         Kind::Chromium => (vec![format!("at '{url}' ")], "has been blocked by CORS policy: "),
@@ -45,7 +45,7 @@ pub async fn console_message(
 pub fn compare(
     kind: Kind,
     case: &Case,
-    verdict: &Verdict,
+    verdict: &BrowserVerdict,
     script_saw: &Value,
     seen: &Seen,
     console: Option<String>,

@@ -8,7 +8,7 @@ use super::request::RequestSpec;
 use super::syntax::parses_as_url;
 
 /// Whether `headers` let the page's origin read the response.
-pub(crate) fn check_access(spec: &RequestSpec, headers: &CorsHeaders<'_>, on_preflight: bool) -> Result<(), Failure> {
+pub(crate) fn cors_check(spec: &RequestSpec, headers: &CorsHeaders<'_>, on_preflight: bool) -> Result<(), Failure> {
     let fail = |error| Err(Failure { on_preflight, error });
     let credentials = spec.includes_credentials();
     match headers.allow_origin.as_deref() {
