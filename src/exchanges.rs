@@ -129,7 +129,8 @@ impl ExchangeLog {
         Self { ring: Arc::default(), next_id: Arc::default(), feed }
     }
 
-    /// New exchanges as they are recorded.
+    /// New exchanges of a tab (`?tab=`) as they are recorded: what the
+    /// inspectors follow.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Exchange>> {
         self.feed.subscribe()
     }
@@ -142,14 +143,19 @@ impl ExchangeLog {
     /// Records an exchange, dropping the oldest beyond [`CAPACITY`].
     pub fn record(&self, exchange: Exchange) -> Arc<Exchange> {
         let exchange = Arc::new(exchange);
+        // Both workers record every request: hold the lock for the push
+        // alone, and free the oldest exchange (a dozen allocations) after.
         let mut ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
-        if ring.len() == CAPACITY {
-            ring.pop_front();
-        }
+        let oldest = if ring.len() == CAPACITY { ring.pop_front() } else { None };
         ring.push_back(Arc::clone(&exchange));
         drop(ring);
-        // No subscriber is fine: nobody is watching.
-        let _ = self.feed.send(Arc::clone(&exchange));
+        drop(oldest);
+        // The live feed serves the inspectors, which follow their own tab's
+        // exchanges only: an untagged one would be read by nobody. No
+        // subscriber is fine too: nobody is watching.
+        if exchange.tab.is_some() {
+            let _ = self.feed.send(Arc::clone(&exchange));
+        }
         exchange
     }
 
@@ -226,11 +232,13 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn subscribers_receive_new_exchanges() {
+    async fn subscribers_receive_new_tagged_exchanges_and_only_those() {
         let log = ExchangeLog::new();
         let mut rx = log.subscribe();
         log.record(exchange(&log));
-        assert_eq!(rx.recv().await.map(|e| e.id).ok(), Some(1));
+        log.record(Exchange { tab: Some("t1".into()), ..exchange(&log) });
+        assert_eq!(rx.recv().await.map(|e| e.id).ok(), Some(2), "the untagged first one is not fed");
+        assert_eq!(log.recent().len(), 2, "both are recorded");
     }
 
     #[test]
