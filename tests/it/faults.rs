@@ -1,7 +1,6 @@
 //! The real binary when things go wrong: SIGTERM in the middle of heavy
 //! traffic, a certificate file cut in half.
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -21,11 +20,8 @@ use crate::helpers::{connector_trusting, get_over_tls};
 
 const BIN: &str = env!("CARGO_BIN_EXE_f1-race-results");
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
-
-/// The binary on free ports, once it printed both ready lines.
+/// The binary on the ports it got (0: the kernel's free ones, read back from
+/// its ready lines), once it printed both.
 struct Proc {
     child: Child,
     page: u16,
@@ -33,9 +29,8 @@ struct Proc {
 }
 
 async fn start(certs: &Path, log: &str, stderr: Stdio) -> Proc {
-    let (page, api) = (free_port(), free_port());
     let mut child = Command::new(BIN)
-        .args(["--page-port", &page.to_string(), "--api-port", &api.to_string()])
+        .args(["--page-port", "0", "--api-port", "0"])
         .arg("--certs-dir")
         .arg(certs)
         .arg("--data-dir")
@@ -47,11 +42,13 @@ async fn start(certs: &Path, log: &str, stderr: Stdio) -> Proc {
         .spawn()
         .expect("the binary starts");
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    for _ in 0..2 {
+    let mut ports = [0u16; 2];
+    for port in &mut ports {
         let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await;
-        assert!(matches!(line, Ok(Ok(Some(_)))), "no ready line: {line:?}");
+        let Ok(Ok(Some(line))) = line else { panic!("no ready line: {line:?}") };
+        *port = line.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("no port in {line:?}"));
     }
-    Proc { child, page, api }
+    Proc { child, page: ports[0], api: ports[1] }
 }
 
 impl Proc {
