@@ -44,7 +44,7 @@ pub struct Exchange {
     /// only when somebody looks.
     pub response_headers: ResponseHeaders,
     /// Tab, method, path, Origin, preflight headers, `Sec-Fetch-*`.
-    pub texts: Texts,
+    pub(crate) texts: Texts,
 }
 
 /// The longest method kept, in characters.
