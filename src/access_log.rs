@@ -18,7 +18,7 @@ use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
 use crate::cors::CorsOutcome;
-use crate::exchanges::{Exchange, ExchangeLog, ResponseHeaders, printable};
+use crate::exchanges::{Exchange, ExchangeLog, RequestParts, tab_in};
 
 /// Which listener a request arrived on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,25 +116,23 @@ where
     }
 }
 
-/// What is known of an exchange before the handler runs.
+/// What is known of an exchange before the handler runs: copied out of the
+/// request into one inline buffer (no allocation for a usual request).
 fn begin<B>(state: &LogState, req: &Request<B>) -> Exchange {
     let headers = req.headers();
-    let text = |name: &HeaderName| headers.get(name).map(|v| printable(v.as_bytes()));
-    Exchange {
-        id: state.exchanges.next_id(),
-        tab: crate::exchanges::tab_of(req.uri().query()),
-        listener: state.listener.as_str(),
-        method: req.method().as_str().chars().take(20).collect(),
-        path: req.uri().path().chars().take(200).collect(),
-        origin: text(&header::ORIGIN),
-        request_method: text(&header::ACCESS_CONTROL_REQUEST_METHOD),
-        request_headers: text(&header::ACCESS_CONTROL_REQUEST_HEADERS),
-        sec_fetch: [&SEC_FETCH_MODE, &SEC_FETCH_SITE, &SEC_FETCH_DEST].map(text),
-        credentials: headers.contains_key(header::COOKIE) || headers.contains_key(header::AUTHORIZATION),
-        status: 0,
-        cors: "-",
-        response_headers: ResponseHeaders::new(),
-    }
+    let raw = |name: &HeaderName| headers.get(name).map(|v| v.as_bytes());
+    let tab = tab_in(req.uri().query());
+    let parts = RequestParts {
+        tab: tab.as_deref(),
+        method: req.method().as_str(),
+        path: req.uri().path(),
+        origin: raw(&header::ORIGIN),
+        request_method: raw(&header::ACCESS_CONTROL_REQUEST_METHOD),
+        request_headers: raw(&header::ACCESS_CONTROL_REQUEST_HEADERS),
+        sec_fetch: [&SEC_FETCH_MODE, &SEC_FETCH_SITE, &SEC_FETCH_DEST].map(raw),
+    };
+    let credentials = headers.contains_key(header::COOKIE) || headers.contains_key(header::AUTHORIZATION);
+    Exchange::new(state.exchanges.next_id(), state.listener.as_str(), &parts, credentials)
 }
 
 /// The answer is known: one log line, and the exchange recorded.
@@ -145,11 +143,11 @@ fn finish<R>(state: &LogState, mut exchange: Exchange, res: &Response<R>) {
     tracing::info!(
         target: "f1_race_results::access",
         listener = exchange.listener,
-        method = %exchange.method,
+        method = exchange.method(),
         // A parsed URI path holds no control characters (the http crate
         // refuses them): written as it is, it cannot forge a line.
-        path = %exchange.path,
-        origin = exchange.origin.as_deref().unwrap_or("-"),
+        path = exchange.path(),
+        origin = exchange.origin().unwrap_or("-"),
         status = exchange.status,
         cors = exchange.cors,
         "request"

@@ -85,22 +85,21 @@ pub async fn verdict(
 
 /// Judges a request against the recorded exchanges (pure, for tests).
 pub fn judge(recent: &[Arc<Exchange>], body: &VerdictRequest) -> Result<VerdictReply, &'static str> {
-    let find = |id: Option<u64>| {
-        id.and_then(|id| recent.iter().find(|e| e.id == id && e.tab.as_deref() == Some(body.tab.as_str())))
-    };
+    let find =
+        |id: Option<u64>| id.and_then(|id| recent.iter().find(|e| e.id == id && e.tab() == Some(body.tab.as_str())));
     let actual = find(body.actual);
     let mut preflight = find(body.preflight);
-    let origin = actual.or(preflight).and_then(|e| e.origin.clone()).ok_or("no recorded exchange of this tab")?;
+    let origin =
+        actual.or(preflight).and_then(|e| e.origin().map(str::to_owned)).ok_or("no recorded exchange of this tab")?;
     let spec = spec_of(&body.request, &origin)?;
     let mut cached = false;
     if preflight.is_none()
         && needs_preflight(&spec).is_some()
         && let Some(actual) = actual
     {
-        preflight = recent
-            .iter()
-            .rev()
-            .find(|e| e.id < actual.id && e.method == "OPTIONS" && e.path == actual.path && e.tab == actual.tab);
+        preflight = recent.iter().rev().find(|e| {
+            e.id < actual.id && e.method() == "OPTIONS" && e.path() == actual.path() && e.tab() == actual.tab()
+        });
         cached = preflight.is_some();
     }
     let (preflight_headers, actual_headers) =
@@ -161,29 +160,27 @@ mod tests {
     use axum::http::{HeaderName, HeaderValue};
 
     use super::*;
+    use crate::exchanges::RequestParts;
 
     fn exchange(id: u64, method: &str, status: u16, headers: &[(&str, &str)]) -> Arc<Exchange> {
-        Arc::new(Exchange {
-            id,
-            tab: Some("t1".into()),
-            listener: "api",
-            method: method.into(),
-            path: "/cors/results".into(),
-            origin: Some("http://localhost:3000".into()),
-            request_method: (method == "OPTIONS").then(|| "POST".into()),
-            request_headers: (method == "OPTIONS").then(|| "content-type".into()),
-            sec_fetch: [Some("cors".into()), Some("same-site".into()), Some("empty".into())],
-            credentials: false,
-            status,
-            cors: "granted",
-            response_headers: headers
-                .iter()
-                .map(|(n, v)| {
-                    let name = HeaderName::from_bytes(n.as_bytes()).expect("a header name");
-                    (name, HeaderValue::from_str(v).expect("a header value"))
-                })
-                .collect(),
-        })
+        let preflight = method == "OPTIONS";
+        let parts = RequestParts {
+            tab: Some("t1"),
+            method,
+            path: "/cors/results",
+            origin: Some(b"http://localhost:3000"),
+            request_method: preflight.then_some(b"POST".as_slice()),
+            request_headers: preflight.then_some(b"content-type".as_slice()),
+            sec_fetch: [Some(b"cors".as_slice()), Some(b"same-site"), Some(b"empty")],
+        };
+        let response_headers = headers
+            .iter()
+            .map(|(n, v)| {
+                let name = HeaderName::from_bytes(n.as_bytes()).expect("a header name");
+                (name, HeaderValue::from_str(v).expect("a header value"))
+            })
+            .collect();
+        Arc::new(Exchange { status, cors: "granted", response_headers, ..Exchange::new(id, "api", &parts, false) })
     }
 
     fn json_post(preflight: Option<u64>, actual: Option<u64>) -> VerdictRequest {

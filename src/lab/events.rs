@@ -120,7 +120,7 @@ impl Feed {
                 match &mut self.exchanges {
                     Some((tab, rx)) => loop {
                         match rx.recv().await {
-                            Ok(e) if e.tab.as_deref() == Some(tab.as_str()) => return Some(e),
+                            Ok(e) if e.tab() == Some(tab.as_str()) => return Some(e),
                             Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
                             Err(broadcast::error::RecvError::Closed) => return None,
                         }

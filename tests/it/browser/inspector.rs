@@ -124,7 +124,7 @@ async fn credentials_never_reach_the_page(kind: Kind) {
     assert!(panel.contains("yes (Cookie or Authorization; values never shown)"), "{panel}");
     assert!(!all.contains("dXNlcjpwYXNzd29yZA") && !all.contains("user:password"), "the Authorization value leaked");
     let sessions = app.running.state().exchanges.recent();
-    let login = sessions.iter().find(|e| e.path == "/api/v1/users/session").expect("recorded");
+    let login = sessions.iter().find(|e| e.path() == "/api/v1/users/session").expect("recorded");
     assert!(login.response_headers.iter().any(|(n, v)| n == "set-cookie" && v == "(a cookie; value hidden)"));
     let json = sessions.iter().map(|e| serde_json::to_string(&**e).expect("serializable")).collect::<String>();
     assert!(!json.contains("f1_session="), "a cookie value reached the record: {json}");

@@ -102,7 +102,7 @@ async fn max_age_decides_how_many_preflights_ten_clicks_send(kind: Kind) {
             .exchanges
             .recent()
             .iter()
-            .filter(|e| e.id > before && e.method == "OPTIONS" && e.path == "/cors/results")
+            .filter(|e| e.id > before && e.method() == "OPTIONS" && e.path() == "/cors/results")
             .count();
         assert_eq!(Some(preflights as u32), predicted, "{name}");
         page.close().await.expect("closes");
