@@ -7,6 +7,10 @@
 //! lets the pure [`diagnosis`](crate::diagnosis) judge. When a request that
 //! needs a preflight arrives without one, the browser used a cached answer:
 //! the last preflight this tab sent for that path is the one it reused.
+//! The server's own side of the story ([`server_side`]) comes with it: what
+//! the policy decided, and when it refused, the fix follows from that.
+
+mod server_side;
 
 use std::sync::Arc;
 
@@ -20,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnosis::{CredentialsMode, RequestKind, RequestSpec, diagnose, needs_preflight};
 use crate::exchanges::Exchange;
 use crate::state::AppState;
+pub use server_side::{InForce, ServerSide, server_side};
 
 /// The most headers a verdict request may describe.
 const MAX_HEADERS: usize = 32;
@@ -56,8 +61,10 @@ pub struct VerdictReply {
     pub summary: String,
     /// Chromium's console line, when blocked.
     pub console_message: Option<String>,
-    /// The fix, when blocked.
+    /// The fix, when blocked: the server's own when it refused, else the browser's.
     pub fix: Option<String>,
+    /// What this server's CORS layer decided, and why.
+    pub server_said: Option<String>,
     /// Response headers the script can read.
     pub exposed: Vec<String>,
     /// What works in Chromium only.
@@ -77,14 +84,25 @@ pub async fn verdict(
     let Ok(Json(body)) = body else {
         return (StatusCode::BAD_REQUEST, "send the request as JSON, as inspector.js does\n").into_response();
     };
-    match judge(&state.exchanges.recent(), &body) {
+    // The setup in force now: the lab switches it rarely, and the record
+    // keeps the layer's verdict, not which quirk or hand-written block applied.
+    let setup = state.policy.load();
+    let in_force = |path: &str| InForce {
+        preflight_status: setup.quirks.preflight_status,
+        hand_written: setup.quirks.raw.as_ref().is_some_and(|raw| raw.paths.iter().any(|p| p.matches(path))),
+    };
+    match judge(&state.exchanges.recent(), &body, &in_force) {
         Ok(reply) => Json(reply).into_response(),
         Err(reason) => (StatusCode::UNPROCESSABLE_ENTITY, reason).into_response(),
     }
 }
 
 /// Judges a request against the recorded exchanges (pure, for tests).
-pub fn judge(recent: &[Arc<Exchange>], body: &VerdictRequest) -> Result<VerdictReply, &'static str> {
+pub fn judge(
+    recent: &[Arc<Exchange>],
+    body: &VerdictRequest,
+    in_force: &dyn Fn(&str) -> InForce,
+) -> Result<VerdictReply, &'static str> {
     let find = |id: Option<u64>| {
         id.and_then(|id| recent.iter().find(|e| e.id == id && e.tab.as_deref() == Some(body.tab.as_str())))
     };
@@ -122,13 +140,26 @@ pub fn judge(recent: &[Arc<Exchange>], body: &VerdictRequest) -> Result<VerdictR
         }
         (None, false, _) => "The response never arrived, so there is nothing to read.".to_owned(),
     };
+    let server = server_side(
+        preflight.map(|e| &**e),
+        actual.map(|e| &**e),
+        in_force(actual.or(preflight).map_or("", |e| e.path.as_str())),
+    );
+    // A refusal is the server's own: its reason names the change to make,
+    // where the browser, seeing no Access-Control-* at all, can only say
+    // "no Allow-Origin".
+    let fix = match (&verdict.failure, server.as_ref().and_then(|s| s.fix.clone())) {
+        (Some(_), Some(server_fix)) => Some(server_fix),
+        _ => verdict.fix.clone(),
+    };
     Ok(VerdictReply {
         readable: verdict.readable,
         preflight_needed: verdict.preflight_needed(),
         preflight_cached: cached,
         summary,
         console_message: verdict.console_message,
-        fix: verdict.fix,
+        fix,
+        server_said: server.map(|s| s.said),
         exposed: verdict.exposed,
         warnings: verdict.warnings,
     })
@@ -186,6 +217,19 @@ mod tests {
         })
     }
 
+    fn policy(_: &str) -> InForce {
+        InForce::default()
+    }
+
+    /// A preflight as the CORS layer recorded it, with no Access-Control-* in its answer.
+    fn refused(cors: &'static str, status: u16, method: &str, headers: Option<&str>) -> Arc<Exchange> {
+        let mut e = Arc::unwrap_or_clone(exchange(1, "OPTIONS", status, &[]));
+        e.cors = cors;
+        e.request_method = Some(method.into());
+        e.request_headers = headers.map(Into::into);
+        Arc::new(e)
+    }
+
     fn json_post(preflight: Option<u64>, actual: Option<u64>) -> VerdictRequest {
         VerdictRequest {
             tab: "t1".into(),
@@ -210,7 +254,7 @@ mod tests {
     #[test]
     fn a_granted_pair_is_readable() {
         let recent = [exchange(1, "OPTIONS", 204, GRANT), exchange(2, "POST", 200, &GRANT[..1])];
-        let reply = judge(&recent, &json_post(Some(1), Some(2))).expect("judged");
+        let reply = judge(&recent, &json_post(Some(1), Some(2)), &policy).expect("judged");
         assert!(reply.readable && reply.preflight_needed && !reply.preflight_cached, "{reply:?}");
     }
 
@@ -221,14 +265,14 @@ mod tests {
             exchange(2, "POST", 200, &GRANT[..1]),
             exchange(3, "POST", 200, &GRANT[..1]),
         ];
-        let reply = judge(&recent, &json_post(None, Some(3))).expect("judged");
+        let reply = judge(&recent, &json_post(None, Some(3)), &policy).expect("judged");
         assert!(reply.readable && reply.preflight_cached, "{reply:?}");
     }
 
     #[test]
     fn a_refused_preflight_is_explained_like_the_console() {
         let recent = [exchange(1, "OPTIONS", 204, &[])];
-        let reply = judge(&recent, &json_post(Some(1), None)).expect("judged");
+        let reply = judge(&recent, &json_post(Some(1), None), &policy).expect("judged");
         assert!(!reply.readable);
         let message = reply.console_message.expect("a console line");
         assert!(message.contains("Response to preflight request doesn't pass access control check"), "{message}");
@@ -241,6 +285,53 @@ mod tests {
         let recent = [exchange(1, "OPTIONS", 204, GRANT)];
         let mut other = json_post(Some(1), None);
         other.tab = "t2".into();
-        assert!(judge(&recent, &other).is_err());
+        assert!(judge(&recent, &other, &policy).is_err());
+    }
+
+    // The three scenarios where every browser says "no Allow-Origin" although
+    // the origin is allowed: the fix must come from the server's reason.
+
+    #[test]
+    fn methods_get_only_a_refused_put_is_fixed_by_adding_the_method() {
+        let recent = [refused("refused:method", 204, "PUT", None)];
+        let mut put = json_post(Some(1), None);
+        put.request.method = "PUT".into();
+        put.request.headers.clear();
+        let reply = judge(&recent, &put, &policy).expect("judged");
+        let fix = reply.fix.expect("a fix");
+        assert!(fix.starts_with("Add PUT to the methods of the resource covering /cors/results"), "{fix}");
+        assert!(!fix.contains("Allow the origin"), "{fix}");
+        let said = reply.server_said.expect("the server's side");
+        assert!(said.contains("refused the method PUT"), "{said}");
+    }
+
+    #[test]
+    fn missing_allowed_header_a_refused_json_post_is_fixed_by_adding_the_header() {
+        let recent = [refused("refused:header", 204, "POST", Some("content-type"))];
+        let reply = judge(&recent, &json_post(Some(1), None), &policy).expect("judged");
+        let fix = reply.fix.expect("a fix");
+        assert!(fix.starts_with("Add the headers it asked for (content-type) to the headers"), "{fix}");
+        assert!(!fix.contains("Allow the origin"), "{fix}");
+        assert!(reply.server_said.expect("said").contains("refused a header"));
+    }
+
+    #[test]
+    fn no_preflight_handler_a_404_preflight_is_fixed_by_answering_options_first() {
+        let recent = [refused("n/a", 404, "POST", Some("content-type"))];
+        let in_force = |_: &str| InForce { preflight_status: Some(404), ..InForce::default() };
+        let reply = judge(&recent, &json_post(Some(1), None), &in_force).expect("judged");
+        let fix = reply.fix.expect("a fix");
+        assert!(fix.starts_with("Answer OPTIONS before routing"), "{fix}");
+        assert!(reply.server_said.expect("said").contains("answered 404 before the CORS policy ran"));
+    }
+
+    #[test]
+    fn a_granted_preflight_keeps_the_browsers_fix() {
+        // Granted by the policy, yet the answer lacks what the browser needs:
+        // the server has no refusal to report, so the browser's fix stands.
+        let recent = [exchange(1, "OPTIONS", 204, &GRANT[1..])];
+        let reply = judge(&recent, &json_post(Some(1), None), &policy).expect("judged");
+        assert!(reply.fix.expect("a fix").starts_with("Allow the origin"));
+        assert!(reply.server_said.expect("said").starts_with("The policy granted the preflight"));
     }
 }
