@@ -15,6 +15,7 @@ in_both_browsers!(
     credentials_never_reach_the_page,
     under_methods_get_only_a_refused_put_names_the_method_not_the_origin,
     authorization_under_a_wildcard_is_shown_as_a_warning,
+    a_refused_header_and_a_404_preflight_name_the_servers_reason,
 );
 
 const ITEMS: &str = "document.querySelectorAll('#exchanges li.inspected')";
@@ -149,6 +150,32 @@ async fn under_methods_get_only_a_refused_put_names_the_method_not_the_origin(ki
     let fix = text(&page, &format!("{ITEMS}[0].querySelector('.fix').textContent")).await;
     assert!(fix.contains("Add PUT to the methods of the resource covering /api/v1/users/favourite"), "{fix}");
     assert!(!entry.contains("Allow the origin"), "{entry}");
+}
+
+async fn a_refused_header_and_a_404_preflight_name_the_servers_reason(kind: Kind) {
+    let app = TestApp::spawn().await;
+    let Some(browser) = browser_for(kind, &app).await else { return };
+    for (scenario, said, fix) in [
+        (
+            "missing-allowed-header",
+            "refused a header the preflight asked for (content-type)",
+            "Add the headers it asked for (content-type)",
+        ),
+        ("no-preflight-handler", "answered 404 before the CORS policy ran", "Answer OPTIONS before routing"),
+    ] {
+        app.running.state().lab.apply(scenario).expect("known scenario");
+        let page = browser.new_isolated_page().await.expect("a tab");
+        page.goto(&format!("{}/cors", app.running.page_url())).await.expect("opens");
+        page.wait_for(&format!("document.getElementById('scenario-banner').dataset.scenario === '{scenario}'"), WAIT)
+            .await
+            .expect("connected");
+        press(&page, "cors-json-post").await;
+        let entry = newest_after(&page, 1).await;
+        assert!(entry.contains("Server said: ") && entry.contains(said), "{scenario}: {entry}");
+        let shown = text(&page, &format!("{ITEMS}[0].querySelector('.fix').textContent")).await;
+        assert!(shown.starts_with(&format!("Fix: {fix}")), "{scenario}: {shown}");
+        page.close().await.expect("closes");
+    }
 }
 
 async fn authorization_under_a_wildcard_is_shown_as_a_warning(kind: Kind) {
