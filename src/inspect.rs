@@ -7,6 +7,10 @@
 //! lets the pure [`diagnosis`](crate::diagnosis) judge. When a request that
 //! needs a preflight arrives without one, the browser used a cached answer:
 //! the last preflight this tab sent for that path is the one it reused.
+//! The server's own side of the story ([`server_side`]) comes with it: what
+//! the policy decided, and when it refused, the fix follows from that.
+
+mod server_side;
 
 use std::sync::Arc;
 
@@ -20,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnosis::{CredentialsMode, RequestKind, RequestSpec, diagnose, needs_preflight};
 use crate::exchanges::Exchange;
 use crate::state::AppState;
+pub use server_side::{InForce, ServerSide, server_side};
 
 /// The most headers a verdict request may describe.
 const MAX_HEADERS: usize = 32;
@@ -56,8 +61,10 @@ pub struct VerdictReply {
     pub summary: String,
     /// Chromium's console line, when blocked.
     pub console_message: Option<String>,
-    /// The fix, when blocked.
+    /// The fix, when blocked: the server's own when it refused, else the browser's.
     pub fix: Option<String>,
+    /// What this server's CORS layer decided, and why.
+    pub server_said: Option<String>,
     /// Response headers the script can read.
     pub exposed: Vec<String>,
     /// What works in Chromium only.
@@ -77,14 +84,25 @@ pub async fn verdict(
     let Ok(Json(body)) = body else {
         return (StatusCode::BAD_REQUEST, "send the request as JSON, as inspector.js does\n").into_response();
     };
-    match judge(&state.exchanges.recent(), &body) {
+    // The setup in force now: the lab switches it rarely, and the record
+    // keeps the layer's verdict, not which quirk or hand-written block applied.
+    let setup = state.policy.load();
+    let in_force = |path: &str| InForce {
+        preflight_status: setup.quirks.preflight_status,
+        hand_written: setup.quirks.raw.as_ref().is_some_and(|raw| raw.paths.iter().any(|p| p.matches(path))),
+    };
+    match judge(&state.exchanges.recent(), &body, &in_force) {
         Ok(reply) => Json(reply).into_response(),
         Err(reason) => (StatusCode::UNPROCESSABLE_ENTITY, reason).into_response(),
     }
 }
 
 /// Judges a request against the recorded exchanges (pure, for tests).
-pub fn judge(recent: &[Arc<Exchange>], body: &VerdictRequest) -> Result<VerdictReply, &'static str> {
+pub fn judge(
+    recent: &[Arc<Exchange>],
+    body: &VerdictRequest,
+    in_force: &dyn Fn(&str) -> InForce,
+) -> Result<VerdictReply, &'static str> {
     let find =
         |id: Option<u64>| id.and_then(|id| recent.iter().find(|e| e.id == id && e.tab() == Some(body.tab.as_str())));
     let actual = find(body.actual);
@@ -121,13 +139,26 @@ pub fn judge(recent: &[Arc<Exchange>], body: &VerdictRequest) -> Result<VerdictR
         }
         (None, false, _) => "The response never arrived, so there is nothing to read.".to_owned(),
     };
+    let server = server_side(
+        preflight.map(|e| &**e),
+        actual.map(|e| &**e),
+        in_force(actual.or(preflight).map_or("", |e| e.path())),
+    );
+    // A refusal is the server's own: its reason names the change to make,
+    // where the browser, seeing no Access-Control-* at all, can only say
+    // "no Allow-Origin".
+    let fix = match (&verdict.failure, server.as_ref().and_then(|s| s.fix.clone())) {
+        (Some(_), Some(server_fix)) => Some(server_fix),
+        _ => verdict.fix.clone(),
+    };
     Ok(VerdictReply {
         readable: verdict.readable,
         preflight_needed: verdict.preflight_needed(),
         preflight_cached: cached,
         summary,
         console_message: verdict.console_message,
-        fix: verdict.fix,
+        fix,
+        server_said: server.map(|s| s.said),
         exposed: verdict.exposed,
         warnings: verdict.warnings,
     })
@@ -156,88 +187,4 @@ fn spec_of(request: &PageRequest, origin: &str) -> Result<RequestSpec, &'static 
 }
 
 #[cfg(test)]
-mod tests {
-    use axum::http::{HeaderName, HeaderValue};
-
-    use super::*;
-    use crate::exchanges::RequestParts;
-
-    fn exchange(id: u64, method: &str, status: u16, headers: &[(&str, &str)]) -> Arc<Exchange> {
-        let preflight = method == "OPTIONS";
-        let parts = RequestParts {
-            tab: Some("t1"),
-            method,
-            path: "/cors/results",
-            origin: Some(b"http://localhost:3000"),
-            request_method: preflight.then_some(b"POST".as_slice()),
-            request_headers: preflight.then_some(b"content-type".as_slice()),
-            sec_fetch: [Some(b"cors".as_slice()), Some(b"same-site"), Some(b"empty")],
-        };
-        let response_headers = headers
-            .iter()
-            .map(|(n, v)| {
-                let name = HeaderName::from_bytes(n.as_bytes()).expect("a header name");
-                (name, HeaderValue::from_str(v).expect("a header value"))
-            })
-            .collect();
-        Arc::new(Exchange { status, cors: "granted", response_headers, ..Exchange::new(id, "api", &parts, false) })
-    }
-
-    fn json_post(preflight: Option<u64>, actual: Option<u64>) -> VerdictRequest {
-        VerdictRequest {
-            tab: "t1".into(),
-            preflight,
-            actual,
-            request: PageRequest {
-                method: "POST".into(),
-                url: "https://localhost:3001/cors/results?tab=t1".into(),
-                headers: vec![("Content-Type".into(), "application/json".into())],
-                credentials: "same-origin".into(),
-                kind: "fetch".into(),
-            },
-        }
-    }
-
-    const GRANT: &[(&str, &str)] = &[
-        ("access-control-allow-origin", "http://localhost:3000"),
-        ("access-control-allow-methods", "GET, POST"),
-        ("access-control-allow-headers", "content-type"),
-    ];
-
-    #[test]
-    fn a_granted_pair_is_readable() {
-        let recent = [exchange(1, "OPTIONS", 204, GRANT), exchange(2, "POST", 200, &GRANT[..1])];
-        let reply = judge(&recent, &json_post(Some(1), Some(2))).expect("judged");
-        assert!(reply.readable && reply.preflight_needed && !reply.preflight_cached, "{reply:?}");
-    }
-
-    #[test]
-    fn a_missing_preflight_means_the_browser_reused_a_cached_one() {
-        let recent = [
-            exchange(1, "OPTIONS", 204, GRANT),
-            exchange(2, "POST", 200, &GRANT[..1]),
-            exchange(3, "POST", 200, &GRANT[..1]),
-        ];
-        let reply = judge(&recent, &json_post(None, Some(3))).expect("judged");
-        assert!(reply.readable && reply.preflight_cached, "{reply:?}");
-    }
-
-    #[test]
-    fn a_refused_preflight_is_explained_like_the_console() {
-        let recent = [exchange(1, "OPTIONS", 204, &[])];
-        let reply = judge(&recent, &json_post(Some(1), None)).expect("judged");
-        assert!(!reply.readable);
-        let message = reply.console_message.expect("a console line");
-        assert!(message.contains("Response to preflight request doesn't pass access control check"), "{message}");
-        assert!(reply.summary.starts_with("Blocked by the browser"));
-        assert!(reply.fix.is_some());
-    }
-
-    #[test]
-    fn another_tabs_exchanges_are_not_judged() {
-        let recent = [exchange(1, "OPTIONS", 204, GRANT)];
-        let mut other = json_post(Some(1), None);
-        other.tab = "t2".into();
-        assert!(judge(&recent, &other).is_err());
-    }
-}
+mod tests;

@@ -61,9 +61,9 @@ pub struct BrowserVerdict {
 }
 
 /// Chromium lets `*` cover Authorization; the standard does not.
-const AUTHORIZATION_WARNING: &str = "Chromium accepts Authorization under \
-    `Access-Control-Allow-Headers: *`, but the Fetch standard does not and other browsers may \
-    refuse it: name Authorization in `Access-Control-Allow-Headers`.";
+const AUTHORIZATION_WARNING: &str = "Chromium and Firefox still accept Authorization under \
+    `Access-Control-Allow-Headers: *`, each with a deprecation warning, but the Fetch standard does \
+    not: name Authorization in `Access-Control-Allow-Headers`.";
 
 /// A response as the server sent it: status and header lines, in order.
 pub type Answer<'a, N, V> = (u16, &'a [(N, V)]);

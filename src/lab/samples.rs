@@ -2,8 +2,8 @@
 //! browser does with each answer (the pure diagnosis): the lab's "sample
 //! exchanges", computed, never written by hand.
 
-use crate::cors::Setup;
 use crate::cors::request::{CorsRequest, HeaderList};
+use crate::cors::{Decision, PolicyVerdict, Setup};
 use crate::diagnosis::{CredentialsMode, RequestSpec, diagnose};
 
 /// One sample exchange shown on the page.
@@ -102,14 +102,40 @@ pub fn samples(setup: &Setup, page: &str, api: &str) -> Vec<Sample> {
             }
             let (status, headers) = match setup.decide(&req) {
                 None => ("answered by the handler; the CORS middleware is removed".to_owned(), Vec::new()),
-                Some(d) if d.answer_here => (format!("{} from the CORS middleware", d.status), d.header_pairs()),
-                Some(d) => ("answered by the handler".to_owned(), d.header_pairs()),
+                Some(d) if d.answer_here => {
+                    (format!("{} from the CORS middleware; {}", d.status, decided(setup, &req, &d)), d.header_pairs())
+                }
+                Some(d) => (format!("answered by the handler; {}", decided(setup, &req, &d)), d.header_pairs()),
             };
             let headers: Vec<(String, String)> = headers.into_iter().map(|(n, v)| (n.to_owned(), v)).collect();
             let (readable, browser) = browser_verdict(setup, probe, origin, api, &with_cookie);
             Sample { title: probe.title, request, status, headers, browser, readable }
         })
         .collect()
+}
+
+/// What the server decided, in words: the side a browser never sees (a
+/// refused preflight carries no Access-Control-* header, whatever the reason),
+/// as the inspector tells it for a real click.
+fn decided(setup: &Setup, req: &CorsRequest<'_>, d: &Decision<'_>) -> String {
+    if setup.quirks.raw.as_ref().is_some_and(|raw| raw.paths.iter().any(|p| p.matches(req.path))) {
+        return "hand-written headers: nothing is checked".to_owned();
+    }
+    match d.verdict {
+        PolicyVerdict::Granted => "the policy granted it".to_owned(),
+        PolicyVerdict::OriginRefused => "the policy refused the origin".to_owned(),
+        PolicyVerdict::MethodRefused => {
+            format!("the policy refused the method {}", req.request_method.unwrap_or_default())
+        }
+        PolicyVerdict::HeaderRefused => {
+            format!("the policy refused a header it asked for ({})", req.request_headers.unwrap_or_default())
+        }
+        PolicyVerdict::MalformedRequest => "the request could not be read".to_owned(),
+        PolicyVerdict::NotCors if d.answer_here => {
+            "answered before the policy ran (no route answers OPTIONS)".to_owned()
+        }
+        PolicyVerdict::NotCors => "no resource of the policy covers this path".to_owned(),
+    }
 }
 
 /// What the setup answers to the request the probe stands for, as the status

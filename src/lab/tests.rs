@@ -102,6 +102,26 @@ fn the_samples_show_what_each_mistake_lets_through() {
 }
 
 #[test]
+fn the_samples_say_what_the_server_decided() {
+    let lab = lab();
+    let preflight = |name: &str| {
+        let setup = &lab.entry(name).expect("known").setup;
+        samples::samples(setup, "http://localhost:3000", "https://localhost:3001").swap_remove(0).status
+    };
+    let cases = [
+        (DEFAULT, "the policy granted it"),
+        ("methods-get-only", "the policy refused the method POST"),
+        ("missing-allowed-header", "the policy refused a header it asked for (content-type)"),
+        ("no-preflight-handler", "answered before the policy ran"),
+        ("wildcard-with-credentials", "hand-written headers"),
+    ];
+    for (name, said) in cases {
+        let status = preflight(name);
+        assert!(status.contains(said), "{name}: {status}");
+    }
+}
+
+#[test]
 fn the_samples_say_what_the_browser_does() {
     let lab = lab();
     let page = "http://localhost:3000";

@@ -66,7 +66,7 @@ pub static REQUESTS: &[CorsButton] = &[
         label: "Include authentication (HTTP Basic)",
         kind: "credentialed, preflighted",
         preflighted: true,
-        explanation: "<code>Authorization: Basic</code> (user / password) with <code>credentials: 'include'</code>. <code>Authorization</code> must be named in <code>Access-Control-Allow-Headers</code>: by the standard a <code>*</code> never covers it (Chromium still lets it, without credentials; other browsers do not).",
+        explanation: "<code>Authorization: Basic</code> (user / password) with <code>credentials: 'include'</code>. <code>Authorization</code> must be named in <code>Access-Control-Allow-Headers</code>: by the standard a <code>*</code> never covers it. (With credentials a <code>*</code> is no wildcard at all; without them, Chromium and Firefox still let it through for now, each with a deprecation warning.)",
     },
     CorsButton {
         id: "cors-cookie-login",

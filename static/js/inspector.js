@@ -117,8 +117,16 @@
     if (verdict.console_message) {
       item.append(line('console', verdict.console_message));
     }
+    // What the server decided: a browser cannot know it (a refused preflight
+    // carries no Access-Control-* at all), so the fix below follows from it.
+    if (verdict.server_said) {
+      item.append(line('server-said', `Server said: ${verdict.server_said}`));
+    }
     if (verdict.fix) {
       item.append(line('fix', `Fix: ${verdict.fix}`));
+    }
+    for (const warning of verdict.warnings || []) {
+      item.append(line('warning', `Warning: ${warning}`));
     }
     list.prepend(item);
   }

@@ -13,6 +13,9 @@ in_both_browsers!(
     a_blocked_request_is_explained_in_the_browsers_own_words,
     jsonp_and_iframe_exchanges_appear_with_what_the_browser_checks,
     credentials_never_reach_the_page,
+    under_methods_get_only_a_refused_put_names_the_method_not_the_origin,
+    authorization_under_a_wildcard_is_shown_as_a_warning,
+    a_refused_header_and_a_404_preflight_name_the_servers_reason,
 );
 
 const ITEMS: &str = "document.querySelectorAll('#exchanges li.inspected')";
@@ -129,6 +132,72 @@ async fn credentials_never_reach_the_page(kind: Kind) {
     let json = sessions.iter().map(|e| serde_json::to_string(&**e).expect("serializable")).collect::<String>();
     assert!(!json.contains("f1_session="), "a cookie value reached the record: {json}");
     assert!(!all.contains("f1_session="), "a cookie value reached the page");
+}
+
+async fn under_methods_get_only_a_refused_put_names_the_method_not_the_origin(kind: Kind) {
+    let app = TestApp::spawn_with(|c| c.scenario = Some("methods-get-only".into())).await;
+    let Some(browser) = browser_for(kind, &app).await else { return };
+    let page = super::open(&browser, &app, "/cors").await;
+    page.wait_for("document.getElementById('scenario-banner').dataset.scenario === 'methods-get-only'", WAIT)
+        .await
+        .expect("connected");
+    press(&page, "cors-put").await;
+    let entry = newest_after(&page, 1).await;
+    assert!(entry.contains("Blocked by the browser"), "{entry}");
+    // The browser saw no Access-Control-* at all; the server knows it refused the method.
+    let said = text(&page, &format!("{ITEMS}[0].querySelector('.server-said').textContent")).await;
+    assert!(said.starts_with("Server said:") && said.contains("refused the method PUT"), "{said}");
+    let fix = text(&page, &format!("{ITEMS}[0].querySelector('.fix').textContent")).await;
+    assert!(fix.contains("Add PUT to the methods of the resource covering /api/v1/users/favourite"), "{fix}");
+    assert!(!entry.contains("Allow the origin"), "{entry}");
+}
+
+async fn a_refused_header_and_a_404_preflight_name_the_servers_reason(kind: Kind) {
+    let app = TestApp::spawn().await;
+    let Some(browser) = browser_for(kind, &app).await else { return };
+    for (scenario, said, fix) in [
+        (
+            "missing-allowed-header",
+            "refused a header the preflight asked for (content-type)",
+            "Add the headers it asked for (content-type)",
+        ),
+        ("no-preflight-handler", "answered 404 before the CORS policy ran", "Answer OPTIONS before routing"),
+    ] {
+        app.running.state().lab.apply(scenario).expect("known scenario");
+        let page = browser.new_isolated_page().await.expect("a tab");
+        page.goto(&format!("{}/cors", app.running.page_url())).await.expect("opens");
+        page.wait_for(&format!("document.getElementById('scenario-banner').dataset.scenario === '{scenario}'"), WAIT)
+            .await
+            .expect("connected");
+        press(&page, "cors-json-post").await;
+        let entry = newest_after(&page, 1).await;
+        assert!(entry.contains("Server said: ") && entry.contains(said), "{scenario}: {entry}");
+        let shown = text(&page, &format!("{ITEMS}[0].querySelector('.fix').textContent")).await;
+        assert!(shown.starts_with(&format!("Fix: {fix}")), "{scenario}: {shown}");
+        page.close().await.expect("closes");
+    }
+}
+
+async fn authorization_under_a_wildcard_is_shown_as_a_warning(kind: Kind) {
+    // The policy engine never lets `*` cover Authorization; this scenario's
+    // hand-written preflight answers `Access-Control-Allow-Headers: *`, and a
+    // request without credentials still gets through in both browsers.
+    let app = TestApp::spawn_with(|c| c.scenario = Some("wildcard-with-credentials".into())).await;
+    let Some(browser) = browser_for(kind, &app).await else { return };
+    let page = super::open(&browser, &app, "/cors").await;
+    page.wait_for("document.getElementById('scenario-banner').dataset.scenario === 'wildcard-with-credentials'", WAIT)
+        .await
+        .expect("connected");
+    let call = "fetch(`${apiOrigin()}/cors/results?tab=${tabId}`, \
+                { headers: { Authorization: 'Bearer not-a-secret' } }).then((r) => r.status, (e) => String(e))";
+    let status = page.eval(call).await.expect("eval");
+    assert_eq!(status, 200, "both browsers still accept Authorization under `*`");
+    let entry = newest_after(&page, 1).await;
+    assert!(entry.contains("Allowed: the preflight cleared GET"), "{entry}");
+    assert!(entry.contains("Server said: Hand-written headers"), "{entry}");
+    let warning = text(&page, &format!("{ITEMS}[0].querySelector('.warning').textContent")).await;
+    assert!(warning.starts_with("Warning: Chromium and Firefox still accept Authorization"), "{warning}");
+    assert!(!entry.contains("not-a-secret"), "the Authorization value reached the page");
 }
 
 /// With `F1_SCREENSHOTS=DIR`, saves the lab and a populated inspector for the
