@@ -108,6 +108,6 @@ pub static REQUESTS: &[CorsButton] = &[
         label: "Who am I? from a sandboxed iframe",
         kind: "credentialed, Origin: null",
         preflighted: false,
-        explanation: "The same credentialed request, sent from a sandboxed iframe such as any site could embed: its origin is opaque, so the browser sends <code>Origin: null</code>. A policy that allows <code>null</code> lets every such frame read the user's data.",
+        explanation: "The same credentialed request, sent from a sandboxed iframe such as any site could embed: its origin is opaque, so the browser sends <code>Origin: null</code>. A policy that allows <code>null</code> lets every such frame read the answer: in Chromium with the user's cookie (so the user's data); Firefox sends no cookie from a sandboxed frame, and there the answer is a 401.",
     },
 ];

@@ -190,15 +190,13 @@ async fn a_sandboxed_frame_with_null_allowed_reads_the_api_with_the_cookie(kind:
             assert!(me.credentials, "Chromium sends the cookie from the sandboxed frame");
             assert_eq!(status, "200", "and the frame reads who is logged in");
         }
-        // FIREFOX-DIFFERS: Firefox sends no cookie from the sandboxed frame (observed;
-        // the cookie is `SameSite=None; Partitioned`, and an opaque-origin frame is,
-        // we believe, outside the page's partition), so the API answers 401 and the
-        // lesson's "with the user's cookies" is false in Firefox.
-        // What Firefox does is asserted; the lesson is for issue 13 to fix.
+        // Firefox sends no cookie from the sandboxed frame (observed; the cookie is
+        // `SameSite=None; Partitioned`, and an opaque-origin frame is, we believe,
+        // outside the page's partition), so the API answers 401. The scenario's
+        // lesson and the button's text say so for each browser.
         Kind::Firefox => {
             assert!(!me.credentials, "Firefox sends no cookie from the sandboxed frame");
             assert_eq!(status, "401");
-            eprintln!("SKIP for Firefox (FIREFOX-DIFFERS): null-origin-allowed's lesson assumes the cookie is sent");
         }
     }
 }
