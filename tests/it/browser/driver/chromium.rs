@@ -72,14 +72,9 @@ fn reply_of(message: &Value) -> Reply {
     }
 }
 
-/// A browser-level command.
-async fn call(conn: &Connection, method: &str, params: Value) -> Reply {
-    conn.call(json!({"method": method, "params": params}), COMMAND_TIMEOUT).await
-}
-
 /// A fresh browser context: its own cookies and preflight cache.
 pub async fn new_context(conn: &Connection) -> Result<String, String> {
-    let context = call(conn, "Target.createBrowserContext", json!({})).await?;
+    let context = conn.command("Target.createBrowserContext", json!({})).await?;
     field(&context, "browserContextId")
 }
 
@@ -104,8 +99,8 @@ impl Tab {
         if let Some(id) = context {
             params["browserContextId"] = json!(id);
         }
-        let target_id = field(&call(conn, "Target.createTarget", params).await?, "targetId")?;
-        let attached = call(conn, "Target.attachToTarget", json!({"targetId": target_id, "flatten": true})).await?;
+        let target_id = field(&conn.command("Target.createTarget", params).await?, "targetId")?;
+        let attached = conn.command("Target.attachToTarget", json!({"targetId": target_id, "flatten": true})).await?;
         let tab = Tab { session_id: field(&attached, "sessionId")?, target_id, context: context.map(str::to_string) };
         let (recorded, handler) = Recorded::new(record_event);
         // Subscribe before enabling domains: enabling replays earlier console messages.
@@ -182,7 +177,7 @@ impl Tab {
         if let Some(id) = context {
             params["browserContextId"] = json!(id);
         }
-        let reply = call(conn, "Storage.getCookies", params).await?;
+        let reply = conn.command("Storage.getCookies", params).await?;
         Ok(reply["cookies"].as_array().cloned().unwrap_or_default())
     }
 
@@ -193,7 +188,7 @@ impl Tab {
     }
 
     pub async fn close(&self, conn: &Connection) -> Result<(), String> {
-        call(conn, "Target.closeTarget", json!({"targetId": self.target_id})).await.map(|_| ())
+        conn.command("Target.closeTarget", json!({"targetId": self.target_id})).await.map(|_| ())
     }
 }
 

@@ -85,6 +85,12 @@ impl Connection {
         Ok((conn, reader))
     }
 
+    /// A browser-level command (`method` with `params`, CDP and BiDi alike),
+    /// waiting [`COMMAND_TIMEOUT`](super::COMMAND_TIMEOUT) for its reply.
+    pub async fn command(&self, method: &str, params: Value) -> Reply {
+        self.call(serde_json::json!({"method": method, "params": params}), super::COMMAND_TIMEOUT).await
+    }
+
     /// Sends `message` (a JSON object; its `id` is added here) and waits for the reply.
     pub async fn call(&self, mut message: Value, limit: Duration) -> Reply {
         let method = message["method"].as_str().unwrap_or("command").to_string();

@@ -18,7 +18,7 @@ use tokio::process::Command;
 use super::connection::{Connection, Protocol, Reply, Router};
 use super::process::{self, Process};
 use super::state::{PageState, Recorded, lock, str_of};
-use super::{COMMAND_TIMEOUT, Launched, NAVIGATION_TIMEOUT, NetworkEntry, Unavailable};
+use super::{Launched, NAVIGATION_TIMEOUT, NetworkEntry, Unavailable};
 
 /// Quiet and deterministic: nothing phones home or asks a question.
 const PREFS: &str = r#"user_pref("app.update.enabled", false);
@@ -72,8 +72,8 @@ pub async fn launch(home: &Path, trust_ca_pem: Option<&Path>) -> Result<Result<L
     let (process, url) = Process::start(command, "Firefox", "WebDriver BiDi listening on ").await?;
     let protocol = Protocol { name: "Firefox", reply_of, route: router() };
     let (conn, reader) = Connection::open(&format!("{url}/session"), protocol, process.stderr.clone()).await?;
-    call(&conn, "session.new", json!({"capabilities": {}})).await?;
-    call(&conn, "session.subscribe", json!({"events": EVENTS})).await?;
+    conn.command("session.new", json!({"capabilities": {}})).await?;
+    conn.command("session.subscribe", json!({"events": EVENTS})).await?;
     Ok(Ok(Launched { conn, reader, process }))
 }
 
@@ -106,13 +106,9 @@ fn router() -> Router {
     })
 }
 
-async fn call(conn: &Connection, method: &str, params: Value) -> Reply {
-    conn.call(json!({"method": method, "params": params}), COMMAND_TIMEOUT).await
-}
-
 /// A fresh user context: its own cookies, storage and caches.
 pub async fn new_context(conn: &Connection) -> Result<String, String> {
-    let created = call(conn, "browser.createUserContext", json!({})).await?;
+    let created = conn.command("browser.createUserContext", json!({})).await?;
     field(&created, "userContext")
 }
 
@@ -133,7 +129,7 @@ impl Tab {
         if let Some(id) = user_context {
             params["userContext"] = json!(id);
         }
-        let tab = Tab { context: field(&call(conn, "browsingContext.create", params).await?, "context")? };
+        let tab = Tab { context: field(&conn.command("browsingContext.create", params).await?, "context")? };
         let (recorded, handler) = Recorded::new(record_event);
         conn.add_page(&tab.context, handler);
         Ok((tab, recorded))
@@ -171,23 +167,23 @@ impl Tab {
     }
 
     pub async fn bring_to_front(&self, conn: &Connection) -> Result<(), String> {
-        call(conn, "browsingContext.activate", json!({"context": self.context})).await.map(|_| ())
+        conn.command("browsingContext.activate", json!({"context": self.context})).await.map(|_| ())
     }
 
     /// Every cookie this tab's documents can see (its storage partition).
     pub async fn cookies(&self, conn: &Connection) -> Result<Vec<Value>, String> {
         let partition = json!({"partition": {"type": "context", "context": self.context}});
-        let reply = call(conn, "storage.getCookies", partition).await?;
+        let reply = conn.command("storage.getCookies", partition).await?;
         Ok(reply["cookies"].as_array().cloned().unwrap_or_default())
     }
 
     /// The visible viewport as base64 PNG.
     pub async fn screenshot(&self, conn: &Connection) -> Result<String, String> {
-        field(&call(conn, "browsingContext.captureScreenshot", json!({"context": self.context})).await?, "data")
+        field(&conn.command("browsingContext.captureScreenshot", json!({"context": self.context})).await?, "data")
     }
 
     pub async fn close(&self, conn: &Connection) -> Result<(), String> {
-        call(conn, "browsingContext.close", json!({"context": self.context})).await.map(|_| ())
+        conn.command("browsingContext.close", json!({"context": self.context})).await.map(|_| ())
     }
 }
 
