@@ -82,6 +82,10 @@ pub struct Config {
     /// block in the tutorial.
     #[arg(long, env = "F1_NO_CORS")]
     pub no_cors: bool,
+
+    /// A command that does not serve the lab (`check`, `trust`, `export`, ...).
+    #[command(subcommand)]
+    pub command: Option<crate::cli::Command>,
 }
 
 impl Config {
@@ -104,6 +108,7 @@ impl Config {
             policy: None,
             scenario: None,
             lab_token_always: false,
+            command: None,
         }
     }
 }

@@ -6,7 +6,8 @@
 //! those pages fetch across origins under a CORS policy.
 //!
 //! # Layout
-//! - [`config`]: the command line (every flag also an `F1_*` variable).
+//! - [`config`]: the command line (every flag also an `F1_*` variable); [`cli`]: the
+//!   subcommands (`check`, `trust`, `export`, `probe`) that do not serve the lab.
 //! - [`app`]: binds both listeners, reports the ports, serves until shutdown.
 //! - [`tls`]: the local CA and the API certificate.
 //! - [`race`]: the pure simulation ([`race::sim`]) and its ticker ([`race::live`]).
@@ -33,6 +34,7 @@
 pub mod access_log;
 pub mod api;
 pub mod app;
+pub mod cli;
 pub mod config;
 pub mod cookies;
 pub mod cors;

@@ -14,7 +14,10 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     // clap prints its own one-line error and exits 2 on a bad flag.
-    let config = Config::parse();
+    let mut config = Config::parse();
+    if let Some(command) = config.command.take() {
+        return f1_race_results::cli::run(command);
+    }
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     // One line per request: written by a thread of its own, never by the
     // request (src/log_writer.rs). `log` writes what is queued on return.
