@@ -102,19 +102,26 @@ impl TestApp {
 
 /// A TLS client that trusts only the CA in `ca_pem` (no "accept invalid").
 pub fn connector_trusting(ca_pem: &Path) -> TlsConnector {
+    TlsConnector::from(client_config_trusting(ca_pem).expect("a readable CA certificate"))
+}
+
+/// The tests' one TLS client configuration: rustls with ring, verifying
+/// against the CA certificate(s) in `ca_pem` only, offering HTTP/1.1.
+/// `tls.rs` drives it in memory; everything else through [`connector_trusting`].
+pub fn client_config_trusting(ca_pem: &Path) -> Result<Arc<rustls::ClientConfig>, Box<dyn std::error::Error>> {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore::empty();
-    for cert in CertificateDer::pem_file_iter(ca_pem).expect("readable CA") {
-        roots.add(cert.expect("CA PEM")).expect("CA added to the root store");
+    for cert in CertificateDer::pem_file_iter(ca_pem)? {
+        roots.add(cert?)?;
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("protocol versions")
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
         .with_root_certificates(roots)
         .with_no_client_auth();
-    TlsConnector::from(Arc::new(config))
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
 }
 
 /// A request to build.

@@ -9,10 +9,12 @@ use std::sync::{Arc, Mutex};
 
 use f1_race_results::tls::{CertPaths, CertStatus, LeafReason, TlsError, ensure_certificates, server_config};
 use rcgen::{CertificateParams, ExtendedKeyUsagePurpose, Issuer, KeyPair, PKCS_ECDSA_P256_SHA256};
-use rustls::{ClientConfig, ClientConnection, Connection, RootCertStore, ServerConnection};
+use rustls::{ClientConfig, ClientConnection, Connection, ServerConnection};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName};
 use time::{Duration, OffsetDateTime};
+
+use crate::helpers::client_config_trusting;
 
 type TestResult = Result<(), Box<dyn Error>>;
 
@@ -61,21 +63,6 @@ fn sans(path: &Path) -> Result<Vec<String>, Box<dyn Error>> {
 }
 
 // ---------------------------------------------------------------- handshakes
-
-/// A client that trusts only the CA certificate(s) in `ca_pem`.
-fn client_trusting(ca_pem: &Path) -> Result<Arc<ClientConfig>, Box<dyn Error>> {
-    let mut roots = RootCertStore::empty();
-    for cert in CertificateDer::pem_file_iter(ca_pem)? {
-        roots.add(cert?)?;
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
-}
 
 /// Moves every pending TLS record from one side to the other.
 fn transfer(from: &mut Connection, to: &mut Connection) -> Result<(), rustls::Error> {
@@ -262,7 +249,7 @@ fn damaged_leaf_is_regenerated_and_ca_kept() -> TestResult {
         assert_eq!(lines.len(), 1, "{what}: {lines:?}");
         assert!(lines[0].1.starts_with("regenerating the API certificate: cert.pem "), "{what}: {lines:?}");
         assert_eq!(fs::read(tmp.path().join("ca.pem"))?, ca_before, "{what}: CA must be kept");
-        handshake(client_trusting(&paths.ca_cert)?, &paths, "localhost")?;
+        handshake(client_config_trusting(&paths.ca_cert)?, &paths, "localhost")?;
         assert_eq!(ensure_certificates(tmp.path(), &[])?.status, CertStatus::Reused, "{what}");
     }
     Ok(())
@@ -279,7 +266,7 @@ fn missing_or_foreign_leaf_key_regenerates_leaf() -> TestResult {
     fs::copy(tmp.path().join("ca-key.pem"), &paths.key)?;
     let status = ensure_certificates(tmp.path(), &[])?.status;
     assert_eq!(status, CertStatus::LeafRegenerated(LeafReason::KeyMismatch));
-    handshake(client_trusting(&paths.ca_cert)?, &paths, "localhost")?;
+    handshake(client_config_trusting(&paths.ca_cert)?, &paths, "localhost")?;
     Ok(())
 }
 
@@ -300,13 +287,13 @@ fn new_names_regenerate_the_ca_only_when_its_name_constraints_do_not_cover_them(
     );
     assert_ne!(fs::read(tmp.path().join("ca.pem"))?, ca_before);
     assert!(sans(&paths.cert)?.iter().any(|san| san == "DNS:lab.local"));
-    assert_eq!(handshake(client_trusting(&paths.ca_cert)?, &paths, "lab.local")?, b"http/1.1");
+    assert_eq!(handshake(client_config_trusting(&paths.ca_cert)?, &paths, "lab.local")?, b"http/1.1");
 
     let paths = ensure_certificates(tmp.path(), &names(&["lab.local", "192.168.1.20"]))?;
     assert_eq!(paths.status, CertStatus::CaRegenerated("its name constraints do not cover 192.168.1.20".into()));
     // The TLS client only checks the certificate; no packet leaves memory.
     assert!(sans(&paths.cert)?.iter().any(|san| san == "IP:192.168.1.20"));
-    handshake(client_trusting(&paths.ca_cert)?, &paths, "192.168.1.20")?;
+    handshake(client_config_trusting(&paths.ca_cert)?, &paths, "192.168.1.20")?;
     let ca_now = fs::read(tmp.path().join("ca.pem"))?;
 
     // Same names again (different case, with duplicates), or fewer: nothing to do.
@@ -343,7 +330,7 @@ fn expired_or_expiring_leaf_is_replaced() -> TestResult {
     assert!(server_config(&tmp.path().join("cert.pem"), &tmp.path().join("key.pem")).is_ok());
     let paths = ensure_certificates(tmp.path(), &[])?;
     assert!(matches!(paths.status, CertStatus::LeafRegenerated(LeafReason::Expired(_))), "{:?}", paths.status);
-    handshake(client_trusting(&paths.ca_cert)?, &paths, "localhost")?;
+    handshake(client_config_trusting(&paths.ca_cert)?, &paths, "localhost")?;
 
     write_leaf_with_validity(tmp.path(), now - Duration::days(30), now + Duration::hours(2))?;
     let status = ensure_certificates(tmp.path(), &[])?.status;
@@ -374,7 +361,7 @@ fn expired_ca_is_replaced() -> TestResult {
         "{:?}",
         paths.status
     );
-    handshake(client_trusting(&paths.ca_cert)?, &paths, "localhost")?;
+    handshake(client_config_trusting(&paths.ca_cert)?, &paths, "localhost")?;
     Ok(())
 }
 
@@ -390,7 +377,7 @@ fn leaf_from_another_ca_is_replaced() -> TestResult {
     }
     let paths = ensure_certificates(ours.path(), &[])?;
     assert_eq!(paths.status, CertStatus::LeafRegenerated(LeafReason::WrongCa));
-    handshake(client_trusting(&paths.ca_cert)?, &paths, "localhost")?;
+    handshake(client_config_trusting(&paths.ca_cert)?, &paths, "localhost")?;
     Ok(())
 }
 
@@ -411,7 +398,7 @@ fn corrupt_or_mismatched_ca_makes_a_new_ca() -> TestResult {
     assert_eq!(lines[0].0, tracing::Level::WARN);
     assert!(lines[0].1.contains("browsers must trust the new"), "{lines:?}");
     assert_ne!(fs::read(&paths.ca_cert)?, old_ca);
-    handshake(client_trusting(&paths.ca_cert)?, &paths, "localhost")?;
+    handshake(client_config_trusting(&paths.ca_cert)?, &paths, "localhost")?;
 
     // A CA key from elsewhere does not match ca.pem.
     let other = tempfile::tempdir()?;
@@ -419,7 +406,7 @@ fn corrupt_or_mismatched_ca_makes_a_new_ca() -> TestResult {
     fs::copy(other.path().join("ca-key.pem"), tmp.path().join("ca-key.pem"))?;
     let status = ensure_certificates(tmp.path(), &[])?.status;
     assert_eq!(status, CertStatus::CaRegenerated("ca-key.pem does not match ca.pem".into()));
-    handshake(client_trusting(&paths.ca_cert)?, &paths, "127.0.0.1")?;
+    handshake(client_config_trusting(&paths.ca_cert)?, &paths, "127.0.0.1")?;
     Ok(())
 }
 
@@ -454,7 +441,7 @@ fn invalid_name_is_rejected_clearly() -> TestResult {
 fn handshake_succeeds_for_localhost_and_ip_with_the_lab_ca_only() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let paths = ensure_certificates(tmp.path(), &[])?;
-    let client = client_trusting(&paths.ca_cert)?;
+    let client = client_config_trusting(&paths.ca_cert)?;
     for name in ["localhost", "127.0.0.1", "::1"] {
         assert_eq!(handshake(client.clone(), &paths, name)?, b"http/1.1", "{name}");
     }
@@ -466,8 +453,9 @@ fn handshake_succeeds_for_localhost_and_ip_with_the_lab_ca_only() -> TestResult 
     // A client that trusts another CA refuses the certificate.
     let other = tempfile::tempdir()?;
     let other_paths = ensure_certificates(other.path(), &[])?;
-    let err =
-        handshake(client_trusting(&other_paths.ca_cert)?, &paths, "localhost").err().ok_or("foreign CA must fail")?;
+    let err = handshake(client_config_trusting(&other_paths.ca_cert)?, &paths, "localhost")
+        .err()
+        .ok_or("foreign CA must fail")?;
     let err = err.downcast::<rustls::Error>().map_err(|e| format!("not a TLS error: {e}"))?;
     assert!(
         matches!(
