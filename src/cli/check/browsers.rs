@@ -29,7 +29,11 @@ pub(crate) struct BrowserLine {
 }
 
 /// The line of every browser, in a stable order.
-pub(crate) fn browser_lines(outcome: Outcome, verdict: &BrowserVerdict, redirect: Option<&Redirect>) -> Vec<BrowserLine> {
+pub(crate) fn browser_lines(
+    outcome: Outcome,
+    verdict: &BrowserVerdict,
+    redirect: Option<&Redirect>,
+) -> Vec<BrowserLine> {
     vec![chromium(outcome, verdict, redirect), firefox(outcome, verdict, redirect)]
 }
 

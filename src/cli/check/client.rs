@@ -60,8 +60,7 @@ async fn exchange(
         Some(config) => {
             let name = ServerName::try_from(target.bare_host().to_owned())
                 .map_err(|_| "the URL's host is not a name TLS can check".to_owned())?;
-            let stream =
-                TlsConnector::from(config.clone()).connect(name, tcp).await.map_err(|e| tls_error(at, &e))?;
+            let stream = TlsConnector::from(config.clone()).connect(name, tcp).await.map_err(|e| tls_error(at, &e))?;
             over(stream, target, wire, at).await
         }
     }
@@ -96,7 +95,9 @@ where
 
 fn connect_error(at: &str, err: &io::Error) -> String {
     match err.kind() {
-        io::ErrorKind::ConnectionRefused => format!("cannot connect to {at}: connection refused (is the server running?)"),
+        io::ErrorKind::ConnectionRefused => {
+            format!("cannot connect to {at}: connection refused (is the server running?)")
+        }
         _ => format!("cannot connect to {at}: {err}"),
     }
 }

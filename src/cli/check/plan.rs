@@ -57,11 +57,16 @@ impl Plan {
             let (name, value) = header(line)?;
             if name.eq_ignore_ascii_case("cookie") {
                 if !args.credentials {
-                    return Err("a browser sends cookies across origins only in credentials mode include: add --credentials".to_owned());
+                    return Err(
+                        "a browser sends cookies across origins only in credentials mode include: add --credentials"
+                            .to_owned(),
+                    );
                 }
                 cookie = Some(value);
             } else if is_forbidden_request_header(&name, &value) {
-                return Err(format!("a page's script cannot set {name}: the browser sets or drops it (use --origin for Origin)"));
+                return Err(format!(
+                    "a page's script cannot set {name}: the browser sets or drops it (use --origin for Origin)"
+                ));
             } else {
                 script.push((name, value));
             }
@@ -72,7 +77,8 @@ impl Plan {
             // What fetch() sets for a string body.
             script.push(("Content-Type".to_owned(), "text/plain;charset=UTF-8".to_owned()));
         }
-        let mut spec = RequestSpec::get(&origin, &target.origin(), &target.path).method(&method).credentials(credentials);
+        let mut spec =
+            RequestSpec::get(&origin, &target.origin(), &target.path).method(&method).credentials(credentials);
         spec.headers = script;
         let reason = needs_preflight(&spec);
         let preflight = reason.as_ref().map(|reason| preflight(&spec, &target, reason));
@@ -104,7 +110,10 @@ fn method(args: &CheckArgs) -> Result<String, String> {
 /// Reads one `--header 'Name: value'`.
 fn header(line: &str) -> Result<(String, String), String> {
     let Some((name, value)) = line.split_once(':') else {
-        return Err("--header needs a colon between the name and the value, e.g. --header 'X-Requested-With: XMLHttpRequest'".to_owned());
+        return Err(
+            "--header needs a colon between the name and the value, e.g. --header 'X-Requested-With: XMLHttpRequest'"
+                .to_owned(),
+        );
     };
     let name = name.trim();
     if HeaderName::from_bytes(name.as_bytes()).is_err() {
@@ -116,9 +125,9 @@ fn header(line: &str) -> Result<(String, String), String> {
 /// A header value as a browser would send it (trimmed), if it can be sent.
 fn checked_value(value: &str, flag: &str) -> Result<String, String> {
     let value = value.trim_matches([' ', '\t']);
-    HeaderValue::from_str(value)
-        .map(|_| value.to_owned())
-        .map_err(|_| format!("{flag}: the value holds a character no header may carry (a line break or a control character)"))
+    HeaderValue::from_str(value).map(|_| value.to_owned()).map_err(|_| {
+        format!("{flag}: the value holds a character no header may carry (a line break or a control character)")
+    })
 }
 
 /// The preflight: Origin, the method and the unsafe header names, the

@@ -40,7 +40,11 @@ pub(crate) fn redirect(spec: &RequestSpec, target: &Target, answer: &Answer) -> 
     let next = Target::parse(&location);
     let fails = match &next {
         Err(_) => Some("the Location is not an http(s) URL a browser can fetch".to_owned()),
-        Ok(_) if location.split_once("://").is_some_and(|(_, rest)| rest.split('/').next().unwrap_or_default().contains('@')) => {
+        Ok(_)
+            if location
+                .split_once("://")
+                .is_some_and(|(_, rest)| rest.split('/').next().unwrap_or_default().contains('@')) =>
+        {
             Some("the Location carries a user name or password, which a browser refuses on a CORS request".to_owned())
         }
         Ok(_) => None,

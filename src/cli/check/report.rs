@@ -89,7 +89,10 @@ impl Report {
             origin: plan.spec.page_origin.clone(),
             method: plan.spec.wire_method().to_owned(),
             credentials: plan.spec.credentials == crate::diagnosis::CredentialsMode::Include,
-            preflight_reason: plan.reason.as_ref().map(|r| Why { method: r.method.clone(), headers: r.headers.clone() }),
+            preflight_reason: plan
+                .reason
+                .as_ref()
+                .map(|r| Why { method: r.method.clone(), headers: r.headers.clone() }),
             preflight: plan.preflight.as_ref().zip(preflight).map(|(w, a)| exchange(&plan.target.path, w, a)),
             actual: actual.map(|a| exchange(&plan.target.path, &plan.actual, a)),
             outcome,
@@ -138,5 +141,11 @@ fn exchange(path: &str, wire: &Wire, answer: &Answer) -> Exchange {
             }
         })
         .collect();
-    Exchange { method: wire.method.clone(), path: path.to_owned(), request_headers, status: answer.status, response_headers }
+    Exchange {
+        method: wire.method.clone(),
+        path: path.to_owned(),
+        request_headers,
+        status: answer.status,
+        response_headers,
+    }
 }

@@ -53,7 +53,8 @@ fn roots(cacert: Option<&Path>) -> Result<RootCertStore, String> {
     if let Some(bytes) = system.filter_map(|path| read_bounded(&path).ok()).next() {
         roots.add_parsable_certificates(certificates(&bytes));
     }
-    let certs_dir = std::env::var_os("F1_CERTS_DIR").map_or_else(|| PathBuf::from(crate::config::DEFAULT_CERTS_DIR), PathBuf::from);
+    let certs_dir =
+        std::env::var_os("F1_CERTS_DIR").map_or_else(|| PathBuf::from(crate::config::DEFAULT_CERTS_DIR), PathBuf::from);
     if let Ok(bytes) = read_bounded(&certs_dir.join("ca.pem")) {
         roots.add_parsable_certificates(certificates(&bytes));
     }

@@ -22,8 +22,9 @@ impl Target {
     pub(crate) fn parse(url: &str) -> Result<Self, String> {
         // A browser never sends the fragment.
         let url = url.split('#').next().unwrap_or_default();
-        let uri: Uri =
-            url.parse().map_err(|_| "the URL does not parse: write it in full, e.g. https://localhost:3001/cors/results".to_owned())?;
+        let uri: Uri = url.parse().map_err(|_| {
+            "the URL does not parse: write it in full, e.g. https://localhost:3001/cors/results".to_owned()
+        })?;
         let tls = match uri.scheme_str().map(str::to_ascii_lowercase).as_deref() {
             Some("https") => true,
             Some("http") => false,
@@ -31,7 +32,9 @@ impl Target {
         };
         let authority = uri.authority().ok_or("the URL has no host")?;
         if authority.as_str().contains('@') {
-            return Err("a browser refuses a URL with a user name or password in it (fetch throws a TypeError)".to_owned());
+            return Err(
+                "a browser refuses a URL with a user name or password in it (fetch throws a TypeError)".to_owned()
+            );
         }
         let host = authority.host().to_ascii_lowercase();
         if host.is_empty() {

@@ -62,8 +62,17 @@ fn origins_are_serialized_and_paths_refused() {
 #[test]
 fn the_preflight_asks_for_the_method_and_the_sorted_lower_case_header_names() {
     let plan = planned(&[
-        URL, "--origin", PAGE, "--method", "put", "--header", "X-Zebra: 1", "--header", "X-Alpha: 2",
-        "--content-type", "application/json",
+        URL,
+        "--origin",
+        PAGE,
+        "--method",
+        "put",
+        "--header",
+        "X-Zebra: 1",
+        "--header",
+        "X-Alpha: 2",
+        "--content-type",
+        "application/json",
     ]);
     let preflight = plan.preflight.expect("preflighted");
     assert_eq!(preflight.method, "OPTIONS");
@@ -80,7 +89,14 @@ fn the_preflight_asks_for_the_method_and_the_sorted_lower_case_header_names() {
 #[test]
 fn a_preflight_never_carries_credentials() {
     let plan = planned(&[
-        URL, "--origin", PAGE, "--credentials", "--header", "Authorization: Basic c2VjcmV0", "--header", "Cookie: s=1",
+        URL,
+        "--origin",
+        PAGE,
+        "--credentials",
+        "--header",
+        "Authorization: Basic c2VjcmV0",
+        "--header",
+        "Cookie: s=1",
     ]);
     let preflight = plan.preflight.expect("Authorization is not safelisted");
     assert_eq!(header(&preflight.headers, "authorization"), None);
@@ -91,7 +107,15 @@ fn a_preflight_never_carries_credentials() {
 
 #[test]
 fn the_tutorial_post_is_simple_and_a_json_post_is_not() {
-    let form = planned(&[URL, "--origin", PAGE, "--data", "standings=latest", "--content-type", "application/x-www-form-urlencoded"]);
+    let form = planned(&[
+        URL,
+        "--origin",
+        PAGE,
+        "--data",
+        "standings=latest",
+        "--content-type",
+        "application/x-www-form-urlencoded",
+    ]);
     assert!(form.preflight.is_none());
     assert_eq!(form.actual.method, "POST");
     let json = planned(&[URL, "--origin", PAGE, "--method", "POST", "--content-type", "application/json"]);
@@ -142,8 +166,16 @@ fn authorization_covered_only_by_a_star_is_a_warning() {
 #[test]
 fn secrets_are_shown_as_presence_only_in_text_and_json() {
     let plan = planned(&[
-        URL, "--origin", PAGE, "--credentials", "--header", "Authorization: Basic c2VjcmV0", "--header",
-        "Cookie: session=t0ps3cret", "--header", "X-Api-Key: k3yk3y",
+        URL,
+        "--origin",
+        PAGE,
+        "--credentials",
+        "--header",
+        "Authorization: Basic c2VjcmV0",
+        "--header",
+        "Cookie: session=t0ps3cret",
+        "--header",
+        "X-Api-Key: k3yk3y",
     ]);
     let preflight = answer(
         204,

@@ -11,9 +11,12 @@ use super::report::{Exchange, Outcome, Report};
 pub(crate) fn render(report: &Report) -> String {
     let mut out = String::new();
     let credentials = if report.credentials { "include" } else { "same-origin (not sent across origins)" };
-    let _ = writeln!(out, "{} {} from {}, credentials {credentials}", report.method, printable(&report.url), report.origin);
+    let _ =
+        writeln!(out, "{} {} from {}, credentials {credentials}", report.method, printable(&report.url), report.origin);
     match (&report.preflight_reason, &report.preflight) {
-        (None, _) => out.push_str("\nNo preflight: a simple request (safelisted method and headers) goes straight out.\n"),
+        (None, _) => {
+            out.push_str("\nNo preflight: a simple request (safelisted method and headers) goes straight out.\n")
+        }
         (Some(why), preflight) => {
             let mut reasons = Vec::new();
             if let Some(method) = &why.method {
@@ -33,7 +36,9 @@ pub(crate) fn render(report: &Report) -> String {
             out.push_str("\nActual request:\n");
             draw(&mut out, exchange);
         }
-        None => out.push_str("\nActual request: not sent (a browser sends it only after a preflight that allows it).\n"),
+        None => {
+            out.push_str("\nActual request: not sent (a browser sends it only after a preflight that allows it).\n")
+        }
     }
     out.push('\n');
     for line in &report.browsers {
@@ -41,7 +46,8 @@ pub(crate) fn render(report: &Report) -> String {
         let _ = writeln!(out, "{name:<10}{}", printable(&line.summary));
     }
     if report.outcome == Outcome::Allowed {
-        let readable = if report.readable_headers.is_empty() { "none".to_owned() } else { report.readable_headers.join(", ") };
+        let readable =
+            if report.readable_headers.is_empty() { "none".to_owned() } else { report.readable_headers.join(", ") };
         let _ = writeln!(out, "Readable response headers: {}", printable(&readable));
     }
     if let Some(fix) = &report.fix {
@@ -58,7 +64,8 @@ fn draw(out: &mut String, exchange: &Exchange) {
     for (name, value) in &exchange.request_headers {
         let _ = writeln!(out, "  > {name}: {}", printable(value));
     }
-    let reason = http::StatusCode::from_u16(exchange.status).ok().and_then(|s| s.canonical_reason()).unwrap_or_default();
+    let reason =
+        http::StatusCode::from_u16(exchange.status).ok().and_then(|s| s.canonical_reason()).unwrap_or_default();
     let _ = writeln!(out, "  < {} {reason}", exchange.status);
     for (name, value) in &exchange.response_headers {
         let _ = writeln!(out, "  < {name}: {}", printable(value));

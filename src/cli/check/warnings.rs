@@ -33,7 +33,11 @@ fn header<'a>(answer: &'a Answer, name: &str) -> Option<&'a str> {
 
 /// Every item of every `name` header, as comma-separated lists.
 fn list_items<'a>(answer: &'a Answer, name: &'a str) -> impl Iterator<Item = &'a str> {
-    answer.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).flat_map(|(_, v)| v.split(',').map(str::trim))
+    answer
+        .headers
+        .iter()
+        .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+        .flat_map(|(_, v)| v.split(',').map(str::trim))
 }
 
 fn reflected_without_vary(spec: &RequestSpec, what: &str, answer: &Answer) -> Option<String> {
