@@ -28,19 +28,29 @@ pub(crate) struct BrowserLine {
     pub(crate) summary: String,
 }
 
+/// What each browser's line is made from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ending<'a> {
+    /// How the request ended for the script.
+    pub(crate) outcome: Outcome,
+    /// The diagnosis's verdict.
+    pub(crate) verdict: &'a BrowserVerdict,
+    /// The redirect the browser would follow (or fail on), if any.
+    pub(crate) redirect: Option<&'a Redirect>,
+    /// The status of the actual response, if one came.
+    pub(crate) status: Option<u16>,
+}
+
 /// The line of every browser, in a stable order.
-pub(crate) fn browser_lines(
-    outcome: Outcome,
-    verdict: &BrowserVerdict,
-    redirect: Option<&Redirect>,
-) -> Vec<BrowserLine> {
-    vec![chromium(outcome, verdict, redirect), firefox(outcome, verdict, redirect)]
+pub(crate) fn browser_lines(ending: Ending<'_>) -> Vec<BrowserLine> {
+    vec![chromium(ending), firefox(ending)]
 }
 
 /// Chromium: the diagnosis's own words.
-fn chromium(outcome: Outcome, verdict: &BrowserVerdict, redirect: Option<&Redirect>) -> BrowserLine {
+fn chromium(ending: Ending<'_>) -> BrowserLine {
+    let Ending { outcome, verdict, redirect, status } = ending;
     let summary = match outcome {
-        Outcome::Allowed => "allowed: the script can read the response".to_owned(),
+        Outcome::Allowed => readable(status),
         Outcome::Blocked => match &verdict.console_message {
             Some(message) => format!("blocked: {message}"),
             None => followed(redirect),
@@ -51,9 +61,10 @@ fn chromium(outcome: Outcome, verdict: &BrowserVerdict, redirect: Option<&Redire
 }
 
 /// Firefox: the same decision; its own console words are not in the model yet.
-fn firefox(outcome: Outcome, _verdict: &BrowserVerdict, redirect: Option<&Redirect>) -> BrowserLine {
+fn firefox(ending: Ending<'_>) -> BrowserLine {
+    let Ending { outcome, redirect, status, .. } = ending;
     let summary = match outcome {
-        Outcome::Allowed => "allowed: the script can read the response".to_owned(),
+        Outcome::Allowed => readable(status),
         Outcome::Blocked if redirect.is_some_and(|r| r.fails.is_some()) => followed(redirect),
         Outcome::Blocked => "blocked, the same decision; its console says \"Cross-Origin Request Blocked: …\" \
                              with a (Reason: …) of its own"
@@ -61,6 +72,14 @@ fn firefox(outcome: Outcome, _verdict: &BrowserVerdict, redirect: Option<&Redire
         Outcome::Redirected => followed(redirect),
     };
     BrowserLine { browser: "firefox", verdict: outcome, console: None, code: None, summary }
+}
+
+/// An allowed request: the script reads the answer, whatever its status.
+fn readable(status: Option<u16>) -> String {
+    match status {
+        Some(status) => format!("allowed: the script can read the {status} response"),
+        None => "allowed: the script can read the response".to_owned(),
+    }
 }
 
 /// What every browser does with a redirect that passed the CORS check.

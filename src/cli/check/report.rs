@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::browsers::{BrowserLine, browser_lines};
+use super::browsers::{BrowserLine, Ending, browser_lines};
 use super::client::Answer;
 use super::plan::{Plan, Wire};
 use super::redirect::{Redirect, redirect};
@@ -27,19 +27,33 @@ pub(crate) enum Outcome {
 /// Everything `check` found out.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Report {
+    /// The URL requested (fragment dropped).
     pub(crate) url: String,
+    /// The `Origin` sent.
     pub(crate) origin: String,
+    /// The method on the wire.
     pub(crate) method: String,
+    /// Whether credentials mode was `include`.
     pub(crate) credentials: bool,
+    /// Why a preflight went first; None for a simple request.
     pub(crate) preflight_reason: Option<Why>,
+    /// The preflight and its answer, when one was sent.
     pub(crate) preflight: Option<Exchange>,
+    /// The actual request and its answer; None when the preflight stopped it.
     pub(crate) actual: Option<Exchange>,
+    /// How it ended for the page's script.
     pub(crate) outcome: Outcome,
+    /// One verdict per browser.
     pub(crate) browsers: Vec<BrowserLine>,
+    /// The response header names the script can read (when allowed).
     pub(crate) readable_headers: Vec<String>,
+    /// How long Chromium would cache the preflight's answer.
     pub(crate) preflight_cache_seconds: Option<u32>,
+    /// Where the browser goes next after a redirect.
     pub(crate) redirect: Option<Redirect>,
+    /// One sentence for the server's owner when it did not work.
     pub(crate) fix: Option<String>,
+    /// What works but is fragile.
     pub(crate) warnings: Vec<String>,
 }
 
@@ -55,10 +69,13 @@ pub(crate) struct Why {
 /// One request and its answer, with the headers that matter.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Exchange {
+    /// The method on the wire.
     pub(crate) method: String,
+    /// Path and query.
     pub(crate) path: String,
     /// `[name, value]` pairs as sent; secret values replaced.
     pub(crate) request_headers: Vec<(String, String)>,
+    /// The answer's status.
     pub(crate) status: u16,
     /// `[name, value]` pairs of `Access-Control-*`, `Vary`, `Location`; `Set-Cookie` as presence.
     pub(crate) response_headers: Vec<(String, String)>,
@@ -96,7 +113,12 @@ impl Report {
             preflight: plan.preflight.as_ref().zip(preflight).map(|(w, a)| exchange(&plan.target.path, w, a)),
             actual: actual.map(|a| exchange(&plan.target.path, &plan.actual, a)),
             outcome,
-            browsers: browser_lines(outcome, &verdict, redirect.as_ref()),
+            browsers: browser_lines(Ending {
+                outcome,
+                verdict: &verdict,
+                redirect: redirect.as_ref(),
+                status: actual.map(|a| a.status),
+            }),
             readable_headers: if outcome == Outcome::Allowed { verdict.exposed.clone() } else { Vec::new() },
             preflight_cache_seconds: verdict.preflight_cache_seconds,
             fix: fix(&verdict, redirect.as_ref()),

@@ -22,8 +22,12 @@ pub(crate) fn render(report: &Report) -> String {
             if let Some(method) = &why.method {
                 reasons.push(format!("the method {method} is not GET, HEAD or POST"));
             }
-            if !why.headers.is_empty() {
-                reasons.push(format!("{} not safelisted", why.headers.join(", ")));
+            match why.headers.as_slice() {
+                [] => {}
+                [one] => reasons.push(format!("the header {one} is not CORS-safelisted (by name or value)")),
+                many => {
+                    reasons.push(format!("the headers {} are not CORS-safelisted (by name or value)", many.join(", ")))
+                }
             }
             let _ = writeln!(out, "\nPreflight, because {}:", reasons.join(" and "));
             if let Some(exchange) = preflight {
