@@ -103,12 +103,25 @@ fn connect_error(at: &str, err: &io::Error) -> String {
 }
 
 fn tls_error(at: &str, err: &io::Error) -> String {
-    match err.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
-        Some(rustls::Error::InvalidCertificate(why)) => format!(
-            "the certificate of {at} is not trusted ({why:?}): pass --cacert FILE with the CA that issued it, \
+    use rustls::CertificateError as C;
+    let Some(rustls_error) = err.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) else {
+        return format!("the TLS handshake with {at} failed: {err} (is it an HTTPS server?)");
+    };
+    let untrusted = |why: &str| {
+        format!(
+            "the certificate of {at} is not trusted ({why}): pass --cacert FILE with the CA that issued it, \
              or --insecure to skip the check"
-        ),
-        Some(other) => format!("the TLS handshake with {at} failed: {other}"),
-        None => format!("the TLS handshake with {at} failed: {err} (is it an HTTPS server?)"),
+        )
+    };
+    match rustls_error {
+        rustls::Error::InvalidCertificate(C::UnknownIssuer) => untrusted("issued by a CA this machine does not trust"),
+        rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+            format!("the certificate of {at} is not valid for that host name: use the name it was issued for")
+        }
+        rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
+            format!("the certificate of {at} has expired")
+        }
+        rustls::Error::InvalidCertificate(why) => untrusted(&format!("{why:?}")),
+        other => format!("the TLS handshake with {at} failed: {other}"),
     }
 }

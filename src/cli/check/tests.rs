@@ -8,7 +8,7 @@ use super::client::Answer;
 use super::plan::Plan;
 use super::redirect::redirect;
 use super::report::{Outcome, Report};
-use super::target::{Target, parse_origin};
+use super::target::{Target, fetch_site, parse_origin};
 use super::text::render;
 use super::warnings::warnings;
 
@@ -221,4 +221,16 @@ fn the_text_prints_a_line_per_browser() {
     assert!(text.contains("Chromium: blocked: Access to fetch at"), "{text}");
     assert!(text.contains("Firefox:  blocked"), "{text}");
     assert!(text.contains("Fix: "), "{text}");
+}
+
+#[test]
+fn sec_fetch_site_tells_same_origin_same_site_and_cross_site_apart() {
+    let api = Target::parse("https://api.example.com/x").expect("parses");
+    assert_eq!(fetch_site("https://api.example.com", &api), "same-origin");
+    assert_eq!(fetch_site("https://www.example.com", &api), "same-site");
+    assert_eq!(fetch_site("http://www.example.com", &api), "cross-site", "schemeful");
+    assert_eq!(fetch_site("https://example.org", &api), "cross-site");
+    let local = Target::parse("https://localhost:3001/").expect("parses");
+    assert_eq!(fetch_site("http://localhost:3000", &local), "cross-site");
+    assert_eq!(fetch_site("https://localhost:3000", &local), "same-site");
 }

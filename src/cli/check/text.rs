@@ -13,6 +13,9 @@ pub(crate) fn render(report: &Report) -> String {
     let credentials = if report.credentials { "include" } else { "same-origin (not sent across origins)" };
     let _ =
         writeln!(out, "{} {} from {}, credentials {credentials}", report.method, printable(&report.url), report.origin);
+    if report.url.starts_with(&format!("{}/", report.origin)) {
+        out.push_str("Same origin: CORS does not apply (no preflight, no header checked).\n");
+    }
     match (&report.preflight_reason, &report.preflight) {
         (None, _) => {
             out.push_str("\nNo preflight: a simple request (safelisted method and headers) goes straight out.\n")
