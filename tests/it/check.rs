@@ -176,6 +176,13 @@ async fn bad_input_gets_one_sentence_and_exit_2() {
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         assert!(!err.contains("s3cr3t") && output.stdout.is_empty(), "{args:?}: {err}");
     }
+    // A server that accepts the connection and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let url = format!("http://{}/", silent.local_addr().expect("bound"));
+    let output = check(&[&url, "--origin", "http://localhost:3000", "--timeout", "0.5"]).await;
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("error: no answer from 127.0.0.1:") && err.contains("within 0.5 s"), "{err}");
     let output = check(&["http://127.0.0.1:1/"]).await;
     assert_eq!(output.status.code(), Some(2), "clap asks for --origin");
 }

@@ -234,3 +234,11 @@ fn sec_fetch_site_tells_same_origin_same_site_and_cross_site_apart() {
     assert_eq!(fetch_site("http://localhost:3000", &local), "cross-site");
     assert_eq!(fetch_site("https://localhost:3000", &local), "same-site");
 }
+
+#[test]
+fn a_header_only_chromium_safelists_is_a_warning_about_firefox() {
+    let spec = planned(&[URL, "--origin", PAGE, "--header", "Save-Data: on"]).spec;
+    assert!(warnings(&spec, None, None)[0].contains("Firefox"), "{:?}", warnings(&spec, None, None));
+    let spec = planned(&[URL, "--origin", PAGE, "--header", "Save-Data: off"]).spec;
+    assert!(warnings(&spec, None, None).is_empty(), "preflighted in both already");
+}
