@@ -102,6 +102,25 @@ async fn check_reaches_the_outcome_every_scenario_predicts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readable_headers_follow_access_control_expose_headers() {
+    let app = TestApp::spawn().await;
+    let ca = app.running.ca_cert().expect("generated CA").clone();
+    let url = format!("{}/cors/results", app.running.api_url());
+    let page = app.running.page_url();
+    let args = [url.as_str(), "--origin", &page, "--cacert", ca.to_str().expect("UTF-8 path"), "--json"];
+    for (name, exposed) in [("default", true), ("expose-missing", false)] {
+        app.running.state().lab.apply(name).expect("known scenario");
+        let output = check(&args).await;
+        let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
+        let readable = report["readable_headers"].as_array().expect("a list").clone();
+        for header in ["x-total-count", "x-race-lap"] {
+            assert_eq!(readable.contains(&header.into()), exposed, "{name}: {header} in {readable:?}");
+        }
+        assert!(readable.contains(&"content-type".into()), "safelisted: {readable:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tutorial_request_is_allowed_by_the_shipped_policy() {
     let app = TestApp::spawn().await;
     let ca = app.running.ca_cert().expect("generated CA").clone();
