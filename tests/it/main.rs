@@ -7,6 +7,7 @@
 mod api_v1;
 mod binary;
 mod browser;
+mod check;
 mod connections;
 mod cors_api;
 mod delivery;
