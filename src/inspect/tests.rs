@@ -96,6 +96,14 @@ fn a_refused_preflight_is_explained_like_the_console() {
     assert!(message.contains("Response to preflight request doesn't pass access control check"), "{message}");
     assert!(reply.summary.starts_with("Blocked by the browser"));
     assert!(reply.fix.is_some());
+    let chromium = reply.chromium.expect("Chromium's words");
+    assert_eq!((chromium.message.as_str(), chromium.code), (message.as_str(), "PreflightMissingAllowOriginHeader"));
+    let firefox = reply.firefox.expect("Firefox's words");
+    assert_eq!(firefox.code, "CORSMissingAllowOrigin2");
+    assert!(firefox.message.starts_with("Cross-Origin Request Blocked: "), "{}", firefox.message);
+    assert!(
+        firefox.message.ends_with("(Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 204.")
+    );
 }
 
 #[test]

@@ -210,6 +210,12 @@ fn record_event(state: &mut PageState, method: &str, params: &Value) -> bool {
             let level = entry["level"].as_str().unwrap_or("info");
             state.console.push(format!("[log.{level}] {}", str_of(entry, "text")));
         }
+        "Audits.issueAdded" if params["issue"]["code"] == "CorsIssue" => {
+            // `[issue.CorsIssue] <corsError> <url>`: the error code the Issues panel files it under.
+            let cors = &params["issue"]["details"]["corsIssueDetails"];
+            let error = str_of(&cors["corsErrorStatus"], "corsError");
+            state.console.push(format!("[issue.CorsIssue] {error} {}", str_of(&cors["request"], "url")));
+        }
         "Audits.issueAdded" => {
             let issue = &params["issue"];
             let code = issue["code"].as_str().unwrap_or("unknown");
