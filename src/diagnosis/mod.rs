@@ -19,6 +19,7 @@
 //! Where Firefox's behaviour differs, the corpus lists it.
 
 mod cors_check;
+mod differences;
 mod failure;
 mod fix;
 mod headers;
@@ -64,7 +65,8 @@ pub struct BrowserVerdict {
     pub exposed: Vec<String>,
     /// How long Chromium reuses the granted preflight, in seconds.
     pub preflight_cache_seconds: Option<u32>,
-    /// What works in Chromium but not by the standard, so may fail elsewhere.
+    /// Where the browsers differ from each other or from the standard: what
+    /// works in Chromium but not by the standard, what Firefox does otherwise.
     pub warnings: Vec<String>,
 }
 
@@ -85,7 +87,11 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
     preflight: Option<Answer<'_, N, V>>,
     actual: Option<Answer<'_, N, V>>,
 ) -> BrowserVerdict {
-    let mut verdict = BrowserVerdict { preflight: needs_preflight(spec), ..BrowserVerdict::default() };
+    let mut verdict = BrowserVerdict {
+        preflight: needs_preflight(spec),
+        warnings: differences::firefox_differences(spec),
+        ..BrowserVerdict::default()
+    };
     if let Some(reason) = &verdict.preflight {
         verdict.preflight_sent = true;
         let Some((status, headers)) = preflight else {
