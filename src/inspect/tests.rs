@@ -107,6 +107,17 @@ fn a_refused_preflight_is_explained_like_the_console() {
 }
 
 #[test]
+fn the_reply_json_keeps_console_message_and_adds_each_browsers_words() {
+    let recent = [exchange(1, "OPTIONS", 204, &[])];
+    let reply = judge(&recent, &json_post(Some(1), None), &policy).expect("judged");
+    let json = serde_json::to_value(&reply).expect("serializable");
+    assert_eq!(json["console_message"], json["chromium"]["message"], "the old field stays, for older scripts");
+    assert_eq!(json["chromium"]["code"], "PreflightMissingAllowOriginHeader");
+    assert_eq!(json["firefox"]["code"], "CORSMissingAllowOrigin2");
+    assert!(json["firefox"]["message"].as_str().is_some_and(|m| m.starts_with("Cross-Origin Request Blocked: ")));
+}
+
+#[test]
 fn another_tabs_exchanges_are_not_judged() {
     let recent = [exchange(1, "OPTIONS", 204, GRANT)];
     let mut other = json_post(Some(1), None);
