@@ -21,7 +21,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use crate::diagnosis::{CredentialsMode, RequestKind, RequestSpec, diagnose, needs_preflight};
+use crate::diagnosis::{ConsoleWords, CredentialsMode, RequestKind, RequestSpec, diagnose, needs_preflight};
 use crate::exchanges::Exchange;
 use crate::state::AppState;
 pub use server_side::{InForce, ServerSide, server_side};
@@ -59,16 +59,35 @@ pub struct VerdictReply {
     pub preflight_cached: bool,
     /// One sentence for the learner.
     pub summary: String,
-    /// Chromium's console line, when blocked.
+    /// Chromium's console line, when blocked (the same as `chromium.message`).
     pub console_message: Option<String>,
+    /// What Chromium's console says when blocked, with its `corsError`.
+    pub chromium: Option<BrowserWords>,
+    /// What Firefox's console says when blocked, with its reason key.
+    pub firefox: Option<BrowserWords>,
     /// The fix, when blocked: the server's own when it refused, else the browser's.
     pub fix: Option<String>,
     /// What this server's CORS layer decided, and why.
     pub server_said: Option<String>,
     /// Response headers the script can read.
     pub exposed: Vec<String>,
-    /// What works in Chromium only.
+    /// Where the browsers accept what the Fetch standard refuses.
     pub warnings: Vec<String>,
+}
+
+/// One browser's console line and its name for the error.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct BrowserWords {
+    /// The console line, word for word.
+    pub message: String,
+    /// Chromium's `corsError` or Firefox's reason key.
+    pub code: &'static str,
+}
+
+impl From<ConsoleWords> for BrowserWords {
+    fn from(words: ConsoleWords) -> Self {
+        Self { message: words.message, code: words.code }
+    }
 }
 
 /// The inspector's route on the page origin, merged by `pages`.
@@ -128,7 +147,7 @@ pub fn judge(
         actual.zip(actual_headers.as_deref()).map(|(e, h)| (e.status, h)),
     );
     let summary = match (&verdict.failure, verdict.readable, verdict.preflight_needed()) {
-        (Some(failure), _, _) => format!("Blocked by the browser: {}", failure.reason(spec.kind)),
+        (Some(failure), _, _) => format!("Blocked by the browser: {}", failure.plain()),
         (None, true, true) => format!(
             "Allowed: the preflight cleared {} and its headers, then the answer named this origin, so the page may read it.",
             spec.wire_method()
@@ -157,6 +176,8 @@ pub fn judge(
         preflight_cached: cached,
         summary,
         console_message: verdict.console_message,
+        chromium: verdict.chromium.map(BrowserWords::from),
+        firefox: verdict.firefox.map(BrowserWords::from),
         fix,
         server_said: server.map(|s| s.said),
         exposed: verdict.exposed,

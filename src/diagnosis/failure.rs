@@ -1,8 +1,5 @@
-//! Why the browser refused a response, and how Chromium words it in the
-//! console. The sentences are Chromium's (`cors_error_string.cc`), checked
-//! against a real Chromium by the integration corpus.
-
-use super::request::{RequestKind, RequestSpec};
+//! Why the browser refused a response: which check of the CORS protocol
+//! failed, on which response. How each browser words it is in [`super::words`].
 
 /// A refused response: which check failed, and on which response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,7 +11,8 @@ pub struct Failure {
     pub error: CorsError,
 }
 
-/// The checks of the CORS protocol, one variant per Chromium message.
+/// The checks of the CORS protocol, one variant per Chromium message (Firefox
+/// words a few of them alike: see [`super::words::firefox`]).
 /// Values are carried as the server sent them, for the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CorsError {
@@ -45,91 +43,30 @@ pub enum CorsError {
     HeaderNotAllowed(String),
 }
 
-/// Chromium's advice after a wrong `Access-Control-Allow-Origin` on a `fetch`.
-/// (Older versions went on about 'no-cors' here and after a missing header.)
-const VALID_VALUE_HINT: &str = " Have the server send the header with a valid value.";
-const XHR_CREDENTIALS_HINT: &str = " The credentials mode of requests initiated by the \
-     XMLHttpRequest is controlled by the withCredentials attribute.";
-
 impl Failure {
-    /// Chromium's whole console line for this failure.
-    pub fn console_message(&self, spec: &RequestSpec) -> String {
-        let api = match spec.kind {
-            RequestKind::Fetch => "fetch",
-            RequestKind::Xhr => "XMLHttpRequest",
-        };
-        format!(
-            "Access to {api} at '{}' from origin '{}' has been blocked by CORS policy: {}",
-            spec.url(),
-            spec.page_origin,
-            self.reason(spec.kind)
-        )
-    }
-
-    /// The part of the console line after "has been blocked by CORS policy: ".
-    pub fn reason(&self, kind: RequestKind) -> String {
+    /// What went wrong in plain words, the same for every browser (each
+    /// browser's own sentence is in [`super::words`]).
+    pub fn plain(&self) -> String {
         use CorsError as E;
-        let fetch = kind == RequestKind::Fetch;
-        let hint = |applies: bool, text: &'static str| if applies { text } else { "" };
-        let prefix = match &self.error {
-            E::MissingAllowOrigin
-            | E::WildcardOriginWithCredentials
-            | E::MultipleAllowOriginValues(_)
-            | E::InvalidAllowOriginValue(_)
-            | E::AllowOriginMismatch(_)
-            | E::InvalidAllowCredentials(_)
-            | E::PreflightInvalidStatus(_)
-            | E::PreflightRedirect
-                if self.on_preflight =>
-            {
-                "Response to preflight request doesn't pass access control check: "
+        let on = if self.on_preflight { "the preflight's answer" } else { "the answer" };
+        match &self.error {
+            E::MissingAllowOrigin => format!("{on} carries no Access-Control-Allow-Origin."),
+            E::WildcardOriginWithCredentials => {
+                format!("{on} allows any origin (*), which never covers a request with credentials.")
             }
-            _ => "",
-        };
-        let body = match &self.error {
-            E::MissingAllowOrigin => {
-                "No 'Access-Control-Allow-Origin' header is present on the requested resource.".to_owned()
+            E::MultipleAllowOriginValues(v) => format!("{on} names more than one origin ({v})."),
+            E::InvalidAllowOriginValue(v) | E::AllowOriginMismatch(v) => {
+                format!("{on} names another origin ({v}), not this page's.")
             }
-            E::WildcardOriginWithCredentials => format!(
-                "The value of the 'Access-Control-Allow-Origin' header in the response must not \
-                 be the wildcard '*' when the request's credentials mode is 'include'.{}",
-                hint(!fetch, XHR_CREDENTIALS_HINT)
-            ),
-            E::MultipleAllowOriginValues(v) => format!(
-                "The 'Access-Control-Allow-Origin' header contains multiple values '{v}', but \
-                 only one is allowed.{}",
-                hint(fetch, VALID_VALUE_HINT)
-            ),
-            E::InvalidAllowOriginValue(v) => format!(
-                "The 'Access-Control-Allow-Origin' header contains the invalid value '{v}'.{}",
-                hint(fetch, VALID_VALUE_HINT)
-            ),
-            E::AllowOriginMismatch(v) => format!(
-                "The 'Access-Control-Allow-Origin' header has a value '{v}' that is not equal to \
-                 the supplied origin.{}",
-                hint(fetch, VALID_VALUE_HINT)
-            ),
-            E::InvalidAllowCredentials(v) => format!(
-                "The value of the 'Access-Control-Allow-Credentials' header in the response is \
-                 '{v}' which must be 'true' when the request's credentials mode is 'include'.{}",
-                hint(!fetch, XHR_CREDENTIALS_HINT)
-            ),
-            E::PreflightInvalidStatus(_) => "It does not have HTTP ok status.".to_owned(),
-            E::PreflightRedirect => "Redirect is not allowed for a preflight request.".to_owned(),
-            E::InvalidAllowMethods => "Cannot parse Access-Control-Allow-Methods response header \
-                 field in preflight response."
-                .to_owned(),
-            E::InvalidAllowHeaders => "Cannot parse Access-Control-Allow-Headers response header \
-                 field in preflight response."
-                .to_owned(),
-            E::MethodNotAllowed(m) => {
-                format!("Method {m} is not allowed by Access-Control-Allow-Methods in preflight response.")
+            E::InvalidAllowCredentials(_) => {
+                format!("{on} lacks Access-Control-Allow-Credentials: true, which a request with credentials needs.")
             }
-            E::HeaderNotAllowed(h) => format!(
-                "Request header field {h} is not allowed by Access-Control-Allow-Headers in \
-                 preflight response."
-            ),
-        };
-        format!("{prefix}{body}")
+            E::PreflightInvalidStatus(status) => format!("{on} has status {status}, not 2xx."),
+            E::PreflightRedirect => format!("{on} is a redirect, which a preflight may not follow."),
+            E::InvalidAllowMethods => format!("{on} has an Access-Control-Allow-Methods that does not parse."),
+            E::InvalidAllowHeaders => format!("{on} has an Access-Control-Allow-Headers that does not parse."),
+            E::MethodNotAllowed(m) => format!("{on} does not allow the method {m}."),
+            E::HeaderNotAllowed(h) => format!("{on} does not allow the request header {h}."),
+        }
     }
 }

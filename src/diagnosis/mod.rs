@@ -1,7 +1,7 @@
 //! What the browser does with one cross-origin request, told from the
 //! request the page made and the headers the server sent back: the Fetch
-//! standard's CORS rules, held against real Chromium by the integration
-//! corpus (`tests/it/diagnosis_corpus.rs`).
+//! standard's CORS rules, held against real Chromium and Firefox by the
+//! integration corpus (`tests/it/diagnosis_corpus.rs`).
 //!
 //! Pure: plain strings in, a [`BrowserVerdict`] out; no HTTP types, clock or I/O.
 //! One request is judged at a time, as if the preflight cache were empty.
@@ -9,14 +9,17 @@
 //! - [`request`]: the request as the script made it;
 //! - [`safelist`]: which requests need a preflight ([`needs_preflight`]);
 //! - [`check_preflight_response`] and [`check_response`]: the two answers the browser reads;
-//! - [`Failure`]: why a response was refused, in Chromium's console wording,
-//!   with a one-sentence fix for the server owner.
+//! - [`Failure`]: why a response was refused, with a one-sentence fix for the
+//!   server owner;
+//! - [`words`]: how each browser words the failure in its console, and the
+//!   code it files it under (Chromium's `corsError`, Firefox's reason key).
 //!
-//! Where Chromium departs from the standard, the module follows Chromium,
-//! because its console is what learners compare with; each departure is
-//! noted where it is decided.
+//! Where Chromium departs from the standard, the module follows Chromium
+//! and says so in a warning; each departure is noted where it is decided.
+//! Where Firefox's behaviour differs, the corpus lists it.
 
 mod cors_check;
+mod differences;
 mod failure;
 mod fix;
 mod headers;
@@ -27,6 +30,7 @@ pub mod safelist;
 mod syntax;
 #[cfg(test)]
 mod tests;
+pub mod words;
 
 pub use failure::{CorsError, Failure};
 use preflight::judge_preflight;
@@ -34,6 +38,7 @@ pub use preflight::{DEFAULT_MAX_AGE, MAX_MAX_AGE, PreflightGrant, check_prefligh
 pub use request::{CredentialsMode, RequestKind, RequestSpec};
 pub use response::{Readable, check_response};
 pub use safelist::{PreflightReason, needs_preflight};
+pub use words::ConsoleWords;
 
 /// What happened to one request, as the browser (and its console) saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -48,15 +53,20 @@ pub struct BrowserVerdict {
     pub readable: bool,
     /// Why not, when a CORS check refused it.
     pub failure: Option<Failure>,
-    /// Chromium's console line for the failure.
+    /// Chromium's console line for the failure (the same as `chromium`'s message).
     pub console_message: Option<String>,
+    /// What Chromium's console says about the failure, and its `corsError`.
+    pub chromium: Option<ConsoleWords>,
+    /// What Firefox's console says about the failure, and its reason key.
+    pub firefox: Option<ConsoleWords>,
     /// One sentence for the server owner, whenever the request did not succeed.
     pub fix: Option<String>,
     /// Lower-case names of the response headers the script can read.
     pub exposed: Vec<String>,
     /// How long Chromium reuses the granted preflight, in seconds.
     pub preflight_cache_seconds: Option<u32>,
-    /// What works in Chromium but not by the standard, so may fail elsewhere.
+    /// Where the browsers differ from each other or from the standard: what
+    /// works in Chromium but not by the standard, what Firefox does otherwise.
     pub warnings: Vec<String>,
 }
 
@@ -77,7 +87,11 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
     preflight: Option<Answer<'_, N, V>>,
     actual: Option<Answer<'_, N, V>>,
 ) -> BrowserVerdict {
-    let mut verdict = BrowserVerdict { preflight: needs_preflight(spec), ..BrowserVerdict::default() };
+    let mut verdict = BrowserVerdict {
+        preflight: needs_preflight(spec),
+        warnings: differences::firefox_differences(spec),
+        ..BrowserVerdict::default()
+    };
     if let Some(reason) = &verdict.preflight {
         verdict.preflight_sent = true;
         let Some((status, headers)) = preflight else {
@@ -90,11 +104,11 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
                     verdict.warnings.push(AUTHORIZATION_WARNING.to_owned());
                 }
             }
-            Err(failure) => return verdict.refused(spec, failure),
+            Err(failure) => return verdict.refused(spec, failure, status, headers),
         }
     }
     verdict.actual_sent = true;
-    let Some((_, headers)) = actual else {
+    let Some((status, headers)) = actual else {
         return verdict.unanswered(spec, "the request");
     };
     match check_response(spec, headers) {
@@ -103,7 +117,7 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
             verdict.exposed = readable.exposed;
             verdict
         }
-        Err(failure) => verdict.refused(spec, failure),
+        Err(failure) => verdict.refused(spec, failure, status, headers),
     }
 }
 
@@ -113,8 +127,18 @@ impl BrowserVerdict {
         self.preflight.is_some()
     }
 
-    fn refused(mut self, spec: &RequestSpec, failure: Failure) -> Self {
-        self.console_message = Some(failure.console_message(spec));
+    /// The verdict once `failure` refused the response with `status` and `headers`.
+    fn refused<N: AsRef<str>, V: AsRef<str>>(
+        mut self,
+        spec: &RequestSpec,
+        failure: Failure,
+        status: u16,
+        headers: &[(N, V)],
+    ) -> Self {
+        let chromium = words::chromium::words(&failure, spec);
+        self.console_message = Some(chromium.message.clone());
+        self.chromium = Some(chromium);
+        self.firefox = Some(words::firefox::words(&failure, spec, status, headers));
         self.fix = Some(failure.fix(spec));
         self.failure = Some(failure);
         self

@@ -109,7 +109,7 @@ pub fn is_safelisted_request_header(name: &str, value: &str) -> bool {
 /// Chromium, not the standard, also lets a script send its legacy client
 /// hints without a preflight, when their values look like what Chromium
 /// itself would send.
-fn is_chromium_client_hint(name: &str, value: &str) -> bool {
+pub(crate) fn is_chromium_client_hint(name: &str, value: &str) -> bool {
     let is = |known: &str| name.eq_ignore_ascii_case(known);
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if is("width") || is("viewport-width") || is("rtt") {

@@ -96,6 +96,25 @@ fn a_refused_preflight_is_explained_like_the_console() {
     assert!(message.contains("Response to preflight request doesn't pass access control check"), "{message}");
     assert!(reply.summary.starts_with("Blocked by the browser"));
     assert!(reply.fix.is_some());
+    let chromium = reply.chromium.expect("Chromium's words");
+    assert_eq!((chromium.message.as_str(), chromium.code), (message.as_str(), "PreflightMissingAllowOriginHeader"));
+    let firefox = reply.firefox.expect("Firefox's words");
+    assert_eq!(firefox.code, "CORSMissingAllowOrigin2");
+    assert!(firefox.message.starts_with("Cross-Origin Request Blocked: "), "{}", firefox.message);
+    assert!(
+        firefox.message.ends_with("(Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 204.")
+    );
+}
+
+#[test]
+fn the_reply_json_keeps_console_message_and_adds_each_browsers_words() {
+    let recent = [exchange(1, "OPTIONS", 204, &[])];
+    let reply = judge(&recent, &json_post(Some(1), None), &policy).expect("judged");
+    let json = serde_json::to_value(&reply).expect("serializable");
+    assert_eq!(json["console_message"], json["chromium"]["message"], "the old field stays, for older scripts");
+    assert_eq!(json["chromium"]["code"], "PreflightMissingAllowOriginHeader");
+    assert_eq!(json["firefox"]["code"], "CORSMissingAllowOrigin2");
+    assert!(json["firefox"]["message"].as_str().is_some_and(|m| m.starts_with("Cross-Origin Request Blocked: ")));
 }
 
 #[test]

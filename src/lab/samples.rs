@@ -16,8 +16,10 @@ pub struct Sample {
     pub status: String,
     /// Every CORS-related response header.
     pub headers: Vec<(String, String)>,
-    /// What the browser does with it, in a sentence (with its console line).
+    /// What the browser does with it, in a sentence (with Chrome's console line).
     pub browser: String,
+    /// Firefox's console line, when it blocks (it decides alike, in other words).
+    pub firefox: Option<String>,
     /// Whether the browser lets the script read the answer.
     pub readable: bool,
 }
@@ -108,8 +110,8 @@ pub fn samples(setup: &Setup, page: &str, api: &str) -> Vec<Sample> {
                 Some(d) => (format!("answered by the handler; {}", decided(setup, &req, &d)), d.header_pairs()),
             };
             let headers: Vec<(String, String)> = headers.into_iter().map(|(n, v)| (n.to_owned(), v)).collect();
-            let (readable, browser) = browser_verdict(setup, probe, origin, api, &with_cookie);
-            Sample { title: probe.title, request, status, headers, browser, readable }
+            let (readable, browser, firefox) = browser_verdict(setup, probe, origin, api, &with_cookie);
+            Sample { title: probe.title, request, status, headers, browser, firefox, readable }
         })
         .collect()
 }
@@ -151,7 +153,15 @@ fn answer(setup: &Setup, req: &CorsRequest<'_>, handler_status: u16) -> (u16, Ve
     }
 }
 
-fn browser_verdict(setup: &Setup, probe: &Probe, origin: &str, api: &str, cookie: &HeaderList<'_>) -> (bool, String) {
+/// Whether the script may read the answer, what Chrome does (with its console
+/// line) and what Firefox's console says when it blocks.
+fn browser_verdict(
+    setup: &Setup,
+    probe: &Probe,
+    origin: &str,
+    api: &str,
+    cookie: &HeaderList<'_>,
+) -> (bool, String, Option<String>) {
     let method = probe.preflight.map_or(probe.method, |p| p.0);
     let mut spec = RequestSpec::get(origin, api, probe.path).method(method);
     if probe.preflight.is_some() {
@@ -169,9 +179,10 @@ fn browser_verdict(setup: &Setup, probe: &Probe, origin: &str, api: &str, cookie
     let actual = answer(setup, &actual, 200);
     let verdict =
         diagnose(&spec, preflight.as_ref().map(|(s, h)| (*s, h.as_slice())), Some((actual.0, actual.1.as_slice())));
+    let firefox = verdict.firefox.map(|w| w.message);
     match verdict.console_message {
-        _ if verdict.readable => (true, "The browser lets the script read the answer.".to_owned()),
-        Some(message) => (false, format!("Blocked. The console says: {message}")),
-        None => (false, "Blocked.".to_owned()),
+        _ if verdict.readable => (true, "The browser lets the script read the answer.".to_owned(), None),
+        Some(message) => (false, format!("Blocked. Chrome's console says: {message}"), firefox),
+        None => (false, "Blocked.".to_owned(), firefox),
     }
 }

@@ -135,6 +135,13 @@ fn the_samples_say_what_the_browser_does() {
         "{}",
         wildcard[2].browser
     );
+    let firefox = wildcard[2].firefox.as_deref().unwrap_or_default();
+    assert!(firefox.contains("(Reason: Credential is not supported if the CORS header"), "{firefox}");
+    assert_eq!(wildcard[1].firefox, None, "nothing to say when it is readable");
+    let duplicate = of("duplicate-allow-origin");
+    let firefox = duplicate[1].firefox.as_deref().unwrap_or_default();
+    assert!(duplicate[1].browser.contains("contains multiple values"), "{}", duplicate[1].browser);
+    assert!(firefox.contains("CORS header ‘Access-Control-Allow-Origin’ does not match"), "{firefox}");
     let off = of("cors-off");
     assert!(off.iter().all(|s| !s.readable));
     assert!(off[1].browser.contains("No 'Access-Control-Allow-Origin' header is present"), "{}", off[1].browser);

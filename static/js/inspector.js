@@ -3,7 +3,9 @@
 // page's fetch and XMLHttpRequest calls (without changing them) to learn
 // what the script asked for, and the server's event stream (tagged with
 // this tab's id) to learn what arrived. A preflight and the request it
-// cleared are shown as one pair.
+// cleared are shown as one pair. A blocked request is quoted in the words
+// of the browser running this page (Firefox, or Chrome and the other
+// Chromium-based browsers), the other browser's one click away.
 (() => {
   const list = document.getElementById('exchanges');
   const seen = [];
@@ -15,8 +17,9 @@
     if (dest === 'script') {
       show([exchange], { readable: true, summary: 'Loaded as a <script>: no CORS check applies. The browser runs whatever the API origin sends, in this page.' });
     } else if (exchange.origin === 'null' && exchange.method !== 'OPTIONS') {
-      // Sent from a sandboxed frame (opaque origin), whose fetch this page cannot watch.
-      const url = `${exchange.listener === 'api' ? apiOrigin() : location.origin}${exchange.path}`;
+      // Sent from a sandboxed frame (opaque origin), whose fetch this page cannot watch;
+      // it asked for a tagged URL (?tab=…), which the console quotes.
+      const url = tagged(`${exchange.listener === 'api' ? apiOrigin() : location.origin}${exchange.path}`);
       explain({ method: exchange.method, url, headers: [], credentials: 'include', kind: 'fetch' }, seen.length - 1);
     } else if (dest === 'iframe') {
       show([exchange], { readable: true, summary: 'Loaded in a frame from this same origin: the frame and this page may script each other. No CORS involved.' });
@@ -114,8 +117,8 @@
       item.append(line('note', 'No preflight this time: the browser reused a cached one (Access-Control-Max-Age).'));
     }
     item.append(line('verdict', verdict.summary));
-    if (verdict.console_message) {
-      item.append(line('console', verdict.console_message));
+    if (verdict.chromium && verdict.firefox) {
+      item.append(consoleWords(verdict));
     }
     // What the server decided: a browser cannot know it (a refused preflight
     // carries no Access-Control-* at all), so the fix below follows from it.
@@ -129,6 +132,35 @@
       item.append(line('warning', `Warning: ${warning}`));
     }
     list.prepend(item);
+  }
+
+  // Which console this learner reads: Firefox's, or Chromium's (Chrome, Edge…).
+  const firefox = navigator.userAgent.includes('Firefox/');
+  const browsers = [
+    { key: 'firefox', name: 'Firefox', code: 'reason' },
+    { key: 'chromium', name: 'Chrome', code: 'corsError' },
+  ];
+  const [mine, theirs] = firefox ? browsers : browsers.reverse();
+
+  function consoleWords(verdict) {
+    const said = (browser, kind) => {
+      const words = verdict[browser.key];
+      const p = line(kind, `${browser.name}'s console says (${browser.code} ${words.code}): `);
+      const quote = document.createElement('q');
+      quote.className = 'message';
+      quote.textContent = words.message;
+      p.append(quote);
+      p.dataset.browser = browser.key;
+      return p;
+    };
+    const block = document.createElement('div');
+    block.append(said(mine, 'console'));
+    const other = document.createElement('details');
+    const summary = document.createElement('summary');
+    summary.textContent = `${theirs.name} blocks it too, in other words`;
+    other.append(summary, said(theirs, 'console-other'));
+    block.append(other);
+    return block;
   }
 
   function describe(exchange) {

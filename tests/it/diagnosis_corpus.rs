@@ -1,9 +1,11 @@
-//! The diagnosis held against real Chromium (and Firefox, where it differs
-//! only as `diagnosis_corpus/firefox.rs` lists): for every case of the corpus a
-//! page on one origin makes the request (fetch or XHR) to a scripted server
-//! on another, and the pure diagnosis must agree with what Chromium did: the
-//! preflight (sent, and what it asked for), whether the script could read
-//! the response and which headers, and the console message, word for word.
+//! The diagnosis held against real Chromium and Firefox: for every case of
+//! the corpus a page on one origin makes the request (fetch or XHR) to a
+//! scripted server on another, and the pure diagnosis must agree with what
+//! the browser did: the preflight (sent, and what it asked for), whether the
+//! script could read the response and which headers, and what its console
+//! said, word for word in that browser's own words (Chromium's sentence and
+//! its DevTools `corsError`, Firefox's sentence and so its reason). Firefox's
+//! behaviour may differ only as `diagnosis_corpus/firefox.rs` lists.
 //!
 //! One browser, two tabs (a normal page and a sandboxed one, whose origin is
 //! `null`), cases run one after the other on URLs of their own, so neither
@@ -52,9 +54,8 @@ async fn the_diagnosis_agrees_with_chromium_on_every_case() {
     );
 }
 
-/// The diagnosis speaks Chromium's words, so in Firefox only whether a
-/// console message comes is compared, not its text; and Firefox differs
-/// from Chromium exactly where `firefox::DIFFERS` says.
+/// Firefox's console must say the diagnosis's Firefox words; its behaviour
+/// differs from Chromium's exactly where `firefox::DIFFERS` says.
 #[tokio::test]
 async fn the_diagnosis_agrees_with_firefox_but_where_firefox_differs_from_chromium() {
     let Some(found) = disagreements_in(Kind::Firefox).await else { return };

@@ -6,6 +6,7 @@ mod checks;
 mod messages;
 mod preflight;
 mod safelist;
+mod words;
 
 use super::*;
 

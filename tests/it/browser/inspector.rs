@@ -11,6 +11,7 @@ use crate::helpers::TestApp;
 in_both_browsers!(
     a_click_shows_its_preflight_and_request_with_a_verdict_in_its_own_tab_only,
     a_blocked_request_is_explained_in_the_browsers_own_words,
+    the_null_origin_button_is_explained_with_the_url_it_requested,
     jsonp_and_iframe_exchanges_appear_with_what_the_browser_checks,
     credentials_never_reach_the_page,
     under_methods_get_only_a_refused_put_names_the_method_not_the_origin,
@@ -80,22 +81,58 @@ async fn a_blocked_request_is_explained_in_the_browsers_own_words(kind: Kind) {
     let entry = newest_after(&page, 1).await;
     assert!(entry.contains("Blocked by the browser"), "{entry}");
     assert!(entry.contains("Fix:"), "{entry}");
-    let said = page.wait_for_console(cors_blocked(kind), WAIT).await.expect("the browser's message");
-    let explained = text(&page, &format!("{ITEMS}[0].querySelector('.console').textContent")).await;
-    match kind {
-        Kind::Chromium => assert!(said.contains(&explained), "inspector: {explained}\nChromium: {said}"),
-        // FIREFOX-DIFFERS: the inspector quotes Chromium's console message to every
-        // browser; Firefox's console says "... (Reason: expected ‘true’ in CORS header
-        // ‘Access-Control-Allow-Credentials’)." instead. Skipped for Firefox until the
-        // inspector tells Firefox users Firefox's words (issue 13).
-        Kind::Firefox => {
-            assert!(
-                said.contains("(Reason: expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’)"),
-                "{said}"
-            );
-            eprintln!("SKIP for Firefox (FIREFOX-DIFFERS): the inspector quotes Chromium's message: {explained}");
+    let shown = shown_as_logged(&page, kind, "/api/v1/users/me?tab=").await;
+    let (label, reason, other) = match kind {
+        Kind::Chromium => (
+            "Chrome's console says (corsError InvalidAllowCredentials): ",
+            "which must be 'true' when the request's credentials mode is 'include'.",
+            "Firefox's console says (reason CORSMissingAllowCredentials): Cross-Origin Request Blocked: ",
+        ),
+        Kind::Firefox => (
+            "Firefox's console says (reason CORSMissingAllowCredentials): ",
+            "(Reason: expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’).",
+            "Chrome's console says (corsError InvalidAllowCredentials): Access to fetch at ",
+        ),
+    };
+    assert!(shown.starts_with(label) && shown.ends_with(reason), "{shown}");
+    // The other browser's words, one click away.
+    let hidden = text(&page, &format!("{ITEMS}[0].querySelector('details .console-other').textContent")).await;
+    assert!(hidden.starts_with(other), "{hidden}");
+}
+
+async fn the_null_origin_button_is_explained_with_the_url_it_requested(kind: Kind) {
+    let app = TestApp::spawn().await;
+    let Some(browser) = browser_for(kind, &app).await else { return };
+    let page = super::open(&browser, &app, "/cors").await;
+    page.wait_for("document.getElementById('scenario-banner').dataset.scenario === 'default'", WAIT)
+        .await
+        .expect("connected");
+    press(&page, "cors-null-origin").await;
+    let entry = newest_after(&page, 1).await;
+    assert!(entry.contains("Blocked by the browser"), "{entry}");
+    // The frame asked for `…/me?tab=…`: the console quotes that URL, and so must the inspector.
+    let shown = shown_as_logged(&page, kind, "/api/v1/users/me?tab=").await;
+    assert!(shown.contains("/api/v1/users/me?tab="), "{shown}");
+}
+
+/// The console sentence the newest entry shows (with its label), after
+/// asserting it is, word for word, the line this browser logged for the
+/// request whose URL contains `url_part`.
+async fn shown_as_logged(page: &Page, kind: Kind, url_part: &str) -> String {
+    let started = Instant::now();
+    let logged = loop {
+        let lines = page.console();
+        let line = lines.iter().find(|l| l.contains(cors_blocked(kind)) && l.contains(url_part));
+        if let Some(line) = line {
+            // The driver prefixes each line with its source, e.g. `[log.error] `.
+            break line.split_once("] ").map_or(line.as_str(), |(_, m)| m).to_owned();
         }
-    }
+        assert!(started.elapsed() < WAIT, "{kind:?} logged no CORS error for {url_part}: {lines:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let shown = text(page, &format!("{ITEMS}[0].querySelector('.console .message').textContent")).await;
+    assert_eq!(shown, logged, "the inspector must quote {kind:?}'s own console line");
+    text(page, &format!("{ITEMS}[0].querySelector('.console').textContent")).await
 }
 
 async fn jsonp_and_iframe_exchanges_appear_with_what_the_browser_checks(kind: Kind) {

@@ -1,5 +1,6 @@
 //! Where the diagnosis and the browser may differ on one case, and what
-//! the browser said: the console line and the script's view.
+//! the browser said: the console line (each browser's own words), Chromium's
+//! error code, and the script's view.
 
 use f1_race_results::diagnosis::BrowserVerdict;
 use serde_json::Value;
@@ -9,36 +10,47 @@ use super::server::{BODY, Seen};
 use crate::browser::Kind;
 use crate::browser::driver::Page;
 
-/// The browser's CORS console message for the case's URL, whole (it arrives a
-/// little after the script sees the failure).
-pub async fn console_message(
-    kind: Kind,
-    tab: &Page,
-    url: &str,
-    script_saw: &Value,
-    verdict: &BrowserVerdict,
-) -> Option<String> {
+/// What the browser said about one case: its CORS console line (whole) and,
+/// in Chromium, the `corsError` of the DevTools issue for the URL.
+#[derive(Debug, Default)]
+pub struct Said {
+    pub message: Option<String>,
+    pub code: Option<String>,
+}
+
+/// What the browser said about the case's URL; it arrives a little after the
+/// script sees the failure, so wait (at most 3 s) when one is due.
+pub async fn console_message(kind: Kind, tab: &Page, url: &str, script_saw: &Value, verdict: &BrowserVerdict) -> Said {
     let (needles, blocked) = match kind {
         Kind::Chromium => (vec![format!("at '{url}' ")], "has been blocked by CORS policy: "),
         // "... reading the remote resource at <url>. (Reason: ...)", the URL
-        // sometimes in quotes (‘<url>’), as for credentials with `*`.
+        // in quotes (‘<url>’) for credentials with `*`.
         Kind::Firefox => (vec![format!("at {url}. "), format!("at ‘{url}’. ")], "Cross-Origin Request Blocked: "),
     };
+    let issue = format!(" {url}");
     let find = || {
-        let lines = tab.console().into_iter();
-        lines.into_iter().find(|l| l.contains(blocked) && needles.iter().any(|n| l.contains(n)))
+        let lines = tab.console();
+        let message = lines.iter().find(|l| l.contains(blocked) && needles.iter().any(|n| l.contains(n)));
+        // The driver prefixes each line with its source, e.g. `[log.error] `.
+        let message = message.map(|l| l.split_once("] ").map_or(l.as_str(), |(_, m)| m).to_owned());
+        let code = lines.iter().find_map(|l| {
+            let rest = l.strip_prefix("[issue.CorsIssue] ")?;
+            rest.strip_suffix(&issue).map(str::to_owned)
+        });
+        Said { message, code }
     };
-    let mut line = find();
+    let mut said = find();
     let failed = script_saw["ok"] != Value::Bool(true);
-    if line.is_none() && (failed || verdict.console_message.is_some()) {
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
-        while line.is_none() && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            line = find();
-        }
+    let due = |said: &Said| {
+        let code_due = kind == Kind::Chromium && verdict.chromium.is_some() && said.code.is_none();
+        said.message.is_none() && (failed || verdict.console_message.is_some()) || code_due
+    };
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+    while due(&said) && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        said = find();
     }
-    // The driver prefixes each line with its source, e.g. `[log.error] `.
-    line.map(|l| l.split_once("] ").map_or(l.as_str(), |(_, m)| m).to_owned())
+    said
 }
 
 /// Every way the diagnosis and the browser differ on one case.
@@ -48,7 +60,7 @@ pub fn compare(
     verdict: &BrowserVerdict,
     script_saw: &Value,
     seen: &Seen,
-    console: Option<String>,
+    console: Said,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let mut check = |what: &str, diagnosis: String, browser: String| {
@@ -71,18 +83,22 @@ pub fn compare(
     }
     let readable = script_saw["ok"] == Value::Bool(true);
     check("readable", verdict.readable.to_string(), readable.to_string());
-    // The whole line: API, URL and origin as well as the reason after "blocked by CORS policy".
+    // The whole line, word for word: API, URL and origin as well as the reason.
     match kind {
         Kind::Chromium => {
             let message = verdict.console_message.as_deref();
-            check("console", format!("{message:?}"), format!("{console:?}"));
+            check("console", format!("{message:?}"), format!("{:?}", console.message));
+            let code = verdict.chromium.as_ref().map(|w| w.code);
+            check("error code", format!("{code:?}"), format!("{:?}", console.code.as_deref()));
         }
-        // The diagnosis words its message like Chromium: only whether one comes is compared.
+        // Whether a message comes (a behaviour `firefox::DIFFERS` may list),
+        // then, when both have one, its words: those must always agree.
         Kind::Firefox => {
-            let expected = verdict.console_message.is_some();
-            // Equal when both or neither; otherwise what Firefox said (or None).
-            let firefox = if console.is_some() == expected { expected.to_string() } else { format!("{console:?}") };
-            check("a console message", expected.to_string(), firefox);
+            let expected = verdict.firefox.as_ref().map(|w| w.message.as_str());
+            check("a console message", expected.is_some().to_string(), console.message.is_some().to_string());
+            if let (Some(expected), Some(said)) = (expected, console.message.as_deref()) {
+                check("console", format!("{expected:?}"), format!("{said:?}"));
+            }
         }
     }
     if readable && verdict.readable {

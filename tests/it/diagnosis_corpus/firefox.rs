@@ -1,10 +1,10 @@
-//! Where Firefox ESR departs from the diagnosis, which follows Chromium:
-//! each case and what differs, as observed (Firefox ESR 153). The Firefox
-//! corpus test asserts exactly these differences, so a new one, or one
-//! that goes away, fails it.
-//!
-//! FIREFOX-DIFFERS: for all of these the inspector tells a Firefox user
-//! what Chromium would do; issue 13 is to give Firefox its own answer.
+//! Where Firefox ESR's behaviour departs from the diagnosis, which follows
+//! Chromium: each case and what differs, as observed (Firefox ESR 153). The
+//! Firefox corpus test asserts exactly these differences, so a new one, or
+//! one that goes away, fails it. Wording is never listed here: Firefox's
+//! console line must always be the diagnosis's Firefox words
+//! (`src/diagnosis/words/firefox.rs`); "a console message" here means one
+//! came where none was expected, or none where one was.
 
 /// `(case name, what differs)`; the "what" as `compare` names it.
 pub const DIFFERS: &[(&str, &[&str])] = &[

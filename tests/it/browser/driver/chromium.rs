@@ -3,7 +3,8 @@
 //! one websocket to the browser endpoint, each tab reached through a
 //! "flattened" session (every command and event carries its `sessionId`).
 //! Console lines come from `Runtime`, `Log` (where CORS errors arrive) and
-//! `Audits` (DevTools issues such as a CSP violation).
+//! `Audits` (DevTools issues such as a CSP violation or a CORS error's code),
+//! the last two also from the tab's out-of-process frames (auto-attached).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::process::Command;
 
-use super::connection::{Connection, Protocol, Reply};
+use super::connection::{Connection, EventHandler, Protocol, Reply};
 use super::process::{self, Process};
 use super::state::{PageState, Recorded, str_of};
 use super::{COMMAND_TIMEOUT, Launched, NAVIGATION_TIMEOUT, Unavailable};
@@ -104,7 +105,7 @@ impl Tab {
         let tab = Tab { session_id: field(&attached, "sessionId")?, target_id, context: context.map(str::to_string) };
         let (recorded, handler) = Recorded::new(record_event);
         // Subscribe before enabling domains: enabling replays earlier console messages.
-        conn.add_page(&tab.session_id, handler);
+        conn.add_page(&tab.session_id, with_frames(conn, handler));
         for (method, params) in [
             ("Page.enable", json!({})),
             // Lifecycle events carry the loader id, which ties a `load` to our navigation;
@@ -116,6 +117,9 @@ impl Tab {
             ("Network.enable", json!({})),
             // Issues (e.g. a Content-Security-Policy violation), as the DevTools Issues panel lists them.
             ("Audits.enable", json!({})),
+            // Frames in a process of their own (a sandboxed iframe is one) are targets of
+            // their own: attach to them, so their console lines reach this tab's record.
+            ("Target.setAutoAttach", json!({"autoAttach": true, "waitForDebuggerOnStart": false, "flatten": true})),
         ] {
             tab.call(conn, method, params, COMMAND_TIMEOUT).await?;
         }
@@ -192,6 +196,30 @@ impl Tab {
     }
 }
 
+/// `handler`, also for the frames of the tab that Chromium runs in processes of
+/// their own: each attached frame's session is routed to the same handler,
+/// and its `Log` and `Audits` are enabled (enabling replays what it logged so far).
+fn with_frames(conn: &Arc<Connection>, handler: EventHandler) -> EventHandler {
+    // Weak: the connection holds this handler; a strong reference would keep both alive.
+    let weak = Arc::downgrade(conn);
+    Arc::new(move |method: &str, params: &Value| {
+        if method == "Target.attachedToTarget"
+            && params["targetInfo"]["type"] == "iframe"
+            && let (Some(session), Some(conn)) = (params["sessionId"].as_str(), weak.upgrade())
+        {
+            conn.add_page(session, handler.clone());
+            let session = session.to_string();
+            tokio::spawn(async move {
+                for method in ["Log.enable", "Audits.enable"] {
+                    let message = json!({"method": method, "params": {}, "sessionId": session});
+                    let _ = conn.call(message, COMMAND_TIMEOUT).await;
+                }
+            });
+        }
+        handler(method, params);
+    })
+}
+
 /// Applies one event to the page state; returns whether anything was recorded.
 fn record_event(state: &mut PageState, method: &str, params: &Value) -> bool {
     match method {
@@ -209,6 +237,12 @@ fn record_event(state: &mut PageState, method: &str, params: &Value) -> bool {
             let entry = &params["entry"];
             let level = entry["level"].as_str().unwrap_or("info");
             state.console.push(format!("[log.{level}] {}", str_of(entry, "text")));
+        }
+        "Audits.issueAdded" if params["issue"]["code"] == "CorsIssue" => {
+            // `[issue.CorsIssue] <corsError> <url>`: the error code the Issues panel files it under.
+            let cors = &params["issue"]["details"]["corsIssueDetails"];
+            let error = str_of(&cors["corsErrorStatus"], "corsError");
+            state.console.push(format!("[issue.CorsIssue] {error} {}", str_of(&cors["request"], "url")));
         }
         "Audits.issueAdded" => {
             let issue = &params["issue"];

@@ -153,7 +153,8 @@ impl Page {
     ///   been blocked by CORS policy: ...`, Firefox's `Cross-Origin Request
     ///   Blocked: ... (Reason: ...)` (Firefox's uncaught exceptions too),
     /// - Chromium only: `[exception] <description>` for uncaught exceptions and
-    ///   `[issue.<code>] <details as JSON>` for DevTools issues (a CSP violation).
+    ///   `[issue.<code>] <details as JSON>` for DevTools issues (a CSP violation),
+    ///   but `[issue.CorsIssue] <corsError> <url>` for a CORS issue.
     pub fn console(&self) -> Vec<String> {
         lock(&self.recorded.state).console.clone()
     }
