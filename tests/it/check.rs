@@ -207,3 +207,24 @@ async fn bad_input_gets_one_sentence_and_exit_2() {
 }
 
 mod scripted;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocked_request_is_told_in_each_browsers_own_words_and_codes() {
+    let app = TestApp::spawn().await;
+    let ca = app.running.ca_cert().expect("generated CA").clone();
+    app.running.state().lab.apply("wrong-origin").expect("known scenario");
+    let url = format!("{}/cors/results", app.running.api_url());
+    let page = app.running.page_url();
+    let ca = ca.to_str().expect("UTF-8 path");
+    let output = check(&[url.as_str(), "--origin", &page, "--cacert", ca, "--json"]).await;
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
+    let line = |browser: &str| {
+        report["browsers"].as_array().expect("a list").iter().find(|b| b["browser"] == browser).cloned().expect(browser)
+    };
+    let (chromium, firefox) = (line("chromium"), line("firefox"));
+    assert_eq!(chromium["code"], "MissingAllowOriginHeader", "{chromium:#}");
+    assert!(chromium["console"].as_str().is_some_and(|m| m.starts_with("Access to fetch at")), "{chromium:#}");
+    assert_eq!(firefox["code"], "CORSMissingAllowOrigin2", "{firefox:#}");
+    assert!(firefox["console"].as_str().is_some_and(|m| m.starts_with("Cross-Origin Request Blocked")), "{firefox:#}");
+}

@@ -2,16 +2,15 @@
 //! the browser decides and the words its console uses.
 //!
 //! The decision is the diagnosis's (held against Chromium, and against
-//! Firefox but for the differences `docs/browsers.md` lists). The words are
-//! Chromium's console message; Firefox's sentence and reason key come
-//! with the diagnosis's Firefox wording (issue 13), and go into
-//! [`firefox`] then.
+//! Firefox but for the differences `docs/browsers.md` lists). The words
+//! and codes are each browser's own (`diagnosis::words`): Chromium's
+//! console sentence and `corsError`, Firefox's sentence and reason key.
 
 use serde::Serialize;
 
 use super::redirect::Redirect;
 use super::report::Outcome;
-use crate::diagnosis::BrowserVerdict;
+use crate::diagnosis::{BrowserVerdict, ConsoleWords};
 
 /// What one browser decides, and how it says so.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,32 +45,31 @@ pub(crate) fn browser_lines(ending: Ending<'_>) -> Vec<BrowserLine> {
     vec![chromium(ending), firefox(ending)]
 }
 
-/// Chromium: the diagnosis's own words.
+/// Chromium: its console sentence and `corsError` code.
 fn chromium(ending: Ending<'_>) -> BrowserLine {
-    let Ending { outcome, verdict, redirect, status } = ending;
-    let summary = match outcome {
-        Outcome::Allowed => readable(status),
-        Outcome::Blocked => match &verdict.console_message {
-            Some(message) => format!("blocked: {message}"),
-            None => followed(redirect),
-        },
-        Outcome::Redirected => followed(redirect),
-    };
-    BrowserLine { browser: "chromium", verdict: outcome, console: verdict.console_message.clone(), code: None, summary }
+    line("chromium", ending, ending.verdict.chromium.as_ref())
 }
 
-/// Firefox: the same decision; its own console words are not in the model yet.
+/// Firefox: its console sentence and reason key.
 fn firefox(ending: Ending<'_>) -> BrowserLine {
+    line("firefox", ending, ending.verdict.firefox.as_ref())
+}
+
+/// One browser's line: the shared decision in that browser's words.
+fn line(browser: &'static str, ending: Ending<'_>, words: Option<&ConsoleWords>) -> BrowserLine {
     let Ending { outcome, redirect, status, .. } = ending;
-    let summary = match outcome {
-        Outcome::Allowed => readable(status),
-        Outcome::Blocked if redirect.is_some_and(|r| r.fails.is_some()) => followed(redirect),
-        Outcome::Blocked => "blocked, the same decision; its console says \"Cross-Origin Request Blocked: …\" \
-                             with a (Reason: …) of its own"
-            .to_owned(),
-        Outcome::Redirected => followed(redirect),
+    let summary = match (outcome, words) {
+        (Outcome::Allowed, _) => readable(status),
+        (Outcome::Blocked, Some(words)) => format!("blocked ({}): {}", words.code, words.message),
+        (Outcome::Blocked | Outcome::Redirected, _) => followed(redirect),
     };
-    BrowserLine { browser: "firefox", verdict: outcome, console: None, code: None, summary }
+    BrowserLine {
+        browser,
+        verdict: outcome,
+        console: words.map(|w| w.message.clone()),
+        code: words.map(|w| w.code.to_owned()),
+        summary,
+    }
 }
 
 /// An allowed request: the script reads the answer, whatever its status.

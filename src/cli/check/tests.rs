@@ -218,8 +218,8 @@ fn the_text_prints_a_line_per_browser() {
     let plan = planned(&[URL, "--origin", PAGE]);
     let report = Report::new(&plan, None, Some(&answer(200, &[("vary", "Origin")])));
     let text = render(&report);
-    assert!(text.contains("Chromium: blocked: Access to fetch at"), "{text}");
-    assert!(text.contains("Firefox:  blocked"), "{text}");
+    assert!(text.contains("Chromium: blocked (MissingAllowOriginHeader): Access to fetch at"), "{text}");
+    assert!(text.contains("Firefox:  blocked (CORSMissingAllowOrigin2): Cross-Origin Request Blocked"), "{text}");
     assert!(text.contains("Fix: "), "{text}");
 }
 

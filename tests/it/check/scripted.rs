@@ -122,7 +122,7 @@ async fn a_public_resource_that_allows_credentials_is_a_warning_and_refuses_cred
     let output = check(&[&url, "--origin", PAGE, "--credentials"]).await;
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
-    assert!(text.contains("Chromium: blocked: ") && text.contains("must not be the wildcard '*'"), "{text}");
+    assert!(text.contains("Chromium: blocked (") && text.contains("must not be the wildcard '*'"), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -143,7 +143,7 @@ async fn a_redirected_preflight_fails_and_the_request_is_never_sent() {
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("Chromium: blocked: ") && text.contains("Redirect is not allowed for a preflight request"),
+        text.contains("Chromium: blocked (") && text.contains("Redirect is not allowed for a preflight request"),
         "{text}"
     );
     assert!(text.contains("Actual request: not sent"), "{text}");
