@@ -96,6 +96,7 @@ function refresh() {
   history.replaceState(null, '', `#${new URLSearchParams(state)}`);
   document.getElementById('pg-respond-fields').hidden = state.responder !== 'respond';
   field('path').disabled = state.responder === 'respond';
+  document.getElementById('pg-share-link').textContent = '';
   const request = buildRequest(state);
   document.getElementById('pg-code').textContent = `fetch(${JSON.stringify(request.url)}, ${JSON.stringify(request.init, null, 2)})`;
   const prediction = predictionText(request, pgBrowser());

@@ -262,5 +262,6 @@ async fn save_screenshot(page: &Page, kind: Kind) {
     page.click("#pg-send").await.expect("send");
     let done = "!['idle', 'pending'].includes(document.getElementById('pg-outcome').dataset.outcome)";
     page.wait_for(done, WAIT).await.expect("finished");
+    page.eval("document.getElementById('pg-code').parentElement.previousElementSibling.scrollIntoView()").await.expect("scrolls");
     page.screenshot(format!("{dir}/playground.png")).await.expect("a screenshot");
 }
