@@ -202,6 +202,24 @@ async fn playground_requests_do_what_was_predicted_and_the_server_recorded(kind:
     // The refused header names the server's own reason.
     let ((_, _, _, said), _) = send(&page, &composed("")[7].0).await;
     assert!(said.contains("refused a header"), "{said}");
+    // Where the browsers differ, each page predicts its own browser: Chromium
+    // safelists its client hints, Firefox preflights them (and the policy refuses dpr).
+    let mut hint = composed("")[0].0.clone();
+    hint["headers"] = json!("DPR: 2");
+    let ((got, sent, _, said), predicted) = send(&page, &hint).await;
+    let want = match kind {
+        Kind::Chromium => ("ok", "no", "no"),
+        Kind::Firefox => ("blocked", "yes", "yes"),
+    };
+    assert_eq!((got.as_str(), sent.as_str(), predicted.as_str()), want, "{said}");
+    let prediction = text(&page, "document.getElementById('pg-prediction').innerText").await;
+    assert!(prediction.contains("differs here"), "{prediction}");
+    let csp: Vec<_> = page
+        .console()
+        .into_iter()
+        .filter(|l| l.contains("Content Security Policy") || l.contains("Content-Security-Policy"))
+        .collect();
+    assert!(csp.is_empty(), "the page's CSP holds: {csp:#?}");
 }
 
 async fn playground_says_when_the_policy_in_force_does_not_cover_the_path(kind: Kind) {
@@ -262,6 +280,8 @@ async fn save_screenshot(page: &Page, kind: Kind) {
     page.click("#pg-send").await.expect("send");
     let done = "!['idle', 'pending'].includes(document.getElementById('pg-outcome').dataset.outcome)";
     page.wait_for(done, WAIT).await.expect("finished");
-    page.eval("document.getElementById('pg-code').parentElement.previousElementSibling.scrollIntoView()").await.expect("scrolls");
+    page.eval("document.getElementById('pg-code').parentElement.previousElementSibling.scrollIntoView()")
+        .await
+        .expect("scrolls");
     page.screenshot(format!("{dir}/playground.png")).await.expect("a screenshot");
 }
