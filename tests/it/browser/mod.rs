@@ -10,6 +10,7 @@ pub mod driver;
 mod hardening;
 mod inspector;
 mod playground;
+mod playground_model;
 mod scenarios;
 mod techniques;
 
