@@ -86,6 +86,18 @@ function headerReason(name, headers) {
   return `${name} is not a CORS-safelisted request header`;
 }
 
+// What /playground/respond will refuse with a 400 (src/api/playground/answer.rs decides; this only warns).
+const SETTABLE = ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods',
+  'access-control-allow-headers', 'access-control-expose-headers', 'access-control-max-age', 'vary'];
+function responderRefuses(state) {
+  const status = (s) => /^[2-5][0-9][0-9]$/.test(s);
+  const refused = lines(state.responseHeaders).filter(([name]) => !SETTABLE.includes(name.toLowerCase())).map(([name]) => name);
+  const out = [];
+  if (!status(state.status) || !status(state.preflight)) out.push('The responder will answer 400: a status must be a number from 200 to 599.');
+  if (refused.length) out.push(`The responder will answer 400: it may only set ${SETTABLE.join(', ')}, not ${refused.join(', ')}.`);
+  return out;
+}
+
 function paragraphs(element, sentences) {
   element.replaceChildren(...sentences.map((s) => Object.assign(document.createElement('p'), { textContent: s })));
 }
@@ -100,6 +112,7 @@ function refresh() {
   const request = buildRequest(state);
   document.getElementById('pg-code').textContent = `fetch(${JSON.stringify(request.url)}, ${JSON.stringify(request.init, null, 2)})`;
   const prediction = predictionText(request, pgBrowser());
+  if (state.responder === 'respond') prediction.sentences.push(...responderRefuses(state));
   const element = document.getElementById('pg-prediction');
   element.dataset.preflight = prediction.preflight;
   paragraphs(element, prediction.sentences);

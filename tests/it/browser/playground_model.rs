@@ -54,9 +54,9 @@ async fn playground_prediction_agrees_with_the_servers_model_on_a_table_of_reque
     let rows = table();
     let cases = json!(rows.iter().map(|(m, h)| json!({ "method": m, "headers": h })).collect::<Vec<_>>());
     // The page's model with Chromium's departures, which the server's model follows.
-    let js = format!("JSON.stringify({cases}.map((c) => pgPredict(c, 'chromium')))");
-    let predicted: Vec<Value> = serde_json::from_str(&text(&page, &js).await).expect("JSON");
-    for ((method, headers), js) in rows.iter().zip(&predicted) {
+    let js = format!("JSON.stringify({cases}.map((c) => [pgPredict(c, 'chromium'), pgPredict(c, 'firefox')]))");
+    let predicted: Vec<(Value, Value)> = serde_json::from_str(&text(&page, &js).await).expect("JSON");
+    for ((method, headers), (js, firefox)) in rows.iter().zip(&predicted) {
         let mut spec =
             RequestSpec::get("http://localhost:3000", "https://localhost:3001", "/playground/echo").method(method);
         for (n, v) in headers {
@@ -70,5 +70,13 @@ async fn playground_prediction_agrees_with_the_servers_model_on_a_table_of_reque
         });
         let got = json!({ "preflight": js["preflight"], "method": js["method"], "unsafe": js["unsafe"] });
         assert_eq!(got, want, "{method} {headers:?}");
+        // For Firefox, the model departs exactly where Firefox departs from the
+        // server's model (tests/it/diagnosis_corpus/firefox.rs): it lets a script
+        // set User-Agent, judges each Accept value alone, and preflights client hints.
+        let departs = headers.iter().any(|(n, _)| ["User-Agent", "DPR"].contains(&n.as_str()))
+            || headers.iter().filter(|(n, _)| n == "Accept").count() == 2;
+        let got =
+            json!({ "preflight": firefox["preflight"], "method": firefox["method"], "unsafe": firefox["unsafe"] });
+        assert_eq!(got != want, departs, "Firefox: {method} {headers:?}: {got}");
     }
 }
