@@ -20,6 +20,8 @@ function pgPresets(origin) {
       note: 'Authorization is never safelisted and "*" never covers it: the policy names it. Its value stays in this page; the echo only says one arrived.' },
     { id: 'method-refused', label: 'A refused method', state: { ...echo, method: 'PATCH' },
       note: 'PATCH is not simple (and fetch sends "patch" as written: only DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased). The policy does not list it.' },
+    { id: 'no-allow-origin', label: 'No Access-Control-Allow-Origin', state: { ...respond('200', '204', ''), method: 'GET' },
+      note: 'The server answers 200 (see what it received), but with no Access-Control-Allow-Origin the browser hides the answer from the script: "works in curl or Postman, fails in the browser".' },
     { id: 'wildcard-credentials', label: 'Credentials with *', state: { ...respond('200', '204', 'Access-Control-Allow-Origin: *\nAccess-Control-Allow-Credentials: true'), method: 'GET', credentials: 'include' },
       note: 'With credentials, "*" is not allowed: the answer must name the origin. Try credentials: omit, then it works.' },
     { id: 'credentials-flag-missing', label: 'Credentials without Allow-Credentials', state: { ...respond('200', '204', `Access-Control-Allow-Origin: ${origin}\nVary: Origin`), method: 'GET', credentials: 'include' },

@@ -137,6 +137,16 @@ async fn playground_requests_do_what_was_predicted_and_the_server_recorded(kind:
     // The refused header names the server's own reason.
     let ((_, _, _, said), _) = send(&page, &composed("")[7].0).await;
     assert!(said.contains("refused a header"), "{said}");
+    // A request fetch refuses to make: predicted, and nothing reaches the server.
+    let before = app.running.state().exchanges.recent().last().map_or(0, |e| e.id);
+    let mut trace = composed("")[0].0.clone();
+    trace["method"] = json!("TRACE");
+    let ((got, sent, read, said), _) = send(&page, &trace).await;
+    assert_eq!((got.as_str(), sent.as_str(), read.as_str()), ("blocked", "no", ""), "{said}");
+    assert!(said.contains("nothing reached the server"), "{said}");
+    let prediction = text(&page, "document.getElementById('pg-prediction').innerText").await;
+    assert!(prediction.contains("forbidden method"), "{prediction}");
+    assert!(app.running.state().exchanges.recent().iter().all(|e| e.id <= before || e.tab() != Some(tab.as_str())));
     // Where the browsers differ, each page predicts its own browser: Chromium
     // safelists its client hints, Firefox preflights them (and the policy refuses dpr).
     let mut hint = composed("")[0].0.clone();
@@ -234,6 +244,7 @@ async fn playground_presets_do_what_their_notes_say(kind: Kind) {
         ("header-refused", "blocked", "yes"),
         ("authorization", "ok", "yes"),
         ("method-refused", "blocked", "yes"),
+        ("no-allow-origin", "blocked", "no"),
         ("wildcard-credentials", "blocked", "no"),
         ("credentials-flag-missing", "blocked", "no"),
         ("not-exposed", "ok", "no"),
