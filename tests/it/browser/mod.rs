@@ -11,6 +11,7 @@ mod hardening;
 mod inspector;
 mod playground;
 mod playground_model;
+mod playground_presets;
 mod scenarios;
 mod techniques;
 

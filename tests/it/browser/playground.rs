@@ -13,7 +13,6 @@ use crate::helpers::TestApp;
 in_both_browsers!(
     playground_requests_do_what_was_predicted_and_the_server_recorded,
     playground_says_when_the_policy_in_force_does_not_cover_the_path,
-    playground_presets_do_what_their_notes_say,
     playground_shared_link_restores_the_form_exactly,
 );
 
@@ -83,7 +82,7 @@ fn composed(page_origin: &str) -> Vec<(Value, &'static str, &'static str, &'stat
 
 /// Fills the form, sends, and returns the outcome's `(outcome, preflight, status, text)`
 /// and the prediction's `preflight`.
-async fn send(page: &Page, state: &Value) -> ((String, String, String, String), String) {
+pub(super) async fn send(page: &Page, state: &Value) -> ((String, String, String, String), String) {
     page.eval(&format!(
         "writeForm({state}); refresh(); document.getElementById('pg-outcome').dataset.outcome = 'idle'"
     ))
@@ -103,7 +102,7 @@ async fn send(page: &Page, state: &Value) -> ((String, String, String, String), 
     (outcome, predicted)
 }
 
-async fn connected(page: &Page) {
+pub(super) async fn connected(page: &Page) {
     page.wait_for("document.getElementById('scenario-banner').dataset.scenario !== ''", WAIT).await.expect("connected");
 }
 
@@ -229,44 +228,4 @@ async fn save_screenshot(page: &Page, kind: Kind) {
         .await
         .expect("scrolls");
     page.screenshot(format!("{dir}/playground.png")).await.expect("a screenshot");
-}
-
-async fn playground_presets_do_what_their_notes_say(kind: Kind) {
-    let app = TestApp::spawn().await;
-    let Some(browser) = browser_for(kind, &app).await else { return };
-    let page = super::open(&browser, &app, "/playground").await;
-    connected(&page).await;
-    for (preset, outcome, preflight) in [
-        ("simple-get", "ok", "no"),
-        ("form-post", "ok", "no"),
-        ("json-post", "ok", "yes"),
-        ("custom-header", "ok", "yes"),
-        ("header-refused", "blocked", "yes"),
-        ("authorization", "ok", "yes"),
-        ("method-refused", "blocked", "yes"),
-        ("no-allow-origin", "blocked", "no"),
-        ("wildcard-credentials", "blocked", "no"),
-        ("credentials-flag-missing", "blocked", "no"),
-        ("not-exposed", "ok", "no"),
-        ("wrong-origin", "blocked", "no"),
-        ("duplicate-origin", "blocked", "no"),
-        ("preflight-404", "blocked", "yes"),
-        ("methods-missing", "blocked", "yes"),
-        ("no-cors", "opaque", "no"),
-    ] {
-        page.click(&format!("#pg-preset-{preset}")).await.unwrap_or_else(|e| panic!("#pg-preset-{preset}: {e}"));
-        let state: Value = serde_json::from_str(&text(&page, "JSON.stringify(readForm())").await).expect("JSON");
-        let ((got, sent, _, said), predicted) = send(&page, &state).await;
-        assert_eq!(
-            (got.as_str(), sent.as_str(), predicted.as_str()),
-            (outcome, preflight, preflight),
-            "{preset}: {said}"
-        );
-        if preset == "not-exposed" {
-            assert!(said.contains("X-Echo-Bytes reads null"), "{said}");
-        }
-        if preset == "simple-get" {
-            assert!(said.contains("X-Echo-Bytes reads 0"), "exposed by the policy: {said}");
-        }
-    }
 }
