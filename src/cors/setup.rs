@@ -70,7 +70,8 @@ impl Setup {
     }
 
     /// Decides one request; `None` when the middleware is removed for it
-    /// (no policy, and no hand-written headers for its path).
+    /// (no policy, and no hand-written headers for its path), and always for
+    /// [`HAND_WRITTEN_BY_THE_LEARNER`] (its log line and record say `off`).
     pub fn decide<'a>(&'a self, req: &CorsRequest<'a>) -> Option<Decision<'a>> {
         // The playground's responder writes its own headers, from its query:
         // no policy or quirk ever decides it, in any scenario.
