@@ -34,6 +34,8 @@ function pgPresets(origin) {
       note: 'Two values (a proxy and the app both adding it): the browser refuses any answer with more than one.' },
     { id: 'preflight-404', label: 'A preflight answered 404', state: { ...respond('200', '404', `Access-Control-Allow-Origin: ${origin}\nAccess-Control-Allow-Methods: PUT`), method: 'PUT' },
       note: 'The preflight must succeed (2xx) before anything else counts: no OPTIONS route, so the PUT is never sent.' },
+    { id: 'then-405', label: 'Preflight passes, then 405', state: { ...respond('405', '204', `Access-Control-Allow-Origin: ${origin}\nAccess-Control-Allow-Methods: PUT`), method: 'PUT' },
+      note: 'The preflight succeeds, then the application itself refuses the method (405). The script reads that 405 because the error carries CORS headers too; an error without them would look like a CORS failure.' },
     { id: 'methods-missing', label: 'Preflight without Allow-Methods', state: { ...respond('200', '204', `Access-Control-Allow-Origin: ${origin}`), method: 'DELETE' },
       note: 'The preflight names the origin but not DELETE: the browser stops there.' },
     { id: 'no-cors', label: 'no-cors mode', state: { ...echo, method: 'GET', mode: 'no-cors' },

@@ -29,6 +29,7 @@ async fn playground_presets_do_what_their_notes_say(kind: Kind) {
         ("wrong-origin", "blocked", "no"),
         ("duplicate-origin", "blocked", "no"),
         ("preflight-404", "blocked", "yes"),
+        ("then-405", "ok", "yes"),
         ("methods-missing", "blocked", "yes"),
         ("no-cors", "opaque", "no"),
     ] {
@@ -42,6 +43,9 @@ async fn playground_presets_do_what_their_notes_say(kind: Kind) {
         );
         if preset == "not-exposed" {
             assert!(said.contains("X-Echo-Bytes reads null"), "{said}");
+        }
+        if preset == "then-405" {
+            assert!(said.contains("Read: status 405"), "{said}");
         }
         if preset == "simple-get" {
             assert!(said.contains("X-Echo-Bytes reads 0"), "exposed by the policy: {said}");
