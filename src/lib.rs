@@ -16,7 +16,8 @@
 //! - [`diagnosis`]: what a browser does with one cross-origin request, and why (pure): a
 //!   [`diagnosis::BrowserVerdict`], where the server's side is a [`cors::PolicyVerdict`].
 //! - [`pages`]: page-origin routes and templates, merging [`lab::router`] and [`inspect::router`];
-//!   [`layout`]: what every page's `base.html` needs; [`api`]: API-origin routes.
+//!   [`layout`]: what every page's `base.html` needs; [`api`]: API-origin routes (the
+//!   playground's echo and responder: [`api::playground`]).
 //! - [`inspect`]: the inspector's verdicts (the diagnosis applied to recorded exchanges).
 //! - [`lab`]: the instructor's scenarios, switch, registry and live events.
 //! - [`standings`]: the HTML fragment every technique delivers.

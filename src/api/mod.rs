@@ -2,6 +2,7 @@
 //! origins. Only this router carries the CORS middleware.
 
 pub mod jsonp;
+pub mod playground;
 pub mod users;
 pub mod v1;
 
@@ -9,7 +10,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use std::convert::Infallible;
 
 use axum::body::Body;
@@ -85,6 +86,8 @@ fn routes() -> Router<AppState> {
             "/api/v1/users/favourite",
             get(users::favourite).put(users::set_favourite).delete(users::clear_favourite),
         )
+        .route("/playground/echo", any(playground::echo))
+        .route(playground::RESPOND_PATH, any(playground::respond))
 }
 
 /// The page a learner opens to accept the certificate.

@@ -13,6 +13,11 @@ use super::decision::{CorsHeader, Decision, PolicyVerdict, Value};
 use super::policy::{PathPattern, Policy};
 use super::request::CorsRequest;
 
+/// The playground's responder (`api::playground`): it answers with the
+/// headers the learner put in its query string, so the CORS layer leaves
+/// it alone, as if the middleware were removed for that one path.
+pub const HAND_WRITTEN_BY_THE_LEARNER: &str = "/playground/respond";
+
 /// The policy and quirks in force.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setup {
@@ -65,8 +70,14 @@ impl Setup {
     }
 
     /// Decides one request; `None` when the middleware is removed for it
-    /// (no policy, and no hand-written headers for its path).
+    /// (no policy, and no hand-written headers for its path), and always for
+    /// [`HAND_WRITTEN_BY_THE_LEARNER`] (its log line and record say `off`).
     pub fn decide<'a>(&'a self, req: &CorsRequest<'a>) -> Option<Decision<'a>> {
+        // The playground's responder writes its own headers, from its query:
+        // no policy or quirk ever decides it, in any scenario.
+        if req.path == HAND_WRITTEN_BY_THE_LEARNER {
+            return None;
+        }
         if let Some(raw) = &self.quirks.raw
             && raw.paths.iter().any(|p| p.matches(req.path))
         {
@@ -180,5 +191,18 @@ mod tests {
         assert_eq!(p.header_pairs(), vec![("access-control-allow-headers", "content-type".to_owned())]);
         let elsewhere = CorsRequest { path: "/ajax/results", ..evil };
         assert!(setup.decide(&elsewhere).is_none(), "no policy behind the raw paths");
+    }
+
+    #[test]
+    fn playground_responder_is_never_decided_even_under_a_scenario_covering_every_path() {
+        let raw = RawHeaders {
+            paths: vec![PathPattern::parse(1, "*").expect("pattern")],
+            actual: vec![(CorsHeader::AllowOrigin, "{origin}".to_owned())],
+            preflight: vec![],
+        };
+        let setup = Setup { quirks: Quirks { raw: Some(raw), ..Quirks::default() }, ..Setup::correct(policy()) };
+        let respond = CorsRequest { path: HAND_WRITTEN_BY_THE_LEARNER, ..preflight() };
+        assert!(setup.decide(&respond).is_none());
+        assert!(setup.decide(&preflight()).is_some(), "every other path still is");
     }
 }

@@ -54,6 +54,9 @@ pub static ASSETS: &[Asset] = &[
     asset!("js", "jsonp.js", JS),
     asset!("js", "cors.js", JS),
     asset!("js", "sandbox.js", JS),
+    asset!("js", "playground-model.js", JS),
+    asset!("js", "playground-presets.js", JS),
+    asset!("js", "playground.js", JS),
 ];
 
 /// The asset at `path` (below `/static/`).

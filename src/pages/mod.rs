@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod cors_requests;
 pub mod delivery;
+pub mod playground;
 
 use std::sync::Arc;
 
@@ -55,6 +56,7 @@ fn routes() -> Router<AppState> {
         .route("/jsonp", get(jsonp))
         .route("/cors", get(cors))
         .route("/cors/sandbox", get(cors_sandbox))
+        .route("/playground", get(playground::page))
         .route("/static/{*path}", get(assets::serve))
         // Each area owns its routes: the lab (with its event stream) and the inspector.
         .merge(lab::router())

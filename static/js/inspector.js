@@ -6,6 +6,9 @@
 // cleared are shown as one pair. A blocked request is quoted in the words
 // of the browser running this page (Firefox, or Chrome and the other
 // Chromium-based browsers), the other browser's one click away.
+// Each judged request is also announced
+// as an 'inspected' event on the list, for a page that shows it its own
+// way (the playground).
 (() => {
   const list = document.getElementById('exchanges');
   const seen = [];
@@ -53,7 +56,7 @@
   window.fetch = function (input, init = {}) {
     const given = init.headers || {};
     const headers = given instanceof Headers || Array.isArray(given) ? [...given] : Object.entries(given);
-    const done = track({ method: init.method || 'GET', url: String(input), headers, credentials: init.credentials || 'same-origin', kind: 'fetch' });
+    const done = track({ method: init.method || 'GET', url: String(input), headers, credentials: init.credentials || 'same-origin', mode: init.mode || 'cors', kind: 'fetch' });
     const result = realFetch.call(this, input, init);
     result.then(done, done);
     return result;
@@ -82,11 +85,15 @@
     const preflight = mine.find((e) => e.method === 'OPTIONS' && e.request_method);
     const actual = mine.find((e) => e.method === request.method.toUpperCase());
     if (!preflight && !actual) {
-      show([], { readable: false, summary: `${request.method} ${target.pathname}: nothing reached the server (a network or certificate error?).` });
+      show([], { readable: false, summary: `${request.method} ${target.pathname}: nothing reached the server (a network or certificate error?).` }, request);
       return;
     }
     if (target.origin === location.origin) {
-      show(mine, { readable: true, summary: 'Same origin: the browser hands the response to the page, no CORS check needed.' });
+      show(mine, { readable: true, summary: 'Same origin: the browser hands the response to the page, no CORS check needed.' }, request);
+      return;
+    }
+    if (request.mode === 'no-cors') {
+      show([preflight, actual].filter(Boolean), { readable: false, summary: 'no-cors: sent without a preflight or any CORS check; the page got an opaque response (status 0, no headers, no body), whatever the server answered.' }, request);
       return;
     }
     // Authorization values stay in the page: the server only needs the names.
@@ -102,10 +109,10 @@
       }),
     });
     const verdict = response.ok ? await response.json() : { readable: false, summary: `The inspector could not judge this request (${response.status}).` };
-    show([preflight, actual].filter(Boolean), verdict);
+    show([preflight, actual].filter(Boolean), verdict, request);
   }
 
-  function show(exchanges, verdict) {
+  function show(exchanges, verdict, request) {
     const item = document.createElement('li');
     item.className = 'inspected';
     item.dataset.path = exchanges[0]?.path || '';
@@ -132,6 +139,9 @@
       item.append(line('warning', `Warning: ${warning}`));
     }
     list.prepend(item);
+    if (request) {
+      list.dispatchEvent(new CustomEvent('inspected', { detail: { request, exchanges, verdict } }));
+    }
   }
 
   // Which console this learner reads: Firefox's, or Chromium's (Chrome, Edge…).

@@ -21,6 +21,7 @@ mod limits;
 mod malformed;
 mod memory;
 mod page_hardening;
+mod playground_api;
 mod procfile;
 mod properties;
 mod soak;

@@ -28,10 +28,13 @@ fn the_shipped_default_policy_loads() {
     let page_block = &policy.blocks()[1];
     assert!(page_block.origins.admits("http://localhost:3000"));
     assert!(page_block.origins.registry.is_some());
-    assert_eq!(page_block.resources.len(), 3);
+    assert_eq!(page_block.resources.len(), 4);
     let admin = &page_block.resources[2];
     assert_eq!(admin.headers, Headers::list(&["authorization", "content-type"]));
     assert_eq!((admin.credentials, admin.max_age), (true, Some(0)));
+    // The playground's echo: never a cached preflight, so each request shows its own.
+    let playground = &page_block.resources[3];
+    assert_eq!((playground.credentials, playground.max_age), (true, Some(0)));
 }
 
 #[test]

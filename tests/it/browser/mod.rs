@@ -9,6 +9,9 @@ mod cors_page;
 pub mod driver;
 mod hardening;
 mod inspector;
+mod playground;
+mod playground_model;
+mod playground_presets;
 mod scenarios;
 mod techniques;
 
