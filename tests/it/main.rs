@@ -11,6 +11,7 @@ mod connections;
 mod cors_api;
 mod delivery;
 mod diagnosis_corpus;
+mod export;
 mod faults;
 mod helpers;
 mod hostile_origins;

@@ -1,0 +1,127 @@
+//! `f1-race-results export`, verified by running the real thing: for the
+//! shipped policy and every scenario a target can express, each request of
+//! the matrix (`export/matrix.rs`) gets the same browser verdict from the
+//! real middleware serving the export as from the app, except for the
+//! differences `export/expected.rs` names, each the target's own behaviour
+//! (docs/export.md). Scenarios whose quirks are not policy are not compared,
+//! and say so.
+
+mod expected;
+mod matrix;
+mod stacks;
+mod tower;
+
+use f1_race_results::cli::export::{ExportArgs, Format, load, render};
+use f1_race_results::lab::scenario;
+
+use crate::helpers::TestApp;
+use matrix::{Outcome, actual, cases, judge, preflight};
+use stacks::Stack;
+
+/// One request where the target's verdict differs from the app's.
+#[derive(Debug)]
+pub struct Difference {
+    pub scenario: String,
+    pub case: String,
+    pub app: Outcome,
+    pub target: Outcome,
+}
+
+/// Exports every scenario for `format`, serves each with `start`, and
+/// holds the differences to the expected table.
+async fn verify(format: Format, start: impl Fn(usize, &str) -> Stack, prepare: impl FnOnce(&[String])) {
+    let names: Vec<Option<String>> = std::iter::once(None)
+        .chain(scenario::all().expect("scenarios").into_iter().map(|s| Some(s.name)))
+        .collect();
+    let mut apps = Vec::new();
+    let mut texts = Vec::new();
+    for name in names {
+        let app = TestApp::spawn_with(|c| c.scenario = name.clone()).await;
+        let args = ExportArgs {
+            format,
+            policy: None,
+            scenario: name.clone(),
+            host: "localhost".to_owned(),
+            page_port: app.running.page_port(),
+            api_port: app.running.api_port(),
+        };
+        let export = load(&args).expect("every scenario exports");
+        let label = name.unwrap_or_else(|| "default".to_owned());
+        if !export.not_exported.is_empty() {
+            eprintln!("not compared: {label} ({format:?}): {}", export.not_exported.join(" "));
+            app.stop().await;
+            continue;
+        }
+        texts.push(render(format, &export));
+        apps.push((label, app));
+    }
+    prepare(&texts);
+    let mut differences = Vec::new();
+    for (i, ((label, app), text)) in apps.iter().zip(&texts).enumerate() {
+        let stack = start(i, text);
+        for case in cases(app.running.page_port(), app.running.api_port()) {
+            let (app_pre, stack_pre) = match preflight(&case.spec) {
+                Some(req) => (Some(app.api(req.clone()).await), Some(stacks::send(stack.port, req).await)),
+                None => (None, None),
+            };
+            let app_outcome = judge(&case.spec, app_pre.as_ref(), Some(&app.api(actual(&case.spec)).await));
+            let stack_actual = stacks::send(stack.port, actual(&case.spec)).await;
+            let stack_outcome = judge(&case.spec, stack_pre.as_ref(), Some(&stack_actual));
+            if app_outcome != stack_outcome {
+                differences.push(Difference {
+                    scenario: label.clone(),
+                    case: case.name,
+                    app: app_outcome,
+                    target: stack_outcome,
+                });
+            }
+        }
+    }
+    for (_, app) in apps {
+        app.stop().await;
+    }
+    expected::hold(format, &differences);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rack_cors_export_behaves_as_the_app_in_real_rack_cors() {
+    if !stacks::found("rackup", "ruby-rack-cors ruby-rackup thin") || !stacks::found("thin", "thin") {
+        return;
+    }
+    verify(Format::RackCors, |_, text| stacks::rack(text), |_| {}).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nginx_export_behaves_as_the_app_in_real_nginx() {
+    if !stacks::found("nginx", "nginx-light") {
+        return;
+    }
+    verify(Format::Nginx, |_, text| stacks::nginx(text), |_| {}).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn express_export_behaves_as_the_app_in_real_express_with_cors() {
+    let modules = ["/usr/share/nodejs/express", "/usr/share/nodejs/cors"];
+    if !stacks::found("node", "nodejs node-express node-cors") {
+        return;
+    }
+    if let Some(missing) = modules.iter().find(|m| !std::path::Path::new(m).exists()) {
+        assert!(std::env::var_os("CI").is_none_or(|v| v.is_empty()), "{missing} is required when CI is set");
+        eprintln!("SKIP export test: {missing} not found (apt-get install node-express node-cors)");
+        return;
+    }
+    verify(Format::Express, |_, text| stacks::express(text), |_| {}).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tower_http_export_compiles_and_behaves_as_the_app_with_the_real_cors_layer() {
+    let binary: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    verify(
+        Format::TowerHttp,
+        |i, _| stacks::binary(binary.get().expect("built"), &[&i.to_string()]),
+        |texts| {
+            let _ = binary.set(tower::build(texts));
+        },
+    )
+    .await;
+}
