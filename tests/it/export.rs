@@ -30,9 +30,8 @@ pub struct Difference {
 /// Exports every scenario for `format`, serves each with `start`, and
 /// holds the differences to the expected table.
 async fn verify(format: Format, start: impl Fn(usize, &str) -> Stack, prepare: impl FnOnce(&[String])) {
-    let names: Vec<Option<String>> = std::iter::once(None)
-        .chain(scenario::all().expect("scenarios").into_iter().map(|s| Some(s.name)))
-        .collect();
+    let names: Vec<Option<String>> =
+        std::iter::once(None).chain(scenario::all().expect("scenarios").into_iter().map(|s| Some(s.name))).collect();
     let mut apps = Vec::new();
     let mut texts = Vec::new();
     for name in names {
@@ -85,7 +84,13 @@ async fn verify(format: Format, start: impl Fn(usize, &str) -> Stack, prepare: i
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rack_cors_export_behaves_as_the_app_in_real_rack_cors() {
-    if !stacks::found("rackup", "ruby-rack-cors ruby-rackup thin") || !stacks::found("thin", "thin") {
+    if !stacks::found("rackup", "ruby-rack") || !stacks::found("thin", "thin") {
+        return;
+    }
+    let rack_cors = std::process::Command::new("ruby").args(["-e", "require 'rack/cors'"]).status();
+    if !rack_cors.is_ok_and(|s| s.success()) {
+        assert!(std::env::var_os("CI").is_none_or(|v| v.is_empty()), "rack-cors is required when CI is set");
+        eprintln!("SKIP export test: rack-cors not found (apt-get install ruby-rack-cors)");
         return;
     }
     verify(Format::RackCors, |_, text| stacks::rack(text), |_| {}).await;

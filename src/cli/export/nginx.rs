@@ -116,7 +116,8 @@ fn location(route: &Route<'_>) -> String {
 
 /// The stand-in for the application behind nginx.
 fn stand_in() -> String {
-    let mut out = String::from("        # Your application: replace the next lines with proxy_pass http://127.0.0.1:8000;\n");
+    let mut out =
+        String::from("        # Your application: replace the next lines with proxy_pass http://127.0.0.1:8000;\n");
     for (name, value) in STAND_IN_HEADERS {
         out.push_str(&format!("        add_header {name} {value};\n"));
     }

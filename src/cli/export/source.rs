@@ -43,11 +43,16 @@ pub fn load(args: &ExportArgs) -> Result<Export, String> {
         let bytes = crate::fsutil::read_bounded(path)
             .map_err(|e| format!("cannot read the policy file {}: {}", path.display(), crate::tls::io_reason(&e)))?;
         let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))?;
-        let policy = parse(&path.display().to_string(), &text, &ctx).map_err(|e| format!("invalid CORS policy: {e}"))?;
+        let policy =
+            parse(&path.display().to_string(), &text, &ctx).map_err(|e| format!("invalid CORS policy: {e}"))?;
         return Ok(Export { source: path.display().to_string(), policy: Some(Arc::new(policy)), not_exported: vec![] });
     }
     let Some(name) = &args.scenario else {
-        return Ok(Export { source: DEFAULT_POLICY_NAME.to_owned(), policy: Some(Arc::new(shipped)), not_exported: vec![] });
+        return Ok(Export {
+            source: DEFAULT_POLICY_NAME.to_owned(),
+            policy: Some(Arc::new(shipped)),
+            not_exported: vec![],
+        });
     };
     let all = scenario::all().map_err(|e| e.to_string())?;
     let Some(found) = all.iter().find(|s| &s.name == name) else {

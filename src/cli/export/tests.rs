@@ -28,7 +28,9 @@ fn the_shipped_policy_names_the_page_origin_with_its_port() {
 
 #[test]
 fn quirks_that_are_not_policy_are_said_not_exported() {
-    for (scenario, word) in [("no-preflight-handler", "404"), ("duplicate-allow-origin", "api.example"), ("cors-off", "removes")] {
+    for (scenario, word) in
+        [("no-preflight-handler", "404"), ("duplicate-allow-origin", "api.example"), ("cors-off", "removes")]
+    {
         for format in [Format::RackCors, Format::Nginx] {
             let out = export(format, Some(scenario));
             assert!(out.contains("NOT EXPORTED") && out.contains(word), "{scenario} {format:?}:\n{out}");

@@ -106,7 +106,11 @@ fn method(m: &str) -> String {
 }
 
 fn header_names(names: &[String]) -> String {
-    names.iter().map(|n| format!("HeaderName::from_static(\"{}\")", n.to_ascii_lowercase())).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("HeaderName::from_static(\"{}\")", n.to_ascii_lowercase()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn origin(o: &Origins, out: &mut String) -> String {

@@ -18,15 +18,43 @@ const RACK_CORS: &[Expected] = &[
 ];
 const NGINX: &[Expected] = &[
     ("*", "*/public-authorization", "headers = \"*\" is the requested list echoed, Authorization included"),
-    ("*", "null/public-get", "Access-Control-Allow-Origin: * admits the opaque origin null; the app admits null only when named"),
-    ("methods-get-only", "*/json-post", "methods are listed, not checked: the browser always allows POST, the app refuses its preflight"),
+    (
+        "*",
+        "null/public-get",
+        "Access-Control-Allow-Origin: * admits the opaque origin null; the app admits null only when named",
+    ),
+    (
+        "methods-get-only",
+        "*/json-post",
+        "methods are listed, not checked: the browser always allows POST, the app refuses its preflight",
+    ),
 ];
 const EXPRESS: &[Expected] = &[
     ("*", "*/public-authorization", "without allowedHeaders, cors echoes the requested list, Authorization included"),
-    ("*", "null/public-get", "Access-Control-Allow-Origin: * admits the opaque origin null; the app admits null only when named"),
-    ("methods-get-only", "*/json-post", "methods are listed, not checked: the browser always allows POST, the app refuses its preflight"),
+    (
+        "*",
+        "null/public-get",
+        "Access-Control-Allow-Origin: * admits the opaque origin null; the app admits null only when named",
+    ),
+    (
+        "methods-get-only",
+        "*/json-post",
+        "methods are listed, not checked: the browser always allows POST, the app refuses its preflight",
+    ),
 ];
-const TOWER_HTTP: &[Expected] = &[];
+const TOWER_HTTP: &[Expected] = &[
+    ("*", "*/public-authorization", "AllowHeaders::mirror_request() echoes the requested list, Authorization included"),
+    (
+        "*",
+        "null/public-get",
+        "AllowOrigin::any() sends * , which admits the opaque origin null; the app admits null only when named",
+    ),
+    (
+        "methods-get-only",
+        "*/json-post",
+        "methods are listed, not checked: the browser always allows POST, the app refuses its preflight",
+    ),
+];
 
 fn table(format: Format) -> &'static [Expected] {
     match format {

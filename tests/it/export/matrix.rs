@@ -12,6 +12,9 @@ use crate::helpers::{Reply, Req};
 /// paths): what a policy exposes is judged on them.
 const STAND_IN: [(&str, &str); 3] = [("x-total-count", "22"), ("x-race-lap", "1"), ("x-page", "1")];
 
+/// `(name, method, path, headers the script sets, credentials)`.
+type Request = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)], bool);
+
 /// One request of the matrix.
 pub struct Case {
     /// `origin-name/request-name`, as the expected-differences table names it.
@@ -42,10 +45,9 @@ pub fn cases(page_port: u16, api_port: u16) -> Vec<Case> {
         ("other-port", "http://localhost:8080".to_owned()),
         ("https-page", format!("https://localhost:{page_port}")),
     ];
-    let json: &[(&str, &str)] = &[("Content-Type", "application/json")];
-    let basic: &[(&str, &str)] = &[("Authorization", "Basic dXNlcjpwYXNzd29yZA==")];
-    // (name, method, path, headers the script sets, credentials)
-    let requests: [(&str, &str, &str, &[(&str, &str)], bool); 15] = [
+    let json: &'static [(&str, &str)] = &[("Content-Type", "application/json")];
+    let basic: &'static [(&str, &str)] = &[("Authorization", "Basic dXNlcjpwYXNzd29yZA==")];
+    let requests: [Request; 15] = [
         ("simple-get", "GET", "/cors/results", &[], false),
         ("form-post", "POST", "/cors/results", &[("Content-Type", "application/x-www-form-urlencoded")], false),
         ("json-post", "POST", "/cors/results", json, false),
@@ -81,9 +83,8 @@ pub fn cases(page_port: u16, api_port: u16) -> Vec<Case> {
 /// The preflight a browser sends for `spec`, if it sends one.
 pub fn preflight(spec: &RequestSpec) -> Option<Req> {
     let reason = needs_preflight(spec)?;
-    let mut req = Req::options(&spec.path)
-        .origin(&spec.page_origin)
-        .header("access-control-request-method", spec.wire_method());
+    let mut req =
+        Req::options(&spec.path).origin(&spec.page_origin).header("access-control-request-method", spec.wire_method());
     if let Some(headers) = reason.request_headers() {
         req = req.header("access-control-request-headers", &headers);
     }
@@ -116,11 +117,8 @@ pub fn judge(spec: &RequestSpec, preflight: Option<&Reply>, actual: Option<&Repl
     };
     let pre = preflight.map(|r| (r.status, lines(r)));
     let act = actual.map(|r| (r.status, lines(r)));
-    let verdict = diagnose(
-        spec,
-        pre.as_ref().map(|(s, l)| (*s, l.as_slice())),
-        act.as_ref().map(|(s, l)| (*s, l.as_slice())),
-    );
+    let verdict =
+        diagnose(spec, pre.as_ref().map(|(s, l)| (*s, l.as_slice())), act.as_ref().map(|(s, l)| (*s, l.as_slice())));
     Outcome {
         actual_sent: verdict.actual_sent,
         readable: verdict.readable,

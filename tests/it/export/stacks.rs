@@ -140,8 +140,7 @@ fn ready(mut stack: Stack) -> Stack {
 /// One request over plain HTTP to a stack.
 pub async fn send(port: u16, req: Req) -> Reply {
     let stream = TcpStream::connect(("127.0.0.1", port)).await.expect("connect to the stack");
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("HTTP handshake");
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("HTTP handshake");
     tokio::spawn(conn);
     let response = sender.send_request(req.into_request(port)).await.expect("a response");
     Reply::read(response).await

@@ -32,7 +32,8 @@ pub fn build(exports: &[String]) -> PathBuf {
     let project = root.join("project");
     std::fs::create_dir_all(project.join("src")).expect("project directory");
     write_if_changed(&project.join("Cargo.toml"), MANIFEST);
-    let lock = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock")).expect("Cargo.lock");
+    let lock =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock")).expect("Cargo.lock");
     if !project.join("Cargo.lock").exists() {
         write_if_changed(&project.join("Cargo.lock"), &lock);
     }
