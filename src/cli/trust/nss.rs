@@ -89,11 +89,7 @@ impl Certutil {
         if output.status.success() {
             return Ok(output.stdout);
         }
-        Err(format!(
-            "`certutil -d {db} {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ))
+        Err(format!("`certutil -d {db} {}` failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim()))
     }
 }
 

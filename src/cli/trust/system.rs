@@ -67,7 +67,9 @@ pub(super) fn apply(ca: &Path, direction: Direction) -> Line {
 fn update(done: String) -> Line {
     match Command::new("update-ca-certificates").arg("--fresh").output() {
         Ok(out) if out.status.success() => Ok(format!("{done} (update-ca-certificates ran)")),
-        Ok(out) => Err(format!("{done}, but update-ca-certificates failed: {}", String::from_utf8_lossy(&out.stderr).trim())),
+        Ok(out) => {
+            Err(format!("{done}, but update-ca-certificates failed: {}", String::from_utf8_lossy(&out.stderr).trim()))
+        }
         Err(e) => Err(format!("{done}, but update-ca-certificates could not run: {e}")),
     }
 }
