@@ -29,6 +29,8 @@ fn run(command: &str, home: &Path, certs: &Path) -> String {
 }
 
 /// The home page's verdict on the API certificate, in a browser using `home`.
+// The share is held for the whole check on purpose, as in `browser_for`.
+#[allow(clippy::await_holding_lock)]
 async fn api_check(kind: Kind, app: &TestApp, home: &Path, profile: &Path) -> Option<String> {
     let _share = crate::helpers::CPU.read().unwrap_or_else(std::sync::PoisonError::into_inner);
     let options = LaunchOptions {
@@ -56,7 +58,6 @@ fn firefox_profile(home: &Path) -> PathBuf {
     root.join("f1test.default")
 }
 
-#[allow(clippy::await_holding_lock)]
 async fn trust_makes_the_api_origin_load_and_untrust_undoes_it(kind: Kind) {
     let certutil = Command::new("sh").args(["-c", "command -v certutil"]).output();
     if !certutil.is_ok_and(|o| o.status.success()) {
