@@ -6,6 +6,8 @@
 //! (docs/export.md). Scenarios whose quirks are not policy are not compared,
 //! and say so.
 
+use std::path::PathBuf;
+
 mod expected;
 mod matrix;
 mod stacks;
@@ -30,22 +32,31 @@ pub struct Difference {
 /// Exports every scenario for `format`, serves each with `start`, and
 /// holds the differences to the expected table.
 async fn verify(format: Format, start: impl Fn(usize, &str) -> Stack, prepare: impl FnOnce(&[String])) {
-    let names: Vec<Option<String>> =
-        std::iter::once(None).chain(scenario::all().expect("scenarios").into_iter().map(|s| Some(s.name))).collect();
+    // (label, scenario, policy file): the shipped policy, every scenario, and
+    // a policy using what those do not.
+    let everything = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/export/everything.toml"));
+    let sources: Vec<(String, Option<String>, Option<PathBuf>)> = [("default".to_owned(), None, None)]
+        .into_iter()
+        .chain(scenario::all().expect("scenarios").into_iter().map(|s| (s.name.clone(), Some(s.name), None)))
+        .chain([("everything.toml".to_owned(), None, Some(everything))])
+        .collect();
     let mut apps = Vec::new();
     let mut texts = Vec::new();
-    for name in names {
-        let app = TestApp::spawn_with(|c| c.scenario = name.clone()).await;
+    for (label, name, policy) in sources {
+        let app = TestApp::spawn_with(|c| {
+            c.scenario = name.clone();
+            c.policy = policy.clone();
+        })
+        .await;
         let args = ExportArgs {
             format,
-            policy: None,
-            scenario: name.clone(),
+            policy,
+            scenario: name,
             host: "localhost".to_owned(),
             page_port: app.running.page_port(),
             api_port: app.running.api_port(),
         };
         let export = load(&args).expect("every scenario exports");
-        let label = name.unwrap_or_else(|| "default".to_owned());
         if !export.not_exported.is_empty() {
             eprintln!("not compared: {label} ({format:?}): {}", export.not_exported.join(" "));
             app.stop().await;

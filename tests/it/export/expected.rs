@@ -17,6 +17,7 @@ const RACK_CORS: &[Expected] = &[
     ("missing-allowed-header", "*/users-put", "Content-Type is always allowed (CORS_SIMPLE_HEADERS)"),
 ];
 const NGINX: &[Expected] = &[
+    ("everything.toml", "*/admin-basic", "an `if` condition cannot be said: the resource applies always"),
     ("*", "*/public-authorization", "headers = \"*\" is the requested list echoed, Authorization included"),
     (
         "*",
@@ -43,6 +44,7 @@ const EXPRESS: &[Expected] = &[
     ),
 ];
 const TOWER_HTTP: &[Expected] = &[
+    ("everything.toml", "*/admin-basic", "an `if` condition cannot be said: the resource applies always"),
     ("*", "*/public-authorization", "AllowHeaders::mirror_request() echoes the requested list, Authorization included"),
     (
         "*",
