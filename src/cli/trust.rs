@@ -24,6 +24,10 @@ pub struct TrustArgs {
     /// Where the CA lives (as the app's --certs-dir).
     #[arg(long, env = "F1_CERTS_DIR", default_value = crate::config::DEFAULT_CERTS_DIR)]
     pub certs_dir: PathBuf,
+    /// The host name the CA must be able to vouch for when `trust` creates
+    /// it (as the app's --host; later starts with another --host make a new CA).
+    #[arg(long, env = "F1_HOST", default_value = "localhost")]
+    pub host: String,
     /// Leave the system store alone (browsers' NSS databases only).
     #[arg(long)]
     pub no_system: bool,
@@ -48,7 +52,7 @@ pub fn run(args: TrustArgs, direction: Direction) -> ExitCode {
         eprintln!("error: HOME is not set: cannot find the browsers' certificate databases");
         return ExitCode::from(2);
     };
-    let ca = match ca_file(&args.certs_dir, direction) {
+    let ca = match ca_file(&args.certs_dir, &args.host, direction) {
         Ok(ca) => ca,
         Err(message) => {
             eprintln!("error: {message}");
@@ -90,7 +94,7 @@ fn verb(direction: Direction) -> &'static str {
 }
 
 /// The CA's PEM file; `trust` creates the CA when there is none yet.
-fn ca_file(dir: &Path, direction: Direction) -> Result<PathBuf, String> {
+fn ca_file(dir: &Path, host: &str, direction: Direction) -> Result<PathBuf, String> {
     let ca = dir.join(crate::tls::CA_CERT_FILE);
     if ca.is_file() {
         println!("CA: {}", ca.display());
@@ -102,7 +106,7 @@ fn ca_file(dir: &Path, direction: Direction) -> Result<PathBuf, String> {
             ca.display()
         ));
     }
-    let paths = crate::tls::ensure_certificates(dir, &["localhost".to_owned()]).map_err(|e| e.to_string())?;
+    let paths = crate::tls::ensure_certificates(dir, &[host.to_owned()]).map_err(|e| e.to_string())?;
     println!("CA: {} (created now)", paths.ca_cert.display());
     Ok(paths.ca_cert)
 }

@@ -26,4 +26,5 @@ mod properties;
 mod soak;
 mod startup;
 mod tls;
+mod trust_cli;
 mod wire;

@@ -138,6 +138,8 @@ fn ruby_condition(condition: &Condition) -> String {
     let key = |name: &str| format!("HTTP_{}", name.to_ascii_uppercase().replace('-', "_"));
     match condition {
         Condition::HeaderPresent(name) => format!("!env['{}'].nil?", key(name)),
-        Condition::HeaderEquals(name, value) => format!("env['{}'] == {value:?}", key(name)),
+        Condition::HeaderEquals(name, value) => {
+            format!("env['{}'] == '{}'", key(name), value.replace('\\', "\\\\").replace('\'', "\\'"))
+        }
     }
 }
