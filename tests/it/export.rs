@@ -141,3 +141,33 @@ async fn tower_http_export_compiles_and_behaves_as_the_app_with_the_real_cors_la
     )
     .await;
 }
+
+#[test]
+fn the_binary_prints_an_export_and_refuses_bad_input_in_one_sentence() {
+    let bin = env!("CARGO_BIN_EXE_f1-race-results");
+    let run = |args: &[&str]| std::process::Command::new(bin).arg("export").args(args).output().expect("runs");
+    let ok = run(&["--format", "nginx", "--page-port", "4000"]);
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("\"http://localhost:4000\" \"http://localhost:4000\";"));
+    for (args, says) in [
+        (&["--format", "nginx", "--scenario", "nope"][..], "there is no scenario \"nope\""),
+        (&["--format", "nginx", "--policy", "/nonexistent.toml"][..], "cannot read the policy file /nonexistent.toml"),
+        (&["--format", "xml"][..], "invalid value 'xml' for '--format <FORMAT>'"),
+    ] {
+        let out = run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.starts_with("error: ") && err.contains(says), "{args:?}: {err}");
+    }
+    let bad = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(
+        bad.path(),
+        "[[allow]]\norigins = [\"*\"]\n  [[allow.resource]]\n  path = \"/a/*\"\n  credentials = true\n",
+    )
+    .expect("written");
+    let out = run(&["--format", "express", "--policy", &bad.path().display().to_string()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("invalid CORS policy") && err.contains("cannot be combined with credentials"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
