@@ -462,7 +462,9 @@ pub fn page_origins(host: &str, page_port: u16) -> Vec<Origin> {
     origins_of("http", host, page_port)
 }
 
-fn origins_of(scheme: &str, host: &str, port: u16) -> Vec<Origin> {
+/// An origin under every name the server answers to (the loopback names
+/// and `host`), for this scheme and port.
+pub fn origins_of(scheme: &str, host: &str, port: u16) -> Vec<Origin> {
     let mut origins: Vec<Origin> = Vec::new();
     for name in ["localhost", "127.0.0.1", "::1", host] {
         if let Ok(origin) = Origin::from_parts(scheme, name, port)

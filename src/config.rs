@@ -12,7 +12,7 @@ use clap::Parser;
 
 /// Where the generated certificates live by default: next to `Cargo.toml`,
 /// so the same CA is reused whatever directory the app is started from.
-pub(crate) const DEFAULT_CERTS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/certs");
+pub const DEFAULT_CERTS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/certs");
 /// The lab's saved state, next to `Cargo.toml` too.
 const DEFAULT_DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
 

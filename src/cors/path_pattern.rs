@@ -76,6 +76,46 @@ impl PathPattern {
     }
 }
 
+/// The pattern as a policy file writes it; a parameter's name is not
+/// kept, so `/items/:id` reads back as `/items/:param`.
+impl std::fmt::Display for PathPattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.segments.is_empty() && self.open_ended {
+            return f.write_str("*");
+        }
+        for segment in &self.segments {
+            match segment {
+                Segment::Literal(l) => write!(f, "/{l}")?,
+                Segment::Param => f.write_str("/:param")?,
+            }
+        }
+        match (self.segments.is_empty(), self.open_ended) {
+            (true, false) => f.write_str("/"),
+            (_, true) => f.write_str("/*"),
+            (false, false) => Ok(()),
+        }
+    }
+}
+
+impl PathPattern {
+    /// The literal prefix before the first parameter or the open end, and
+    /// whether the pattern is that prefix and everything below it (`/a/*`);
+    /// `None` when a `:param` segment is in it.
+    pub fn literal_prefix(&self) -> Option<(String, bool)> {
+        let mut prefix = String::new();
+        for segment in &self.segments {
+            match segment {
+                Segment::Literal(l) => {
+                    prefix.push('/');
+                    prefix.push_str(l);
+                }
+                Segment::Param => return None,
+            }
+        }
+        Some((prefix, self.open_ended))
+    }
+}
+
 impl Segment {
     fn parse(raw: &str) -> Self {
         match raw.strip_prefix(':') {
@@ -104,6 +144,17 @@ mod tests {
         assert!(p("/exact").matches("/exact") && !p("/exact").matches("/exact/x"));
         assert!(PathPattern::parse(2, "cors/*").is_err());
         assert!(PathPattern::parse(2, "/a/*/b").is_err());
+    }
+
+    #[test]
+    fn patterns_read_back_as_written() {
+        for raw in ["*", "/cors/*", "/exact", "/items/:param", "/", "/a/b/*"] {
+            assert_eq!(PathPattern::parse(1, raw).expect("valid").to_string(), raw);
+        }
+        let p = |raw| PathPattern::parse(1, raw).expect("valid pattern");
+        assert_eq!(p("/cors/*").literal_prefix(), Some(("/cors".to_owned(), true)));
+        assert_eq!(p("*").literal_prefix(), Some((String::new(), true)));
+        assert_eq!(p("/items/:id").literal_prefix(), None);
     }
 
     /// The rule as first written: split into segments, compare in order.

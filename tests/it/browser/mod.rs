@@ -14,6 +14,7 @@ mod playground_model;
 mod playground_presets;
 mod scenarios;
 mod techniques;
+mod trust;
 
 use std::time::Duration;
 
@@ -67,7 +68,7 @@ impl std::ops::Deref for TestBrowser {
 pub async fn browser_for(kind: Kind, app: &TestApp) -> Option<TestBrowser> {
     let share = crate::helpers::CPU.read().unwrap_or_else(std::sync::PoisonError::into_inner);
     let ca = app.running.ca_cert().cloned();
-    let browser = Browser::launch(kind, LaunchOptions { trust_ca_pem: ca })
+    let browser = Browser::launch(kind, LaunchOptions { trust_ca_pem: ca, ..LaunchOptions::default() })
         .await
         .unwrap_or_else(|e| panic!("{kind:?} starts: {e}"))?;
     Some(TestBrowser { browser, _share: share })

@@ -47,24 +47,27 @@ const EVENTS: &[&str] = &[
     "network.fetchError",
 ];
 
-/// Starts Firefox with its profile (and NSS database) in `home/profile`.
-pub async fn launch(home: &Path, trust_ca_pem: Option<&Path>) -> Result<Result<Launched, Unavailable>, String> {
+/// Starts Firefox with its profile (and NSS database) in `profile` (by default `home/profile`).
+pub async fn launch(
+    home: &Path,
+    profile: &Path,
+    trust_ca_pem: Option<&Path>,
+) -> Result<Result<Launched, Unavailable>, String> {
     let Some(binary) = process::find_binary("FIREFOX", &["firefox-esr", "firefox"])? else {
         return Ok(Err(Unavailable { tool: "Firefox", package: "firefox-esr" }));
     };
-    let profile = home.join("profile");
-    tokio::fs::create_dir_all(&profile).await.map_err(|e| format!("creating {}: {e}", profile.display()))?;
+    tokio::fs::create_dir_all(profile).await.map_err(|e| format!("creating {}: {e}", profile.display()))?;
     tokio::fs::write(profile.join("user.js"), PREFS).await.map_err(|e| format!("writing user.js: {e}"))?;
     if let Some(pem) = trust_ca_pem {
         let Some(certutil) = process::which("certutil") else {
             return Ok(Err(Unavailable { tool: "certutil", package: "libnss3-tools" }));
         };
-        process::trust_ca(&certutil, &profile, pem).await?;
+        process::trust_ca(&certutil, profile, pem).await?;
     }
     let mut command = Command::new(&binary);
     command
         .args(["--headless", "--no-remote", "--profile"])
-        .arg(&profile)
+        .arg(profile)
         // Port 0: Firefox picks a free port and prints it, so parallel tests never clash.
         .arg("--remote-debugging-port=0")
         .env("HOME", home)

@@ -47,6 +47,12 @@ pub struct LaunchOptions {
     /// certificates, installed into the browser's own throw-away NSS database.
     /// Needs `certutil` (Debian package `libnss3-tools`).
     pub trust_ca_pem: Option<PathBuf>,
+    /// Run with this `HOME` instead of a throw-away one (kept when the
+    /// browser closes), trusting only what its NSS databases already hold:
+    /// for testing what `f1-race-results trust` put there.
+    pub home: Option<PathBuf>,
+    /// Firefox's profile directory (default: `profile` in the home).
+    pub firefox_profile: Option<PathBuf>,
 }
 
 /// A started browser and its connection, as a protocol module returns it.
@@ -87,22 +93,27 @@ impl Browser {
     /// so local `cargo test` works without it; when the `CI` environment variable
     /// is non-empty it returns an error instead, so CI never silently skips.
     pub async fn launch(kind: Kind, opts: LaunchOptions) -> Result<Option<Browser>, String> {
-        let home = tempfile::Builder::new()
-            .prefix(match kind {
-                Kind::Chromium => "f1-chromium-",
-                Kind::Firefox => "f1-firefox-",
-            })
-            .tempdir()
-            .map_err(|e| format!("creating a temporary home for {kind:?}: {e}"))?;
+        let home = match &opts.home {
+            Some(_) => None,
+            None => Some(
+                tempfile::Builder::new()
+                    .prefix(match kind {
+                        Kind::Chromium => "f1-chromium-",
+                        Kind::Firefox => "f1-firefox-",
+                    })
+                    .tempdir()
+                    .map_err(|e| format!("creating a temporary home for {kind:?}: {e}"))?,
+            ),
+        };
+        let home_path = opts.home.clone().or_else(|| home.as_ref().map(|h| h.path().to_path_buf())).unwrap_or_default();
         let pem = opts.trust_ca_pem.as_deref();
+        let profile = opts.firefox_profile.clone().unwrap_or_else(|| home_path.join("profile"));
         let launched = match kind {
-            Kind::Chromium => chromium::launch(home.path(), pem).await?,
-            Kind::Firefox => firefox::launch(home.path(), pem).await?,
+            Kind::Chromium => chromium::launch(&home_path, pem).await?,
+            Kind::Firefox => firefox::launch(&home_path, &profile, pem).await?,
         };
         match launched {
-            Ok(Launched { conn, reader, process }) => {
-                Ok(Some(Browser { kind, conn, reader, process, home: Some(home) }))
-            }
+            Ok(Launched { conn, reader, process }) => Ok(Some(Browser { kind, conn, reader, process, home })),
             Err(Unavailable { tool, package }) if std::env::var_os("CI").is_some_and(|ci| !ci.is_empty()) => {
                 Err(format!("{tool} is required when CI is set: apt-get install {package}"))
             }
