@@ -2,12 +2,18 @@
 //! and the classic mistakes while the class keeps its pages open.
 //!
 //! - [`scenario`]: scenarios as data (`scenarios/*.toml`);
+//! - [`custom`]: the `custom` scenario, a policy typed in the lab's editor, and its file;
+//! - [`diff`]: a line diff, to show how a typed policy differs from the shipped one;
 //! - [`instructor`]: who may act as the instructor and change the lab: the token, CSRF, Host (pure);
 //! - [`store`]: the registry's file;
 //! - [`events`]: server-sent events telling every open page what changed;
 //! - [`samples`]: what the setup answers to telling requests, and what a browser makes of it;
-//! - [`routes`]: `/lab` and its forms; [`router`] (with `/events`), merged by the page origin.
+//! - [`routes`]: `/lab` and its forms; [`router`] (with `/events`), merged by the page origin;
+//! - [`editor`]: `POST /lab/policy`, the editor's form.
 
+pub mod custom;
+pub mod diff;
+pub mod editor;
 pub mod events;
 pub mod instructor;
 pub mod routes;
@@ -17,11 +23,13 @@ pub mod store;
 
 use std::sync::Arc;
 
+use arc_swap::ArcSwapOption;
 use tokio::sync::watch;
 
 use crate::cors::file::PolicyContext;
 use crate::cors::registry::OriginRegistry;
 use crate::cors::{Policy, PolicySwitch, Setup};
+use custom::{CUSTOM, Custom, CustomStore, Refused, Tokens};
 use instructor::Secrets;
 pub use routes::router;
 use scenario::{Scenario, ScenarioError};
@@ -65,6 +73,37 @@ pub struct Lab {
     pub store: RegistryStore,
     /// The text of the policy the app started with.
     pub default_source: Arc<str>,
+    /// What a typed policy's tokens stand for.
+    tokens: Tokens,
+    /// The last policy typed in the lab that built (`custom`), if any.
+    custom: Arc<ArcSwapOption<Custom>>,
+    /// Where it is saved.
+    pub custom_store: CustomStore,
+}
+
+/// The setup in force, as the lab page and the banner name it.
+#[derive(Debug)]
+pub struct InForce<'a> {
+    /// The setup itself.
+    pub setup: Arc<Setup>,
+    /// The scenario as written (`None` for the default and `custom`).
+    pub scenario: Option<&'a Scenario>,
+    /// The one-line title.
+    title: &'a str,
+    /// The policy's text (a scenario's, the typed one, or the one the app started with).
+    pub policy_text: String,
+}
+
+impl InForce<'_> {
+    /// The name (`default`, `custom` or the scenario's).
+    pub fn name(&self) -> &str {
+        &self.setup.scenario
+    }
+
+    /// The one-line title.
+    pub fn title(&self) -> &str {
+        self.title
+    }
 }
 
 /// A registry change that did not wholly happen.
@@ -104,7 +143,11 @@ impl Lab {
             entries.push(Entry { scenario: Some(scenario), setup });
         }
         let (changes, _) = watch::channel(switch.load_full());
+        let custom_store = CustomStore::new(store.dir());
         Ok(Self {
+            tokens: Tokens::of(ctx),
+            custom: Arc::default(),
+            custom_store,
             entries: Arc::new(entries),
             switch,
             changes: Arc::new(changes),
@@ -120,11 +163,59 @@ impl Lab {
         &self.entries
     }
 
-    /// The entry of a name.
+    /// The entry of a name (never `custom`, which is typed, not listed).
     pub fn entry(&self, name: &str) -> Result<&Entry, UnknownScenario> {
-        self.entries.iter().find(|e| e.name() == name).ok_or_else(|| UnknownScenario {
+        self.entries.iter().find(|e| e.name() == name).ok_or_else(|| self.unknown(name))
+    }
+
+    fn unknown(&self, name: &str) -> UnknownScenario {
+        let custom = self.custom().map(|_| CUSTOM);
+        UnknownScenario {
             name: name.chars().take(64).collect(),
-            known: self.entries.iter().map(Entry::name).collect::<Vec<_>>().join(", "),
+            known: self.entries.iter().map(Entry::name).chain(custom).collect::<Vec<_>>().join(", "),
+        }
+    }
+
+    /// The one-line title of a scenario name (empty when unknown).
+    pub fn title_of(&self, name: &str) -> &str {
+        if name == CUSTOM {
+            return custom::TITLE;
+        }
+        self.entry(name).map_or("", Entry::title)
+    }
+
+    /// The last typed policy that built, if any.
+    pub fn custom(&self) -> Option<Arc<Custom>> {
+        self.custom.load_full()
+    }
+
+    /// The setup in force, with its scenario, title and policy text.
+    pub fn in_force(&self) -> InForce<'_> {
+        let setup = self.current();
+        if setup.scenario == CUSTOM {
+            let text = self.custom().map(|c| c.source.clone()).unwrap_or_default();
+            return InForce { setup, scenario: None, title: custom::TITLE, policy_text: text };
+        }
+        let entry = self.current_entry();
+        let policy_text = entry.scenario.as_ref().map_or_else(|| self.default_source.to_string(), |s| s.description());
+        InForce { setup, scenario: entry.scenario.as_ref(), title: entry.title(), policy_text }
+    }
+
+    /// A scenario's policy as text an editor can start from: its own policy,
+    /// or the one the app started with (with a comment when the scenario's
+    /// mistake lies beyond what a policy can say); `custom`: the typed one.
+    pub fn policy_source(&self, name: &str) -> Option<String> {
+        if name == CUSTOM {
+            return self.custom().map(|c| c.source.clone());
+        }
+        let scenario = self.entry(name).ok()?.scenario.as_ref();
+        Some(match scenario {
+            Some(s) if s.policy.is_some() => s.description(),
+            Some(s) => format!(
+                "# {}: its mistake is beyond what a policy file can say (see /lab); here is the policy it starts from.\n{}",
+                s.name, self.default_source
+            ),
+            None => self.default_source.to_string(),
         })
     }
 
@@ -141,11 +232,51 @@ impl Lab {
 
     /// Puts a scenario in force at once: the next request already sees it.
     pub fn apply(&self, name: &str) -> Result<(), UnknownScenario> {
-        let setup = Arc::clone(&self.entry(name)?.setup);
-        self.switch.store(Arc::clone(&setup));
+        let setup = match self.custom() {
+            Some(custom) if name == CUSTOM => Arc::clone(&custom.setup),
+            _ => Arc::clone(&self.entry(name)?.setup),
+        };
+        self.put_in_force(setup);
         tracing::info!(scenario = name, "lab: scenario applied");
-        self.changes.send_replace(setup);
         Ok(())
+    }
+
+    fn put_in_force(&self, setup: Arc<Setup>) {
+        self.switch.store(Arc::clone(&setup));
+        self.changes.send_replace(setup);
+    }
+
+    /// Builds a typed policy and, when it builds, puts it in force as
+    /// `custom` and saves it. Refused: nothing changes. `Ok(Some(reason))`:
+    /// in force, but not saved (a restart forgets it).
+    pub fn apply_policy(&self, text: &str) -> Result<Option<String>, Refused> {
+        let custom = Arc::new(self.tokens.build(text)?);
+        self.custom.store(Some(Arc::clone(&custom)));
+        self.put_in_force(Arc::clone(&custom.setup));
+        tracing::info!(scenario = CUSTOM, "lab: typed policy applied");
+        Ok(self.custom_store.save(text).err().map(|e| {
+            let path = self.custom_store.path();
+            tracing::error!("the typed policy is in force but not saved to {}: {e}", path.display());
+            format!("{} ({e})", path.display())
+        }))
+    }
+
+    /// Loads the typed policy saved by an earlier run, if there is one:
+    /// `Ok(false)` when none was saved; an error when it cannot be read or
+    /// no longer builds (`custom-policy.toml:LINE: …`).
+    pub fn load_custom(&self) -> Result<bool, String> {
+        let path = self.custom_store.path();
+        let text = match self.custom_store.load() {
+            Ok(Some(text)) => text,
+            Ok(None) => return Ok(false),
+            Err(e) => return Err(format!("cannot read {}: {}", path.display(), crate::tls::io_reason(&e))),
+        };
+        let custom = self.tokens.build(&text).map_err(|e| match e {
+            Refused::Invalid(e) => format!("{}:{}: {}", path.display(), e.line, e.reason),
+            other => format!("{}: {other}", path.display()),
+        })?;
+        self.custom.store(Some(Arc::new(custom)));
+        Ok(true)
     }
 
     /// A receiver that sees every change (the latest one, at least).
