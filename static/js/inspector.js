@@ -7,19 +7,20 @@
 (() => {
   const list = document.getElementById('exchanges');
   const seen = [];
+  let shown = 0;
 
   labEvents.addEventListener('exchange', (event) => {
     const exchange = JSON.parse(event.data);
     seen.push(exchange);
     const dest = exchange.sec_fetch[2];
     if (dest === 'script') {
-      show([exchange], { readable: true, summary: 'Loaded as a <script>: no CORS check applies. The browser runs whatever the API origin sends, in this page.' });
+      show([exchange], { readable: true, summary: 'Loaded as a <script>: no CORS check applies. The browser runs whatever the API origin sends, in this page.' }, lastSentFor || 'refresh');
     } else if (exchange.origin === 'null' && exchange.method !== 'OPTIONS') {
       // Sent from a sandboxed frame (opaque origin), whose fetch this page cannot watch.
       const url = `${exchange.listener === 'api' ? apiOrigin() : location.origin}${exchange.path}`;
-      explain({ method: exchange.method, url, headers: [], credentials: 'include', kind: 'fetch' }, seen.length - 1);
+      explain({ method: exchange.method, url, headers: [], credentials: 'include', kind: 'fetch', button: lastSentFor }, seen.length - 1);
     } else if (dest === 'iframe') {
-      show([exchange], { readable: true, summary: 'Loaded in a frame from this same origin: the frame and this page may script each other. No CORS involved.' });
+      show([exchange], { readable: true, summary: 'Loaded in a frame from this same origin: the frame and this page may script each other. No CORS involved.' }, lastSentFor || 'refresh');
     }
   });
 
@@ -50,7 +51,7 @@
   window.fetch = function (input, init = {}) {
     const given = init.headers || {};
     const headers = given instanceof Headers || Array.isArray(given) ? [...given] : Object.entries(given);
-    const done = track({ method: init.method || 'GET', url: String(input), headers, credentials: init.credentials || 'same-origin', kind: 'fetch' });
+    const done = track({ method: init.method || 'GET', url: String(input), headers, credentials: init.credentials || 'same-origin', kind: 'fetch', button: sendingFor });
     const result = realFetch.call(this, input, init);
     result.then(done, done);
     return result;
@@ -58,7 +59,7 @@
 
   const { open, setRequestHeader, send } = XMLHttpRequest.prototype;
   XMLHttpRequest.prototype.open = function (method, url, ...rest) {
-    this.inspected = { method, url: String(url), headers: [], kind: 'xhr' };
+    this.inspected = { method, url: String(url), headers: [], kind: 'xhr', button: sendingFor };
     return open.call(this, method, url, ...rest);
   };
   XMLHttpRequest.prototype.setRequestHeader = function (name, value) {
@@ -79,11 +80,11 @@
     const preflight = mine.find((e) => e.method === 'OPTIONS' && e.request_method);
     const actual = mine.find((e) => e.method === request.method.toUpperCase());
     if (!preflight && !actual) {
-      show([], { readable: false, summary: `${request.method} ${target.pathname}: nothing reached the server (a network or certificate error?).` });
+      show([], { readable: false, summary: `${request.method} ${target.pathname}: nothing reached the server (a network or certificate error?).` }, request.button);
       return;
     }
     if (target.origin === location.origin) {
-      show(mine, { readable: true, summary: 'Same origin: the browser hands the response to the page, no CORS check needed.' });
+      show(mine, { readable: true, summary: 'Same origin: the browser hands the response to the page, no CORS check needed.' }, request.button);
       return;
     }
     // Authorization values stay in the page: the server only needs the names.
@@ -99,11 +100,12 @@
       }),
     });
     const verdict = response.ok ? await response.json() : { readable: false, summary: `The inspector could not judge this request (${response.status}).` };
-    show([preflight, actual].filter(Boolean), verdict);
+    show([preflight, actual].filter(Boolean), verdict, request.button);
   }
 
-  function show(exchanges, verdict) {
+  function show(exchanges, verdict, button) {
     const item = document.createElement('li');
+    item.id = `inspected-${++shown}`;
     item.className = 'inspected';
     item.dataset.path = exchanges[0]?.path || '';
     item.dataset.readable = verdict.readable;
@@ -129,6 +131,19 @@
       item.append(line('warning', `Warning: ${warning}`));
     }
     list.prepend(item);
+    linkFrom(button, item, exchanges, verdict);
+  }
+
+  // Beside the button that caused it: what went over the wire, in a few
+  // words, and a link to the whole exchange in the inspector.
+  function linkFrom(button, item, exchanges, verdict) {
+    const wire = button && resultFor(button)?.querySelector('.wire');
+    if (!wire) return;
+    const steps = exchanges.map((e) => `${e.method === 'OPTIONS' ? 'preflight' : e.method} → ${e.status}`);
+    const read = verdict.readable ? 'readable' : 'blocked';
+    wire.textContent = `On the wire: ${steps.join(', ') || 'nothing'} (${read}): see the exchange`;
+    wire.href = `#${item.id}`;
+    wire.hidden = false;
   }
 
   function describe(exchange) {
