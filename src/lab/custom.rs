@@ -155,6 +155,14 @@ mod tests {
             panic!("built")
         };
         assert!(e.to_string().starts_with("custom.toml:"), "{e}");
+        let Err(Refused::Invalid(e)) = tokens().build(&text.replace("credentials = true", "methods = [\"GET\", 42]"))
+        else {
+            panic!("built")
+        };
+        assert_eq!(
+            e.to_string(),
+            "custom.toml:5: methods and headers are \"*\" or a list of names in quotes, such as [\"GET\", \"POST\"]"
+        );
         let long = "#".repeat(MAX_POLICY_BYTES + 1);
         assert_eq!(tokens().build(&long).err(), Some(Refused::TooLong(MAX_POLICY_BYTES + 1)));
     }

@@ -18,9 +18,13 @@ fn encoded(text: &str) -> String {
 /// The editor's POST as the lab page sends it (`json`: as its script does).
 fn typed(app: &TestApp, policy: &str, json: bool) -> Req {
     let csrf = app.running.state().lab.secrets.csrf.clone();
-    let req = Req::post("/lab/policy", "application/x-www-form-urlencoded", &format!("csrf={csrf}&policy={}", encoded(policy)))
-        .header("origin", &page_origin(app))
-        .header("sec-fetch-site", "same-origin");
+    let req = Req::post(
+        "/lab/policy",
+        "application/x-www-form-urlencoded",
+        &format!("csrf={csrf}&policy={}", encoded(policy)),
+    )
+    .header("origin", &page_origin(app))
+    .header("sec-fetch-site", "same-origin");
     if json { req.header("accept", "application/json") } else { req }
 }
 
@@ -52,7 +56,8 @@ async fn cors_headers(app: &TestApp) -> (Option<String>, Option<String>) {
 async fn the_policy_editor_refuses_foreign_and_oversized_posts_and_changes_nothing() {
     let app = TestApp::spawn_with(|c| c.lab_token_always = true).await;
     let before = cors_headers(&app).await;
-    let no_csrf = Req::post("/lab/policy", "application/x-www-form-urlencoded", &format!("policy={}", encoded(ONLY_GET)));
+    let no_csrf =
+        Req::post("/lab/policy", "application/x-www-form-urlencoded", &format!("policy={}", encoded(ONLY_GET)));
     assert_eq!(app.page(no_csrf).await.status, 403, "without the CSRF token");
     let no_token = app.page(typed(&app, ONLY_GET, true)).await;
     assert_eq!(no_token.status, 403, "without the instructor token: {}", no_token.body);
@@ -108,7 +113,8 @@ async fn a_policy_that_builds_is_in_force_at_once_shown_with_its_diff_and_surviv
     let reply = app.page(typed(&app, ONLY_GET, false)).await;
     assert_eq!(reply.status, 303, "{}", reply.body);
     assert_eq!(cors_headers(&app).await, (Some(origin.clone()), Some("X-Custom-Policy".to_owned())));
-    let post = app.api(Req::options("/cors/results").origin(&origin).header("access-control-request-method", "PUT")).await;
+    let post =
+        app.api(Req::options("/cors/results").origin(&origin).header("access-control-request-method", "PUT")).await;
     assert!(post.header("access-control-allow-methods").is_none(), "PUT is not in the typed policy");
 
     let lab = app.page(Req::get("/lab")).await;

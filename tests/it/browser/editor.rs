@@ -29,9 +29,11 @@ fn result_of(id: &str) -> String {
 /// beside the button are final; returns (outcome line, result beside it).
 async fn press(page: &Page, id: &str) -> (String, String) {
     let result = result_of(id);
-    page.eval(&format!("document.getElementById('outcome').dataset.outcome = 'idle'; {result}.dataset.outcome = 'idle'"))
-        .await
-        .expect("reset");
+    page.eval(&format!(
+        "document.getElementById('outcome').dataset.outcome = 'idle'; {result}.dataset.outcome = 'idle'"
+    ))
+    .await
+    .expect("reset");
     page.click(&format!("#{id}")).await.expect("the button exists");
     let done = |of: &str| format!("['ok', 'blocked', 'error'].includes({of}.dataset.outcome)");
     let both = format!("{} && {}", done("document.getElementById('outcome')"), done(&result));
@@ -77,6 +79,8 @@ async fn a_policy_that_does_not_build_is_refused_beside_the_text_and_changes_not
     assert!(shown.starts_with("custom.toml:5: "), "{shown}");
     assert_eq!(text(&lab, &format!("{error}.dataset.line")).await, "5");
     assert_eq!(text(&lab, "String(window.stillThisPage)").await, "true", "shown without a reload");
+    lab.eval("document.getElementById('policy-form').scrollIntoView()").await.expect("scroll");
+    screenshot(&lab, kind, "lab-editor").await;
     let selected = "(() => { const e = document.getElementById('policy-editor'); return e.value.slice(e.selectionStart, e.selectionEnd); })()";
     assert_eq!(text(&lab, selected).await, "  methods = [\"GET\", 42]", "the line is selected in the editor");
     assert_eq!(app.running.state().lab.current().scenario, "default");
@@ -161,9 +165,7 @@ async fn on_a_1280_by_900_screen_the_result_of_a_click_mid_page_is_in_view(kind:
     assert_ne!(scrolled, "0", "the button is mid-page");
     assert_eq!(press(&page, "cors-basic-auth").await, ("ok".into(), "ok".into()));
     linked_exchange(&page, "cors-basic-auth").await;
-    // Looked at by people (the README's screenshot is Chromium's, with F1_SCREENSHOTS=DIR).
-    let dir = std::env::var("F1_SCREENSHOTS").unwrap_or_else(|_| env!("CARGO_TARGET_TMPDIR").to_owned());
-    page.screenshot(format!("{dir}/cors-1280x900-{kind:?}.png")).await.expect("screenshot");
+    screenshot(&page, kind, "cors-1280x900").await;
     let in_view = |selector: &str| {
         format!(
             "(() => {{ const r = document.querySelector('{selector}').getBoundingClientRect(); \
@@ -179,4 +181,14 @@ async fn on_a_1280_by_900_screen_the_result_of_a_click_mid_page_is_in_view(kind:
     let newest = "(() => { const r = document.querySelector('#exchanges li.inspected:first-child').getBoundingClientRect(); \
                   return r.top >= 0 && r.top < innerHeight - 40; })()";
     assert_eq!(text(&page, newest).await, "true", "the exchange starts in view too, beside the buttons");
+}
+
+/// Saves what the page shows, to be looked at: under the target directory, and
+/// with `F1_SCREENSHOTS=DIR` (Chromium's only) for the README.
+async fn screenshot(page: &Page, kind: Kind, name: &str) {
+    let mine = format!("{}/{name}-{kind:?}.png", env!("CARGO_TARGET_TMPDIR"));
+    page.screenshot(&mine).await.expect("screenshot");
+    if let (Ok(dir), Kind::Chromium) = (std::env::var("F1_SCREENSHOTS"), kind) {
+        std::fs::copy(&mine, format!("{dir}/{name}.png")).expect("copied for the README");
+    }
 }
