@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::cors::Origin;
 use crate::cors::Setup;
-use crate::cors::file::{PolicyContext, PolicyFileError, parse, process_env};
+use crate::cors::file::{PolicyContext, PolicyFileError, parse};
 use crate::cors::registry::OriginRegistry;
 use crate::fsutil::{Access, read_optional, write_atomic};
 
@@ -77,7 +77,9 @@ impl Tokens {
             page_origins: &self.page_origins,
             api_origins: &self.api_origins,
             registry: &self.registry,
-            env: &process_env,
+            // Never the server's environment: `origins_env` would let whoever
+            // types a policy read any variable back in an error message.
+            env: &|_| None,
             ports: self.ports,
             allow_unanchored: true,
         };
@@ -165,6 +167,15 @@ mod tests {
         );
         let long = "#".repeat(MAX_POLICY_BYTES + 1);
         assert_eq!(tokens().build(&long).err(), Some(Refused::TooLong(MAX_POLICY_BYTES + 1)));
+    }
+
+    #[test]
+    fn a_typed_policy_never_reads_the_servers_environment() {
+        let text = "[[allow]]\norigins_env = \"PATH\"\n  [[allow.resource]]\n  path = \"/cors/*\"\n";
+        let Err(Refused::Invalid(e)) = tokens().build(text) else { panic!("built") };
+        assert!(e.reason.contains("PATH is empty or unset"), "{e}");
+        let path = std::env::var("PATH").unwrap_or_default();
+        assert!(path.is_empty() || !e.to_string().contains(&path), "{e}");
     }
 
     #[test]

@@ -170,3 +170,22 @@ fn the_binary_restarted_with_scenario_custom_answers_with_the_saved_policy() {
     let _ = child.wait();
     assert_eq!(reply.header("access-control-expose-headers"), Some("X-Custom-Policy"));
 }
+
+#[tokio::test]
+async fn any_scenarios_policy_can_be_loaded_into_the_editor() {
+    let app = TestApp::spawn().await;
+    let editor = |body: &str| {
+        let start = body.find("id=\"policy-editor\"").expect("the editor");
+        body[start..].split("</textarea>").next().unwrap_or_default().to_owned()
+    };
+    let shipped = editor(&app.page(Req::get("/lab")).await.body);
+    assert!(shipped.contains("# The CORS policy the app ships with"), "{shipped}");
+    let wrong = editor(&app.page(Req::get("/lab?load=wrong-origin")).await.body);
+    assert!(wrong.contains("origins = [&#34;@api&#34;]"), "{wrong}");
+    let quirk = editor(&app.page(Req::get("/lab?load=no-preflight-handler")).await.body);
+    assert!(quirk.contains("# no-preflight-handler: its mistake is beyond what a policy file can say"), "{quirk}");
+    assert!(quirk.contains("[[allow]]"), "followed by the policy it starts from");
+    let unknown = app.page(Req::get("/lab?load=%3Cscript%3E")).await.body;
+    assert!(!unknown.contains("<script>") && !unknown.contains("&#60;script"), "never echoed");
+    assert_eq!(editor(&unknown), shipped, "an unknown name loads the policy in force");
+}
