@@ -126,6 +126,46 @@ impl CustomStore {
     }
 }
 
+impl super::Lab {
+    /// The last typed policy that built, if any.
+    pub fn custom(&self) -> Option<Arc<Custom>> {
+        self.custom.load_full()
+    }
+
+    /// Builds a typed policy and, when it builds, puts it in force as
+    /// `custom` and saves it. Refused: nothing changes. `Ok(Some(reason))`:
+    /// in force, but not saved (a restart forgets it).
+    pub fn apply_policy(&self, text: &str) -> Result<Option<String>, Refused> {
+        let custom = Arc::new(self.tokens.build(text)?);
+        self.custom.store(Some(Arc::clone(&custom)));
+        self.put_in_force(Arc::clone(&custom.setup));
+        tracing::info!(scenario = CUSTOM, "lab: typed policy applied");
+        Ok(self.custom_store.save(text).err().map(|e| {
+            let path = self.custom_store.path();
+            tracing::error!("the typed policy is in force but not saved to {}: {e}", path.display());
+            format!("{} ({e})", path.display())
+        }))
+    }
+
+    /// Loads the typed policy saved by an earlier run, if there is one:
+    /// `Ok(false)` when none was saved; an error when it cannot be read or
+    /// no longer builds (`custom-policy.toml:LINE: …`).
+    pub fn load_custom(&self) -> Result<bool, String> {
+        let path = self.custom_store.path();
+        let text = match self.custom_store.load() {
+            Ok(Some(text)) => text,
+            Ok(None) => return Ok(false),
+            Err(e) => return Err(format!("cannot read {}: {}", path.display(), crate::tls::io_reason(&e))),
+        };
+        let custom = self.tokens.build(&text).map_err(|e| match e {
+            Refused::Invalid(e) => format!("{}:{}: {}", path.display(), e.line, e.reason),
+            other => format!("{}: {other}", path.display()),
+        })?;
+        self.custom.store(Some(Arc::new(custom)));
+        Ok(true)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

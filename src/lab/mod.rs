@@ -2,12 +2,13 @@
 //! and the classic mistakes while the class keeps its pages open.
 //!
 //! - [`scenario`]: scenarios as data (`scenarios/*.toml`);
-//! - [`custom`]: the `custom` scenario, a policy typed in the lab's editor, and its file;
+//! - [`custom`]: the `custom` scenario, a policy typed in the lab's editor: building, applying, saving;
 //! - [`diff`]: a line diff, to show how a typed policy differs from the shipped one;
 //! - [`instructor`]: who may act as the instructor and change the lab: the token, CSRF, Host (pure);
 //! - [`store`]: the registry's file;
 //! - [`events`]: server-sent events telling every open page what changed;
 //! - [`samples`]: what the setup answers to telling requests, and what a browser makes of it;
+//! - [`in_force`]: the setup in force as the lab names it, and any scenario's policy as text;
 //! - [`routes`]: `/lab` and its forms; [`router`] (with `/events`), merged by the page origin;
 //! - [`editor`]: `POST /lab/policy`, the editor's form.
 
@@ -15,6 +16,7 @@ pub mod custom;
 pub mod diff;
 pub mod editor;
 pub mod events;
+pub mod in_force;
 pub mod instructor;
 pub mod routes;
 pub mod samples;
@@ -29,7 +31,8 @@ use tokio::sync::watch;
 use crate::cors::file::PolicyContext;
 use crate::cors::registry::OriginRegistry;
 use crate::cors::{Policy, PolicySwitch, Setup};
-use custom::{CUSTOM, Custom, CustomStore, Refused, Tokens};
+use custom::{CUSTOM, Custom, CustomStore, Tokens};
+pub use in_force::InForce;
 use instructor::Secrets;
 pub use routes::router;
 use scenario::{Scenario, ScenarioError};
@@ -79,31 +82,6 @@ pub struct Lab {
     custom: Arc<ArcSwapOption<Custom>>,
     /// Where it is saved.
     pub custom_store: CustomStore,
-}
-
-/// The setup in force, as the lab page and the banner name it.
-#[derive(Debug)]
-pub struct InForce<'a> {
-    /// The setup itself.
-    pub setup: Arc<Setup>,
-    /// The scenario as written (`None` for the default and `custom`).
-    pub scenario: Option<&'a Scenario>,
-    /// The one-line title.
-    title: &'a str,
-    /// The policy's text (a scenario's, the typed one, or the one the app started with).
-    pub policy_text: String,
-}
-
-impl InForce<'_> {
-    /// The name (`default`, `custom` or the scenario's).
-    pub fn name(&self) -> &str {
-        &self.setup.scenario
-    }
-
-    /// The one-line title.
-    pub fn title(&self) -> &str {
-        self.title
-    }
 }
 
 /// A registry change that did not wholly happen.
@@ -176,49 +154,6 @@ impl Lab {
         }
     }
 
-    /// The one-line title of a scenario name (empty when unknown).
-    pub fn title_of(&self, name: &str) -> &str {
-        if name == CUSTOM {
-            return custom::TITLE;
-        }
-        self.entry(name).map_or("", Entry::title)
-    }
-
-    /// The last typed policy that built, if any.
-    pub fn custom(&self) -> Option<Arc<Custom>> {
-        self.custom.load_full()
-    }
-
-    /// The setup in force, with its scenario, title and policy text.
-    pub fn in_force(&self) -> InForce<'_> {
-        let setup = self.current();
-        if setup.scenario == CUSTOM {
-            let text = self.custom().map(|c| c.source.clone()).unwrap_or_default();
-            return InForce { setup, scenario: None, title: custom::TITLE, policy_text: text };
-        }
-        let entry = self.current_entry();
-        let policy_text = entry.scenario.as_ref().map_or_else(|| self.default_source.to_string(), |s| s.description());
-        InForce { setup, scenario: entry.scenario.as_ref(), title: entry.title(), policy_text }
-    }
-
-    /// A scenario's policy as text an editor can start from: its own policy,
-    /// or the one the app started with (with a comment when the scenario's
-    /// mistake lies beyond what a policy can say); `custom`: the typed one.
-    pub fn policy_source(&self, name: &str) -> Option<String> {
-        if name == CUSTOM {
-            return self.custom().map(|c| c.source.clone());
-        }
-        let scenario = self.entry(name).ok()?.scenario.as_ref();
-        Some(match scenario {
-            Some(s) if s.policy.is_some() => s.description(),
-            Some(s) => format!(
-                "# {}: its mistake is beyond what a policy file can say (see /lab); here is the policy it starts from.\n{}",
-                s.name, self.default_source
-            ),
-            None => self.default_source.to_string(),
-        })
-    }
-
     /// The setup in force.
     pub fn current(&self) -> Arc<Setup> {
         self.switch.load_full()
@@ -244,39 +179,6 @@ impl Lab {
     fn put_in_force(&self, setup: Arc<Setup>) {
         self.switch.store(Arc::clone(&setup));
         self.changes.send_replace(setup);
-    }
-
-    /// Builds a typed policy and, when it builds, puts it in force as
-    /// `custom` and saves it. Refused: nothing changes. `Ok(Some(reason))`:
-    /// in force, but not saved (a restart forgets it).
-    pub fn apply_policy(&self, text: &str) -> Result<Option<String>, Refused> {
-        let custom = Arc::new(self.tokens.build(text)?);
-        self.custom.store(Some(Arc::clone(&custom)));
-        self.put_in_force(Arc::clone(&custom.setup));
-        tracing::info!(scenario = CUSTOM, "lab: typed policy applied");
-        Ok(self.custom_store.save(text).err().map(|e| {
-            let path = self.custom_store.path();
-            tracing::error!("the typed policy is in force but not saved to {}: {e}", path.display());
-            format!("{} ({e})", path.display())
-        }))
-    }
-
-    /// Loads the typed policy saved by an earlier run, if there is one:
-    /// `Ok(false)` when none was saved; an error when it cannot be read or
-    /// no longer builds (`custom-policy.toml:LINE: …`).
-    pub fn load_custom(&self) -> Result<bool, String> {
-        let path = self.custom_store.path();
-        let text = match self.custom_store.load() {
-            Ok(Some(text)) => text,
-            Ok(None) => return Ok(false),
-            Err(e) => return Err(format!("cannot read {}: {}", path.display(), crate::tls::io_reason(&e))),
-        };
-        let custom = self.tokens.build(&text).map_err(|e| match e {
-            Refused::Invalid(e) => format!("{}:{}: {}", path.display(), e.line, e.reason),
-            other => format!("{}: {other}", path.display()),
-        })?;
-        self.custom.store(Some(Arc::new(custom)));
-        Ok(true)
     }
 
     /// A receiver that sees every change (the latest one, at least).
