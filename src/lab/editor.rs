@@ -11,8 +11,11 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::custom::Refused;
+use super::custom::{CUSTOM, Refused};
+use super::diff;
 use super::routes::{ChangeForm, refusal, render_with};
+use super::{InForce, Lab};
+use crate::cors::defaults::DEFAULT_POLICY;
 use crate::state::AppState;
 
 /// What the lab page's editor shows.
@@ -33,6 +36,32 @@ impl Editor {
     pub fn text(&self) -> &str {
         self.text.as_deref().unwrap_or_default()
     }
+
+    /// Fills in what the page needs: the policy in force when no text was
+    /// given, and the names that can be loaded.
+    pub fn fill(&mut self, lab: &Lab, current: &InForce<'_>) {
+        if self.text.is_none() {
+            self.text = lab.policy_source(current.name());
+        }
+        self.names = lab.entries().iter().map(|e| e.name().to_owned()).collect();
+        self.names.extend(lab.custom().map(|_| CUSTOM.to_owned()));
+    }
+}
+
+/// One line of the diff shown: its kind (a CSS class), its mark, its text.
+pub type DiffLine = (&'static str, &'static str, String);
+
+/// With `custom` in force, how it differs from the shipped policy (nothing
+/// when it does not, or when another setup is in force).
+pub fn diff_from_shipped(current: &InForce<'_>) -> Vec<DiffLine> {
+    if current.name() != CUSTOM {
+        return Vec::new();
+    }
+    let lines = diff::diff(DEFAULT_POLICY, &current.policy_text);
+    if !diff::changes(&lines) {
+        return Vec::new();
+    }
+    lines.iter().map(|l| (l.kind(), l.mark(), l.text().to_owned())).collect()
 }
 
 /// `POST /lab/policy` (`policy`): build, put in force, save.

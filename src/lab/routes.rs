@@ -13,13 +13,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 
-use super::diff::{self, Line};
 use super::editor::{self, Editor};
 use super::instructor::{Attempt, Denied};
 use super::samples::{Sample, samples};
 use super::{Entry, InForce, RegistryChangeError};
 use crate::cookies::cookie;
-use crate::cors::defaults::DEFAULT_POLICY;
 use crate::layout::Layout;
 use crate::render::html;
 use crate::state::AppState;
@@ -48,8 +46,8 @@ struct LabPage<'a> {
     quirks_text: String,
     /// The editor: its text, its error, the names it can load.
     editor: Editor,
-    /// `custom` in force: how it differs from the shipped policy (kind, mark, line).
-    diff: Vec<(&'static str, &'static str, String)>,
+    /// `custom` in force: how it differs from the shipped policy.
+    diff: Vec<editor::DiffLine>,
     samples: Vec<Sample>,
     registry: Vec<String>,
     instructor: bool,
@@ -130,18 +128,8 @@ pub(super) fn render_with(
         lab.secrets.is_instructor(&Attempt { loopback: peer.ip().is_loopback(), token, ..Attempt::default() });
     let current = lab.in_force();
     let setup = Arc::clone(&current.setup);
-    if editor.text.is_none() {
-        editor.text = lab.policy_source(current.name());
-    }
-    editor.names = lab.entries().iter().map(|e| e.name().to_owned()).collect();
-    editor.names.extend(lab.custom().map(|_| super::custom::CUSTOM.to_owned()));
-    let diff = if current.name() == super::custom::CUSTOM {
-        let lines = diff::diff(DEFAULT_POLICY, &current.policy_text);
-        let changed = diff::changes(&lines);
-        lines.iter().filter(|_| changed).map(|l: &Line<'_>| (l.kind(), l.mark(), l.text().to_owned())).collect()
-    } else {
-        Vec::new()
-    };
+    editor.fill(lab, &current);
+    let diff = editor::diff_from_shipped(&current);
     // A registry file that could not be read is never overwritten: say so
     // until it is fixed, not only when a change fails.
     let notice =
