@@ -181,6 +181,19 @@ async fn on_a_1280_by_900_screen_the_result_of_a_click_mid_page_is_in_view(kind:
     let newest = "(() => { const r = document.querySelector('#exchanges li.inspected:first-child').getBoundingClientRect(); \
                   return r.top >= 0 && r.top < innerHeight - 40; })()";
     assert_eq!(text(&page, newest).await, "true", "the exchange starts in view too, beside the buttons");
+
+    // Side by side here; stacked on a phone.
+    let wire_beside = "document.getElementById('inspector').getBoundingClientRect().left > \
+                       document.getElementById('standings').getBoundingClientRect().right";
+    assert_eq!(text(&page, wire_beside).await, "true", "the wire beside the standings at 1280 wide");
+    page.set_viewport(390, 844).await.expect("a phone");
+    page.wait_for("innerWidth === 390", WAIT).await.expect("resized");
+    let stacked = "document.getElementById('inspector').getBoundingClientRect().top > \
+                   document.getElementById('standings').getBoundingClientRect().bottom";
+    assert_eq!(text(&page, stacked).await, "true", "stacked on a phone");
+    let fits = "document.documentElement.scrollWidth <= innerWidth";
+    let wide = "(() => { const clipped = (e) => { for (let p = e.parentElement; p; p = p.parentElement) { if (getComputedStyle(p).overflowX !== 'visible') return true; } return false; }; return [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && !clipped(e)).slice(0, 8).map((e) => `${e.tagName}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`).join(' | ') + ' sw=' + document.documentElement.scrollWidth; })()";
+    assert_eq!(text(&page, fits).await, "true", "nothing wider than a phone: {}", text(&page, wide).await);
 }
 
 /// Saves what the page shows, to be looked at: under the target directory, and
