@@ -88,6 +88,9 @@ pub enum StartupError {
     /// `--scenario` names no scenario.
     #[error("{0} (check --scenario)")]
     UnknownScenario(UnknownScenario),
+    /// `--scenario custom` without a usable saved typed policy.
+    #[error("--scenario custom: {0}")]
+    Custom(String),
     /// The policy file is invalid.
     #[error("invalid CORS policy: {0}")]
     Policy(#[from] PolicyFileError),
@@ -283,6 +286,7 @@ pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assemb
     let lab =
         Lab::new(&policy, &policy_source, &ctx, Arc::clone(&switch), secrets, store).map_err(StartupError::Scenario)?;
     let initial = if config.no_cors { Some("cors-off") } else { config.scenario.as_deref() };
+    load_custom(&lab, initial == Some(crate::lab::custom::CUSTOM))?;
     if let Some(name) = initial {
         lab.apply(name).map_err(StartupError::UnknownScenario)?;
     }
@@ -436,6 +440,24 @@ fn is_unavailable(e: &io::Error) -> bool {
 
 fn local_port(listeners: &[TcpListener]) -> u16 {
     listeners.first().and_then(|l| l.local_addr().ok()).map_or(0, |a| a.port())
+}
+
+/// Loads the policy typed in the lab by an earlier run, if any; `required`
+/// (`--scenario custom`): its absence or a mistake in it stops startup.
+fn load_custom(lab: &Lab, required: bool) -> Result<(), StartupError> {
+    match lab.load_custom() {
+        Ok(true) => Ok(()),
+        Ok(false) if required => Err(StartupError::Custom(format!(
+            "no policy was saved in {} yet: type one in the lab's editor (/lab) and apply it first, or use --policy FILE",
+            lab.custom_store.path().display()
+        ))),
+        Err(reason) if required => Err(StartupError::Custom(format!("{reason} (fix or remove the file)"))),
+        Err(reason) => {
+            tracing::warn!("the policy typed in the lab earlier is left out: {reason}");
+            Ok(())
+        }
+        Ok(false) => Ok(()),
+    }
 }
 
 /// Loads the policy file, or the shipped default.

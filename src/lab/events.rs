@@ -88,7 +88,7 @@ pub async fn events(
 }
 
 fn scenario_event(lab: &Lab, setup: &Setup) -> Event {
-    let title = lab.entry(&setup.scenario).map_or("", |e| e.title());
+    let title = lab.title_of(&setup.scenario);
     let data = serde_json::json!({ "name": setup.scenario, "title": title }).to_string();
     Event::default().event("scenario").data(data)
 }

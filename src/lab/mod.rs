@@ -2,13 +2,21 @@
 //! and the classic mistakes while the class keeps its pages open.
 //!
 //! - [`scenario`]: scenarios as data (`scenarios/*.toml`);
+//! - [`custom`]: the `custom` scenario, a policy typed in the lab's editor: building, applying, saving;
+//! - [`diff`]: a line diff, to show how a typed policy differs from the shipped one;
 //! - [`instructor`]: who may act as the instructor and change the lab: the token, CSRF, Host (pure);
 //! - [`store`]: the registry's file;
 //! - [`events`]: server-sent events telling every open page what changed;
 //! - [`samples`]: what the setup answers to telling requests, and what a browser makes of it;
-//! - [`routes`]: `/lab` and its forms; [`router`] (with `/events`), merged by the page origin.
+//! - [`in_force`]: the setup in force as the lab names it, and any scenario's policy as text;
+//! - [`routes`]: `/lab` and its forms; [`router`] (with `/events`), merged by the page origin;
+//! - [`editor`]: `POST /lab/policy`, the editor's form.
 
+pub mod custom;
+pub mod diff;
+pub mod editor;
 pub mod events;
+pub mod in_force;
 pub mod instructor;
 pub mod routes;
 pub mod samples;
@@ -17,11 +25,14 @@ pub mod store;
 
 use std::sync::Arc;
 
+use arc_swap::ArcSwapOption;
 use tokio::sync::watch;
 
 use crate::cors::file::PolicyContext;
 use crate::cors::registry::OriginRegistry;
 use crate::cors::{Policy, PolicySwitch, Setup};
+use custom::{CUSTOM, Custom, CustomStore, Tokens};
+pub use in_force::InForce;
 use instructor::Secrets;
 pub use routes::router;
 use scenario::{Scenario, ScenarioError};
@@ -65,6 +76,12 @@ pub struct Lab {
     pub store: RegistryStore,
     /// The text of the policy the app started with.
     pub default_source: Arc<str>,
+    /// What a typed policy's tokens stand for.
+    tokens: Tokens,
+    /// The last policy typed in the lab that built (`custom`), if any.
+    custom: Arc<ArcSwapOption<Custom>>,
+    /// Where it is saved.
+    pub custom_store: CustomStore,
 }
 
 /// A registry change that did not wholly happen.
@@ -104,7 +121,11 @@ impl Lab {
             entries.push(Entry { scenario: Some(scenario), setup });
         }
         let (changes, _) = watch::channel(switch.load_full());
+        let custom_store = CustomStore::new(store.dir());
         Ok(Self {
+            tokens: Tokens::of(ctx),
+            custom: Arc::default(),
+            custom_store,
             entries: Arc::new(entries),
             switch,
             changes: Arc::new(changes),
@@ -120,12 +141,17 @@ impl Lab {
         &self.entries
     }
 
-    /// The entry of a name.
+    /// The entry of a name (never `custom`, which is typed, not listed).
     pub fn entry(&self, name: &str) -> Result<&Entry, UnknownScenario> {
-        self.entries.iter().find(|e| e.name() == name).ok_or_else(|| UnknownScenario {
+        self.entries.iter().find(|e| e.name() == name).ok_or_else(|| self.unknown(name))
+    }
+
+    fn unknown(&self, name: &str) -> UnknownScenario {
+        let custom = self.custom().map(|_| CUSTOM);
+        UnknownScenario {
             name: name.chars().take(64).collect(),
-            known: self.entries.iter().map(Entry::name).collect::<Vec<_>>().join(", "),
-        })
+            known: self.entries.iter().map(Entry::name).chain(custom).collect::<Vec<_>>().join(", "),
+        }
     }
 
     /// The setup in force.
@@ -141,11 +167,18 @@ impl Lab {
 
     /// Puts a scenario in force at once: the next request already sees it.
     pub fn apply(&self, name: &str) -> Result<(), UnknownScenario> {
-        let setup = Arc::clone(&self.entry(name)?.setup);
-        self.switch.store(Arc::clone(&setup));
+        let setup = match self.custom() {
+            Some(custom) if name == CUSTOM => Arc::clone(&custom.setup),
+            _ => Arc::clone(&self.entry(name)?.setup),
+        };
+        self.put_in_force(setup);
         tracing::info!(scenario = name, "lab: scenario applied");
-        self.changes.send_replace(setup);
         Ok(())
+    }
+
+    fn put_in_force(&self, setup: Arc<Setup>) {
+        self.switch.store(Arc::clone(&setup));
+        self.changes.send_replace(setup);
     }
 
     /// A receiver that sees every change (the latest one, at least).

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, State};
@@ -12,9 +13,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 
+use super::editor::{self, Editor};
 use super::instructor::{Attempt, Denied};
 use super::samples::{Sample, samples};
-use super::{Entry, RegistryChangeError};
+use super::{Entry, InForce, RegistryChangeError};
 use crate::cookies::cookie;
 use crate::layout::Layout;
 use crate::render::html;
@@ -28,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/lab/scenario", post(apply))
         .route("/lab/registry", post(register))
         .route("/lab/registry/remove", post(unregister))
+        .route("/lab/policy", post(editor::apply_policy))
         .route("/events", get(super::events::events))
 }
 
@@ -38,16 +41,20 @@ const TOKEN_COOKIE: &str = "f1_lab";
 #[template(path = "lab.html")]
 struct LabPage<'a> {
     layout: Layout,
-    current: &'a Entry,
+    current: InForce<'a>,
     entries: &'a [Entry],
-    policy_text: String,
     quirks_text: String,
+    /// The editor: its text, its error, the names it can load.
+    editor: Editor,
+    /// `custom` in force: how it differs from the shipped policy.
+    diff: Vec<editor::DiffLine>,
     samples: Vec<Sample>,
     registry: Vec<String>,
     instructor: bool,
     csrf: &'a str,
     notice: Option<String>,
     data_file: String,
+    custom_file: String,
 }
 
 /// The form fields of every lab change.
@@ -57,6 +64,8 @@ pub struct ChangeForm {
     token: Option<String>,
     name: Option<String>,
     origin: Option<String>,
+    /// The editor's text (`POST /lab/policy`).
+    pub(super) policy: Option<String>,
 }
 
 /// `GET /lab` (and `/lab?token=…` to become the instructor on this browser).
@@ -79,12 +88,15 @@ pub async fn page(
         return res;
     }
     let notice = query.get("done").and_then(|d| done_message(d)).map(str::to_owned);
-    render(&state, &headers, peer, notice, StatusCode::OK)
+    let loaded = query.get("load").and_then(|name| state.lab.policy_source(name));
+    let editor = Editor { text: loaded, ..Editor::default() };
+    render_with(&state, &headers, peer, notice, StatusCode::OK, editor)
 }
 
 fn done_message(key: &str) -> Option<&'static str> {
     Some(match key {
         "applied" => "Applied: the API origin answers with this setup from the next request on.",
+        "typed" => "Your policy is in force as the scenario custom from the next request on, and saved.",
         "registered" => "Origin registered and saved.",
         "removed" => "Origin removed.",
         _ => return None,
@@ -98,28 +110,44 @@ fn render(
     notice: Option<String>,
     status: StatusCode,
 ) -> Response {
+    render_with(state, headers, peer, notice, status, Editor::default())
+}
+
+/// The lab page, with the editor as given (its text defaults to the policy in force).
+pub(super) fn render_with(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    notice: Option<String>,
+    status: StatusCode,
+    mut editor: Editor,
+) -> Response {
     let lab = &state.lab;
     let token = cookie(headers, TOKEN_COOKIE);
     let instructor =
         lab.secrets.is_instructor(&Attempt { loopback: peer.ip().is_loopback(), token, ..Attempt::default() });
-    let current = lab.current_entry();
-    let setup = lab.current();
+    let current = lab.in_force();
+    let setup = Arc::clone(&current.setup);
+    editor.fill(lab, &current);
+    let diff = editor::diff_from_shipped(&current);
     // A registry file that could not be read is never overwritten: say so
     // until it is fixed, not only when a change fails.
     let notice =
         notice.or_else(|| lab.store.not_saving().map(|reason| format!("Registry changes are not saved: {reason}.")));
     let page = LabPage {
         layout: Layout::new(state),
+        quirks_text: current.scenario.map(|s| s.quirks_description()).unwrap_or_default(),
         current,
         entries: lab.entries(),
-        policy_text: current.scenario.as_ref().map_or_else(|| lab.default_source.to_string(), |s| s.description()),
-        quirks_text: current.scenario.as_ref().map(|s| s.quirks_description()).unwrap_or_default(),
+        editor,
+        diff,
         samples: samples(&setup, state.urls.page_origin.as_str(), state.urls.api_origin.as_str()),
         registry: lab.registry.list(),
         instructor,
         csrf: if instructor { &lab.secrets.csrf } else { "" },
         notice,
         data_file: lab.store.path().display().to_string(),
+        custom_file: lab.custom_store.path().display().to_string(),
     };
     let mut res = html(&page);
     *res.status_mut() = status;
@@ -190,7 +218,7 @@ pub async fn unregister(
 }
 
 /// Every change's prelude: `None` when allowed, else a 403 saying which check failed.
-fn refusal(state: &AppState, headers: &HeaderMap, peer: SocketAddr, form: &ChangeForm) -> Option<Response> {
+pub(super) fn refusal(state: &AppState, headers: &HeaderMap, peer: SocketAddr, form: &ChangeForm) -> Option<Response> {
     check(state, headers, peer, form).err().map(|denied| (StatusCode::FORBIDDEN, denied.to_string()).into_response())
 }
 

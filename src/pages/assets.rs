@@ -57,6 +57,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js", "playground-model.js", JS),
     asset!("js", "playground-presets.js", JS),
     asset!("js", "playground.js", JS),
+    asset!("js", "lab.js", JS),
 ];
 
 /// The asset at `path` (below `/static/`).

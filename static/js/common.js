@@ -12,11 +12,34 @@ function showStandings(html) {
 }
 
 // state is 'pending', 'ok', 'blocked' (the browser refused) or 'error'
-// (the server answered with an error status).
-function setOutcome(state, sentence) {
-  const outcome = document.getElementById('outcome');
-  outcome.dataset.outcome = state;
-  outcome.textContent = sentence;
+// (the server answered with an error status). The outcome line says it, and
+// so does the result beside the button that was clicked (`button`).
+function setOutcome(state, sentence, button = 'refresh') {
+  for (const line of [document.getElementById('outcome'), resultFor(button)]) {
+    if (!line) continue;
+    line.dataset.outcome = state;
+    (line.querySelector('.said') || line).textContent = sentence;
+    const wire = line.querySelector('.wire');
+    if (wire && state === 'pending') wire.hidden = true;
+  }
+}
+
+function resultFor(button) {
+  return document.querySelector(`[data-result-for="${button}"]`);
+}
+
+// The button whose click is sending right now, so the inspector can show the
+// exchange it explains beside that button too.
+let sendingFor = null;
+let lastSentFor = null;
+
+function sendFor(button, send) {
+  sendingFor = lastSentFor = button;
+  try {
+    return send();
+  } finally {
+    sendingFor = null;
+  }
 }
 
 // Each tab gets an id, added to its requests as ?tab=…, so the server can

@@ -74,20 +74,21 @@ async function describe(id, response) {
   return body ? `Body: ${body.slice(0, 120)}` : 'Empty body.';
 }
 
+// The outcome line and the result beside the button both say what happened.
 async function send(id) {
-  const outcome = document.getElementById('outcome');
-  setOutcome('pending', `${id}: sending…`);
+  const status = (value) => [document.getElementById('outcome'), resultFor(id)].forEach((line) => { line.dataset.status = value; });
+  setOutcome('pending', `${id}: sending…`, id);
   let response;
   try {
-    response = await requests[id]();
+    response = await sendFor(id, requests[id]);
   } catch {
-    outcome.dataset.status = '';
-    setOutcome('blocked', `${id}: the browser did not let this page read the response (fetch failed). The console says why.`);
+    status('');
+    setOutcome('blocked', `${id}: the browser did not let this page read the response (fetch failed). The console says why.`, id);
     return;
   }
-  outcome.dataset.status = response.status;
+  status(response.status);
   const detail = await describe(id, response);
-  setOutcome('ok', `${id}: the server answered ${response.status} and the browser let this page read it. ${detail}`);
+  setOutcome('ok', `${id}: the server answered ${response.status} and the browser let this page read it. ${detail}`, id);
 }
 
 for (const [id, request] of Object.entries(requests)) {

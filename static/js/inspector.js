@@ -12,20 +12,21 @@
 (() => {
   const list = document.getElementById('exchanges');
   const seen = [];
+  let shown = 0;
 
   labEvents.addEventListener('exchange', (event) => {
     const exchange = JSON.parse(event.data);
     seen.push(exchange);
     const dest = exchange.sec_fetch[2];
     if (dest === 'script') {
-      show([exchange], { readable: true, summary: 'Loaded as a <script>: no CORS check applies. The browser runs whatever the API origin sends, in this page.' });
+      show([exchange], { readable: true, summary: 'Loaded as a <script>: no CORS check applies. The browser runs whatever the API origin sends, in this page.' }, lastSentFor || 'refresh');
     } else if (exchange.origin === 'null' && exchange.method !== 'OPTIONS') {
       // Sent from a sandboxed frame (opaque origin), whose fetch this page cannot watch;
       // it asked for a tagged URL (?tab=…), which the console quotes.
       const url = tagged(`${exchange.listener === 'api' ? apiOrigin() : location.origin}${exchange.path}`);
-      explain({ method: exchange.method, url, headers: [], credentials: 'include', kind: 'fetch' }, seen.length - 1);
+      explain({ method: exchange.method, url, headers: [], credentials: 'include', kind: 'fetch', button: lastSentFor }, seen.length - 1);
     } else if (dest === 'iframe') {
-      show([exchange], { readable: true, summary: 'Loaded in a frame from this same origin: the frame and this page may script each other. No CORS involved.' });
+      show([exchange], { readable: true, summary: 'Loaded in a frame from this same origin: the frame and this page may script each other. No CORS involved.' }, lastSentFor || 'refresh');
     }
   });
 
@@ -56,7 +57,7 @@
   window.fetch = function (input, init = {}) {
     const given = init.headers || {};
     const headers = given instanceof Headers || Array.isArray(given) ? [...given] : Object.entries(given);
-    const done = track({ method: init.method || 'GET', url: String(input), headers, credentials: init.credentials || 'same-origin', mode: init.mode || 'cors', kind: 'fetch' });
+    const done = track({ method: init.method || 'GET', url: String(input), headers, credentials: init.credentials || 'same-origin', mode: init.mode || 'cors', kind: 'fetch', button: sendingFor });
     const result = realFetch.call(this, input, init);
     result.then(done, done);
     return result;
@@ -64,7 +65,7 @@
 
   const { open, setRequestHeader, send } = XMLHttpRequest.prototype;
   XMLHttpRequest.prototype.open = function (method, url, ...rest) {
-    this.inspected = { method, url: String(url), headers: [], kind: 'xhr' };
+    this.inspected = { method, url: String(url), headers: [], kind: 'xhr', button: sendingFor };
     return open.call(this, method, url, ...rest);
   };
   XMLHttpRequest.prototype.setRequestHeader = function (name, value) {
@@ -112,8 +113,9 @@
     show([preflight, actual].filter(Boolean), verdict, request);
   }
 
-  function show(exchanges, verdict, request) {
+  function show(exchanges, verdict, request, button = request?.button) {
     const item = document.createElement('li');
+    item.id = `inspected-${++shown}`;
     item.className = 'inspected';
     item.dataset.path = exchanges[0]?.path || '';
     item.dataset.readable = verdict.readable;
@@ -139,6 +141,7 @@
       item.append(line('warning', `Warning: ${warning}`));
     }
     list.prepend(item);
+    linkFrom(button, item, exchanges, verdict);
     if (request) {
       list.dispatchEvent(new CustomEvent('inspected', { detail: { request, exchanges, verdict } }));
     }
@@ -171,6 +174,18 @@
     other.append(summary, said(theirs, 'console-other'));
     block.append(other);
     return block;
+  }
+
+  // Beside the button that caused it: what went over the wire, in a few
+  // words, and a link to the whole exchange in the inspector.
+  function linkFrom(button, item, exchanges, verdict) {
+    const wire = button && resultFor(button)?.querySelector('.wire');
+    if (!wire) return;
+    const steps = exchanges.map((e) => `${e.method === 'OPTIONS' ? 'preflight' : e.method} → ${e.status}`);
+    const read = verdict.readable ? 'readable' : 'blocked';
+    wire.textContent = `On the wire: ${steps.join(', ') || 'nothing'} (${read}): see the exchange`;
+    wire.href = `#${item.id}`;
+    wire.hidden = false;
   }
 
   function describe(exchange) {

@@ -18,6 +18,7 @@ mod helpers;
 mod hostile_origins;
 mod jsonp;
 mod lab;
+mod lab_editor;
 mod limits;
 mod malformed;
 mod memory;

@@ -44,7 +44,10 @@ pub(super) struct ResourceDoc {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "methods and headers are \"*\" or a list of names in quotes, such as [\"GET\", \"POST\"]"
+)]
 pub(super) enum StarOrList {
     Star(String),
     List(Vec<String>),

@@ -7,6 +7,7 @@
 
 mod cors_page;
 pub mod driver;
+mod editor;
 mod hardening;
 mod inspector;
 mod playground;

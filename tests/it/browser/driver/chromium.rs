@@ -185,6 +185,12 @@ impl Tab {
         Ok(reply["cookies"].as_array().cloned().unwrap_or_default())
     }
 
+    /// Makes the viewport `width` × `height` CSS pixels (a screen of that size).
+    pub async fn set_viewport(&self, conn: &Connection, width: u32, height: u32) -> Result<(), String> {
+        let params = json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false});
+        self.call(conn, "Emulation.setDeviceMetricsOverride", params, COMMAND_TIMEOUT).await.map(|_| ())
+    }
+
     /// The visible viewport as base64 PNG.
     pub async fn screenshot(&self, conn: &Connection) -> Result<String, String> {
         let shot = self.call(conn, "Page.captureScreenshot", json!({"format": "png"}), COMMAND_TIMEOUT).await?;

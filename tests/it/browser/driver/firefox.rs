@@ -180,6 +180,12 @@ impl Tab {
         Ok(reply["cookies"].as_array().cloned().unwrap_or_default())
     }
 
+    /// Makes the viewport `width` × `height` CSS pixels (a screen of that size).
+    pub async fn set_viewport(&self, conn: &Connection, width: u32, height: u32) -> Result<(), String> {
+        let params = json!({"context": self.context, "viewport": {"width": width, "height": height}});
+        conn.command("browsingContext.setViewport", params).await.map(|_| ())
+    }
+
     /// The visible viewport as base64 PNG.
     pub async fn screenshot(&self, conn: &Connection) -> Result<String, String> {
         field(&conn.command("browsingContext.captureScreenshot", json!({"context": self.context})).await?, "data")

@@ -173,6 +173,14 @@ impl Page {
         Ok(cookies.iter().map(Cookie::of).collect())
     }
 
+    /// Makes the viewport `width` × `height` CSS pixels, as on a screen of that size.
+    pub async fn set_viewport(&self, width: u32, height: u32) -> Result<(), String> {
+        match &self.tab {
+            Tab::Chromium(tab) => tab.set_viewport(&self.conn, width, height).await,
+            Tab::Firefox(tab) => tab.set_viewport(&self.conn, width, height).await,
+        }
+    }
+
     /// Saves a PNG screenshot of the visible viewport to `path`.
     pub async fn screenshot(&self, path: impl AsRef<Path>) -> Result<(), String> {
         let path = path.as_ref();
