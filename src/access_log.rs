@@ -27,14 +27,17 @@ pub enum Listener {
     Page,
     /// The API origin (HTTPS).
     Api,
+    /// The other site (HTTP), a page that plays "a site you don't trust".
+    Other,
 }
 
 impl Listener {
-    /// `page` or `api`.
+    /// `page`, `api` or `other`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Page => "page",
             Self::Api => "api",
+            Self::Other => "other",
         }
     }
 }

@@ -19,6 +19,8 @@
 //!   [`layout`]: what every page's `base.html` needs; [`api`]: API-origin routes.
 //! - [`inspect`]: the inspector's verdicts (the diagnosis applied to recorded exchanges).
 //! - [`lab`]: the instructor's scenarios, switch, registry and live events.
+//! - [`other_site`]: a third listener, "a site you don't trust", trying every technique
+//!   against the learner's session on the API origin.
 //! - [`standings`]: the HTML fragment every technique delivers.
 //! - [`access_log`]: one log line per request, recorded in [`exchanges`].
 //! - [`limits`]: what a client may send before any handler runs (sizes, timeouts, caps).
@@ -48,6 +50,7 @@ pub mod layout;
 pub mod limits;
 pub mod log_writer;
 pub mod origin_guard;
+pub mod other_site;
 pub mod pages;
 pub mod race;
 pub mod render;

@@ -15,6 +15,11 @@
 //!   `no-referrer`: under it Chromium sends `Origin: null` with the lab's
 //!   own same-origin form posts, which the lab (rightly) refuses as foreign.
 //!
+//! The other site: the same headers as a page, with a CSP of its own: its
+//! scripts only, and the API origin for what its techniques load (images,
+//! frames, scripts, fetches, the form's target); only `/sandbox` may be
+//! framed, by the site itself ([`OtherSiteHeaders`]).
+//!
 //! API origin: `nosniff` on every response; its HTML (the page a learner
 //! opens to accept the certificate) is framed by no one and runs nothing.
 //!
@@ -81,6 +86,39 @@ impl PageHeaders {
     /// The headers for a request to `path` under known name `index`.
     pub fn for_request(&self, index: usize, path: &str) -> PageAnswer {
         PageAnswer { csp: self.policy(index, path).cloned(), framed: FRAMED_BY_THE_PAGES.contains(&path) }
+    }
+}
+
+/// The other site's policies: one not framed, one for its sandboxed frame.
+#[derive(Debug)]
+pub struct OtherSiteHeaders {
+    not_framed: HeaderValue,
+    framed_by_self: HeaderValue,
+}
+
+/// The other site's one path that it frames itself.
+pub const OTHER_SITE_FRAMED: &str = "/sandbox";
+
+impl OtherSiteHeaders {
+    /// The policies for a site whose techniques aim at `api_origin`.
+    pub fn new(api_origin: &str) -> Self {
+        let policy = |ancestors: &str| {
+            let api = api_origin;
+            let text = format!(
+                "default-src 'self'; script-src 'self' {api}; connect-src 'self' {api}; img-src 'self' {api}; \
+                 frame-src 'self' {api}; form-action {api}; base-uri 'none'; object-src 'none'; frame-ancestors {ancestors}"
+            );
+            // An origin is printable ASCII: always valid header text.
+            HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"))
+        };
+        Self { not_framed: policy("'none'"), framed_by_self: policy("'self'") }
+    }
+
+    /// The headers for a request to `path`.
+    pub fn for_request(&self, path: &str) -> PageAnswer {
+        let framed = path == OTHER_SITE_FRAMED;
+        let csp = if framed { &self.framed_by_self } else { &self.not_framed };
+        PageAnswer { csp: Some(csp.clone()), framed }
     }
 }
 

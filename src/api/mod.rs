@@ -2,6 +2,7 @@
 //! origins. Only this router carries the CORS middleware.
 
 pub mod jsonp;
+pub mod state_changes;
 pub mod users;
 pub mod v1;
 
@@ -83,7 +84,7 @@ fn routes() -> Router<AppState> {
         .route("/api/v1/users/me", get(users::me))
         .route(
             "/api/v1/users/favourite",
-            get(users::favourite).put(users::set_favourite).delete(users::clear_favourite),
+            get(users::favourite).put(users::set_favourite).post(users::vote).delete(users::clear_favourite),
         )
 }
 

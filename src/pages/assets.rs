@@ -54,6 +54,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js", "jsonp.js", JS),
     asset!("js", "cors.js", JS),
     asset!("js", "sandbox.js", JS),
+    asset!("js", "other-site.js", JS),
 ];
 
 /// The asset at `path` (below `/static/`).
