@@ -125,8 +125,7 @@ impl Application {
         };
         let page = bind_all(&ips, config.page_port, "--page-port")?;
         let api = bind_all(&ips, config.api_port, "--api-port")?;
-        let other =
-            if config.no_other_site { Vec::new() } else { bind_all(&ips, config.other_port, "--other-port")? };
+        let other = if config.no_other_site { Vec::new() } else { bind_all(&ips, config.other_port, "--other-port")? };
         let page_port = local_port(&page);
         let api_port = local_port(&api);
         let other_port = (!other.is_empty()).then(|| local_port(&other));
@@ -331,7 +330,9 @@ pub fn assemble_with_other_site(
         api_port,
         page_origins,
         other_site: match other_port {
-            Some(port) => Some(OtherSiteNames::new(&config.host, port).ok_or_else(|| StartupError::Host(config.host.clone()))?),
+            Some(port) => {
+                Some(OtherSiteNames::new(&config.host, port).ok_or_else(|| StartupError::Host(config.host.clone()))?)
+            }
             None => None,
         },
     };

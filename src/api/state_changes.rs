@@ -58,7 +58,8 @@ impl StateChanges {
         if !self.defended() || from_page(headers.get(header::ORIGIN).map(|v| v.as_bytes()), page_origins) {
             return None;
         }
-        let error = "refused: this state change did not come from the page origin (the lab's CSRF defence checks Origin)";
+        let error =
+            "refused: this state change did not come from the page origin (the lab's CSRF defence checks Origin)";
         Some((StatusCode::FORBIDDEN, Json(json!({ "error": error }))).into_response())
     }
 }
@@ -82,7 +83,8 @@ mod tests {
     fn only_the_page_origin_counts_as_the_page() {
         assert!(from_page(Some(b"http://localhost:3000"), &page()));
         assert!(from_page(Some(b"http://127.0.0.1:3000"), &page()));
-        for other in [&b"http://localhost:3002"[..], b"http://127.0.0.1:3002", b"null", b"http://localhost:3000/", b""] {
+        for other in [&b"http://localhost:3002"[..], b"http://127.0.0.1:3002", b"null", b"http://localhost:3000/", b""]
+        {
             assert!(!from_page(Some(other), &page()), "{}", String::from_utf8_lossy(other));
         }
         assert!(!from_page(None, &page()));

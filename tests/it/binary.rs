@@ -38,7 +38,7 @@ pub(crate) fn start_in(dir: &std::path::Path, configure: impl FnOnce(&mut Comman
 fn start_in_dirs(certs: &std::path::Path, data: &std::path::Path, configure: impl FnOnce(&mut Command)) -> Started {
     let mut command = Command::new(BIN);
     command
-        .args(["--page-port", "0", "--api-port", "0"])
+        .args(["--page-port", "0", "--api-port", "0", "--other-port", "0"])
         .arg("--certs-dir")
         .arg(certs)
         .arg("--data-dir")
@@ -137,6 +137,8 @@ fn help_lists_every_flag_with_its_environment_variable() {
         ("--cert", "F1_CERT"),
         ("--policy", "F1_POLICY"),
         ("--key", "F1_KEY"),
+        ("--other-port", "F1_OTHER_PORT"),
+        ("--no-other-site", "F1_NO_OTHER_SITE"),
     ] {
         assert!(help.contains(flag) && help.contains(&format!("[env: {env}=")), "{flag} / {env} missing:\n{help}");
     }
@@ -184,7 +186,18 @@ fn a_broken_policy_file_stops_startup_with_file_line_and_reason() {
     let start_with = |policy: &std::path::Path| {
         let certs = certs.to_str().expect("utf-8 path");
         let policy = policy.to_str().expect("utf-8 path");
-        run_to_end(&["--page-port", &page, "--api-port", &api, "--certs-dir", certs, "--policy", policy])
+        run_to_end(&[
+            "--page-port",
+            &page,
+            "--api-port",
+            &api,
+            "--other-port",
+            "0",
+            "--certs-dir",
+            certs,
+            "--policy",
+            policy,
+        ])
     };
     let (code, stderr) = start_with(&policy);
     assert_eq!(code, 1, "{stderr}");
@@ -233,7 +246,7 @@ fn cookie_and_authorization_values_never_reach_the_log() {
 fn a_reader_that_stops_reading_stdout_does_not_stop_the_app() {
     let certs = tempfile::tempdir().expect("temp dir");
     let mut child = Command::new(BIN)
-        .args(["--page-port", "0", "--api-port", "0"])
+        .args(["--page-port", "0", "--api-port", "0", "--other-port", "0"])
         .arg("--certs-dir")
         .arg(certs.path())
         .arg("--data-dir")

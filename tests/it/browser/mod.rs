@@ -9,6 +9,7 @@ mod cors_page;
 pub mod driver;
 mod hardening;
 mod inspector;
+mod other_site;
 mod scenarios;
 mod techniques;
 
