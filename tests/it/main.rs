@@ -19,6 +19,7 @@ mod lab;
 mod limits;
 mod malformed;
 mod memory;
+mod other_site;
 mod page_hardening;
 mod procfile;
 mod properties;
