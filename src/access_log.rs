@@ -155,7 +155,12 @@ fn finish<R>(state: &LogState, mut exchange: Exchange, res: &Response<R>) {
         cors = exchange.cors,
         "request"
     );
-    state.exchanges.record(exchange);
+    // The other site's own requests are logged, not recorded: no inspector
+    // shows them, and its page's polling of `/observed` would only push
+    // the learners' exchanges out of the ring.
+    if state.listener != Listener::Other {
+        state.exchanges.record(exchange);
+    }
 }
 
 // Made at compile time: no name lookup per request.

@@ -1,4 +1,5 @@
-//! Building and running the whole app: both origins, one process, one state.
+//! Building and running the whole app: both origins (and the other site,
+//! unless `--no-other-site`), one process, one state.
 //!
 //! [`Application::build`] does everything that can fail for a reason the
 //! user can fix (ports, certificates) and reports it as one sentence;

@@ -152,3 +152,20 @@ pub fn apply_api(out: &mut HeaderMap) {
 fn is_html(headers: &HeaderMap) -> bool {
     headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_other_site_aims_at_the_api_and_frames_only_its_sandbox() {
+        let headers = OtherSiteHeaders::new("https://localhost:3001");
+        let page = headers.for_request("/");
+        let csp = page.csp.as_ref().and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(csp.contains("form-action https://localhost:3001;") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(!csp.contains("unsafe-inline") && !page.framed);
+        let sandbox = headers.for_request(OTHER_SITE_FRAMED);
+        let csp = sandbox.csp.as_ref().and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(csp.ends_with("frame-ancestors 'self'") && sandbox.framed, "{csp}");
+    }
+}
