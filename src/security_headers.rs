@@ -105,7 +105,7 @@ impl OtherSiteHeaders {
         let policy = |ancestors: &str| {
             let api = api_origin;
             let text = format!(
-                "default-src 'self'; script-src 'self' {api}; connect-src 'self' {api}; img-src 'self' {api}; \
+                "default-src 'self'; script-src 'self' {api}; connect-src 'self' {api}; img-src 'self' data: {api}; \
                  frame-src 'self' {api}; form-action {api}; base-uri 'none'; object-src 'none'; frame-ancestors {ancestors}"
             );
             // An origin is printable ASCII: always valid header text.

@@ -62,6 +62,13 @@ async fn visit(browser: &Browser, app: &TestApp, name: Name) -> (Vec<Row>, Page)
         .await
         .expect("rows");
     let rows: Vec<Row> = serde_json::from_value(rows).expect("rows of five strings");
+    // CORS errors are expected; a CSP violation (Chromium: "Content Security Policy",
+    // Firefox: "Content-Security-Policy") would mean the page broke its own rules.
+    let csp = page
+        .console()
+        .into_iter()
+        .find(|l| l.contains("Content Security Policy") || l.contains("Content-Security-Policy"));
+    assert_eq!(csp, None, "the other site keeps to its CSP");
     (rows, page)
 }
 
