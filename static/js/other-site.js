@@ -131,6 +131,8 @@ function showSideEffects(record) {
 
 async function runAll() {
   const table = document.getElementById('other-results');
+  const button = document.getElementById('run');
+  button.disabled = true;
   table.dataset.state = 'running';
   for (const row of table.querySelectorAll('tbody tr')) {
     const code = row.dataset.code;
@@ -149,6 +151,7 @@ async function runAll() {
     showSideEffects(record);
   }
   table.dataset.state = 'done';
+  button.disabled = false;
 }
 
 function whichName() {
