@@ -137,7 +137,9 @@ async function runAll() {
   for (const row of table.querySelectorAll('tbody tr')) {
     const code = row.dataset.code;
     const before = (await observed()).executions;
-    const seen = await TECHNIQUES[row.dataset.technique](code);
+    // A network failure (an untrusted certificate) ends one row, not the run.
+    const seen = await TECHNIQUES[row.dataset.technique](code)
+      .catch((e) => ({ readable: false, read: `${e.name}: the request failed (${e.message})` }));
     const { record, mine } = await recorded(code);
     row.dataset.sent = mine.length > 0 ? 'yes' : 'no';
     row.dataset.credentials = mine.some((e) => e.credentials) ? 'yes' : 'no';
