@@ -8,7 +8,7 @@
 //! # Layout
 //! - [`config`]: the command line (every flag also an `F1_*` variable); [`cli`]: the
 //!   subcommands (`check`, `trust`, `export`, `probe`) that do not serve the lab.
-//! - [`app`]: binds both listeners, reports the ports, serves until shutdown.
+//! - [`app`]: binds every listener (both origins, the other site), reports the ports, serves until shutdown.
 //! - [`tls`]: the local CA and the API certificate.
 //! - [`race`]: the pure simulation ([`race::sim`]) and its ticker ([`race::live`]).
 //! - [`cors`]: origins, policies, the pure decision ([`cors::Decision`]), the tower layer

@@ -2,8 +2,9 @@
 //! other site's page, asked on the other site's own listener, server-side
 //! (no CORS involved, and nothing a real attacker could ask).
 //!
-//! The page tags each request with `?tab=o<run><technique>`; this answers
-//! every exchange of the API origin whose tab starts with `o<run>`: did it
+//! The page tags each request with `?tab=X<run><technique>` (an upper-case
+//! X, which no inspector's tab id starts with); this answers every exchange
+//! of the API origin whose tab starts with `X<run>`: did it
 //! arrive, did credentials come along (yes/no, never their values), what
 //! was answered. And the server's count of state changes, with the lab's
 //! CSRF defence and the scenario in force.
@@ -19,18 +20,18 @@ use serde_json::{Value, json};
 use crate::access_log::Listener;
 use crate::state::AppState;
 
-/// A run id: 1 to 8 ASCII letters or digits (a tab is `o` + run + 2 letters).
+/// A run id: 6 ASCII letters or digits (a tab is `X` + run + 2 letters).
 fn valid_run(run: &str) -> bool {
-    (1..=8).contains(&run.len()) && run.bytes().all(|b| b.is_ascii_alphanumeric())
+    run.len() == 6 && run.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// `GET /observed?run=ID`
 pub async fn observed(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Response {
     let Some(run) = query.get("run").filter(|r| valid_run(r)) else {
-        let error = "give run=ID, 1 to 8 letters or digits";
+        let error = "give run=ID, 6 letters or digits";
         return (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response();
     };
-    let prefix = format!("o{run}");
+    let prefix = format!("X{run}");
     let exchanges: Vec<Value> = state
         .exchanges
         .recent()
@@ -66,7 +67,7 @@ mod tests {
     #[test]
     fn run_ids_are_short_and_plain() {
         assert!(valid_run("a1b2c3"));
-        for bad in ["", "123456789", "a-b", "<x>", "a b"] {
+        for bad in ["", "a1b2c", "a1b2c3d", "a-b2c3", "<x>abc", "a b2c3"] {
             assert!(!valid_run(bad), "{bad:?}");
         }
     }

@@ -1,11 +1,12 @@
 // "A site you don't trust": every technique a page has, run against the API
 // origin's real resources with whatever session this browser holds there.
-// Each request carries ?tab=o<run><code>, so this site's own server can ask
+// Each request carries ?tab=X<run><code>, so this site's own server can ask
 // the API origin's record what arrived (/observed): sent? with the cookie?
 // The page itself only knows what the browser let it read.
 const API = document.body.dataset.api;
-const RUN = Math.random().toString(36).slice(2, 8) || 'run0';
-const tag = (code) => `o${RUN}${code}`;
+const RUN = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
+// Upper-case X: never the start of an inspector's tab id (lower-case base 36).
+const tag = (code) => `X${RUN}${code}`;
 const url = (path, code, extra = '') => `${API}${path}?tab=${tag(code)}${extra}`;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const vote = () => new URLSearchParams({ driver: 'MAG' });

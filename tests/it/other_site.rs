@@ -116,9 +116,9 @@ async fn a_busy_other_port_is_one_sentence_naming_the_flag() {
 async fn observed_lists_what_the_api_recorded_for_one_run_only() {
     let app = TestApp::spawn().await;
     assert_eq!(app.other(Req::get("/observed?run=%3Cx%3E")).await.status, 400);
-    app.api(Req::get("/api/v1/users/me?tab=or1cc").origin("http://127.0.0.1:3002")).await;
-    app.api(Req::get("/api/v1/users/me?tab=or2cc")).await;
-    let reply = app.other(Req::get("/observed?run=r1")).await;
+    app.api(Req::get("/api/v1/users/me?tab=Xrun001cc").origin("http://127.0.0.1:3002")).await;
+    app.api(Req::get("/api/v1/users/me?tab=Xrun002cc")).await;
+    let reply = app.other(Req::get("/observed?run=run001")).await;
     let json: serde_json::Value = serde_json::from_str(&reply.body).expect("JSON");
     let exchanges = json["exchanges"].as_array().cloned().unwrap_or_default();
     assert_eq!(exchanges.len(), 1, "{json}");
