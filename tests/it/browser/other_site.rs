@@ -142,6 +142,16 @@ async fn check(kind: Kind, scenario: &str) -> Vec<(Name, Vec<(String, String)>)>
             "{kind:?}, {scenario}, {name:?}: what the page read: {read:#?}"
         );
         reads.push((name, read));
+        // With `F1_SCREENSHOTS=DIR`: the README's picture of a leak, in Chromium only.
+        if kind == Kind::Chromium
+            && scenario == "reflect-any-origin"
+            && matches!(name, Name::SameSite)
+            && let Ok(dir) = std::env::var("F1_SCREENSHOTS")
+        {
+            let row = "document.querySelector('tr[data-technique=\"fetch-cors\"]').scrollIntoView()";
+            page.eval(row).await.expect("scrolls");
+            page.screenshot(format!("{dir}/other-site.png")).await.expect("screenshot");
+        }
         page.close().await.expect("closes");
     }
     reads
