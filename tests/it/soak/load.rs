@@ -23,16 +23,8 @@ pub async fn run(setup: &Setup) -> Figures {
     let certs = tempfile::tempdir().expect("temp dir");
     let (page, api) = (free_port(), free_port());
     let mut child = Command::new(BIN)
-        .args([
-            "--page-port",
-            &page.to_string(),
-            "--api-port",
-            &api.to_string(),
-            "--lap-seconds",
-            "0.05",
-            "--other-port",
-            "0",
-        ])
+        .args(["--page-port", &page.to_string(), "--api-port", &api.to_string(), "--lap-seconds", "0.05"])
+        .env("F1_OTHER_PORT", "0")
         .arg("--certs-dir")
         .arg(certs.path())
         .arg("--data-dir")
