@@ -27,14 +27,17 @@ pub enum Listener {
     Page,
     /// The API origin (HTTPS).
     Api,
+    /// The other site (HTTP), a page that plays "a site you don't trust".
+    Other,
 }
 
 impl Listener {
-    /// `page` or `api`.
+    /// `page`, `api` or `other`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Page => "page",
             Self::Api => "api",
+            Self::Other => "other",
         }
     }
 }
@@ -152,7 +155,12 @@ fn finish<R>(state: &LogState, mut exchange: Exchange, res: &Response<R>) {
         cors = exchange.cors,
         "request"
     );
-    state.exchanges.record(exchange);
+    // The other site's own requests are logged, not recorded: no inspector
+    // shows them, and its page's polling of `/observed` would only push
+    // the learners' exchanges out of the ring.
+    if state.listener != Listener::Other {
+        state.exchanges.record(exchange);
+    }
 }
 
 // Made at compile time: no name lookup per request.

@@ -1,4 +1,5 @@
-//! Building and running the whole app: both origins, one process, one state.
+//! Building and running the whole app: both origins (and the other site,
+//! unless `--no-other-site`), one process, one state.
 //!
 //! [`Application::build`] does everything that can fail for a reason the
 //! user can fix (ports, certificates) and reports it as one sentence;
@@ -31,6 +32,7 @@ use crate::lab::scenario::ScenarioError;
 use crate::lab::store::RegistryStore;
 use crate::lab::{Lab, UnknownScenario};
 use crate::origin_guard::{OriginGuard, OriginGuardLayer};
+use crate::other_site::{self, OtherSiteNames};
 use crate::race::{self, Ticker};
 use crate::secret::{RandomUnavailable, random_hex, random_u64};
 use crate::serve::{ConnLimit, Listener, Tuning};
@@ -103,6 +105,8 @@ pub enum StartupError {
 pub struct Application {
     page: Vec<TcpListener>,
     api: Vec<TcpListener>,
+    /// The other site's listeners; empty with `--no-other-site`.
+    other: Vec<TcpListener>,
     tls: Arc<ServerConfig>,
     state: AppState,
     ticker: Ticker,
@@ -125,8 +129,10 @@ impl Application {
         };
         let page = bind_all(&ips, config.page_port, "--page-port")?;
         let api = bind_all(&ips, config.api_port, "--api-port")?;
+        let other = if config.no_other_site { Vec::new() } else { bind_all(&ips, config.other_port, "--other-port")? };
         let page_port = local_port(&page);
         let api_port = local_port(&api);
+        let other_port = (!other.is_empty()).then(|| local_port(&other));
 
         let (cert, key, ca_cert) = match (&config.cert, &config.key) {
             (Some(cert), Some(key)) => {
@@ -140,10 +146,11 @@ impl Application {
         };
         let tls = Arc::new(tls::server_config(&cert, &key)?);
 
-        let Assembled { state, ticker, stop_tx } = assemble(&config, page_port, api_port)?;
+        let Assembled { state, ticker, stop_tx } = assemble_with_other_site(&config, page_port, api_port, other_port)?;
         Ok(Self {
             page,
             api,
+            other,
             tls,
             state,
             ticker,
@@ -170,15 +177,22 @@ impl Application {
         let api_port = local_port(&self.api);
         let page_service = self.page_stack(page_port);
         let api_service = self.api_stack(api_port);
+        let other_port = (!self.other.is_empty()).then(|| local_port(&self.other));
+        let other_service = other_port.map(|port| self.other_stack(port));
         // One count for both origins: a peer's connections are its footprint.
         let limit = ConnLimit::new(self.tuning.caps);
-        let (mut page_listeners, mut api_listeners) = (Vec::new(), Vec::new());
+        let (mut page_listeners, mut api_listeners, mut other_listeners) = (Vec::new(), Vec::new(), Vec::new());
         for listener in self.page {
             page_listeners.push(Listener::new(listener, None, page_service.clone(), limit.clone(), self.tuning)?);
         }
         for listener in self.api {
             let tls = Some(Arc::clone(&self.tls));
             api_listeners.push(Listener::new(listener, tls, api_service.clone(), limit.clone(), self.tuning)?);
+        }
+        if let Some(other_service) = other_service {
+            for listener in self.other {
+                other_listeners.push(Listener::new(listener, None, other_service.clone(), limit.clone(), self.tuning)?);
+            }
         }
         // Bound and listening already (the sockets were bound in `build`):
         // a connection from now on waits in the backlog until accepted.
@@ -189,12 +203,16 @@ impl Application {
         for listener in api_listeners {
             servers.push(tokio::spawn(listener.serve(self.stop_tx.subscribe(), GRACE)));
         }
+        for listener in other_listeners {
+            servers.push(tokio::spawn(listener.serve(self.stop_tx.subscribe(), GRACE)));
+        }
         let ticker = tokio::spawn(self.ticker.run(self.lap_interval));
         Ok(Running {
             servers,
             ticker,
             page_port,
             api_port,
+            other_port,
             host: self.host,
             ca_cert: self.ca_cert,
             state: self.state,
@@ -226,6 +244,15 @@ impl Application {
             .layer(limits::deadline())
             .service(api::service(self.state.clone()))
     }
+
+    /// The other site's stack: its own Host check and CSP, the same limits.
+    fn other_stack(&self, port: u16) -> OriginGuard<Timeout<other_site::OtherSiteService>> {
+        let hosts = KnownHosts::new(&self.host, self.bind, port, 80);
+        ServiceBuilder::new()
+            .layer(OriginGuardLayer::other_site(hosts, self.state.urls.api_origin.as_str()))
+            .layer(limits::deadline())
+            .service(other_site::service(self.state.clone()))
+    }
 }
 
 /// The shared state of a run, ready to be served, and the parts that drive it.
@@ -242,6 +269,16 @@ pub struct Assembled {
 /// race. [`Application::build`] uses it after binding; the benchmark uses it
 /// to serve the very same routers its own way.
 pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assembled, StartupError> {
+    assemble_with_other_site(config, page_port, api_port, None)
+}
+
+/// [`assemble`], with the other site listening on `other_port` (if any).
+pub fn assemble_with_other_site(
+    config: &Config,
+    page_port: u16,
+    api_port: u16,
+    other_port: Option<u16>,
+) -> Result<Assembled, StartupError> {
     let page_origins = page_origins(&config.host, page_port);
     let api_origins = origins_of("https", &config.host, api_port);
     let registry = OriginRegistry::new();
@@ -297,6 +334,12 @@ pub fn assemble(config: &Config, page_port: u16, api_port: u16) -> Result<Assemb
             .map_err(|_| StartupError::Host(config.host.clone()))?,
         api_port,
         page_origins,
+        other_site: match other_port {
+            Some(port) => {
+                Some(OtherSiteNames::new(&config.host, port).ok_or_else(|| StartupError::Host(config.host.clone()))?)
+            }
+            None => None,
+        },
     };
     let seed = match config.seed {
         Some(seed) => seed,
@@ -325,6 +368,7 @@ pub struct Running {
     ticker: JoinHandle<()>,
     page_port: u16,
     api_port: u16,
+    other_port: Option<u16>,
     host: String,
     ca_cert: Option<PathBuf>,
     state: AppState,
@@ -341,6 +385,18 @@ impl Running {
     /// The API origin's port as bound.
     pub fn api_port(&self) -> u16 {
         self.api_port
+    }
+
+    /// The other site's port as bound; `None` with `--no-other-site`.
+    pub fn other_port(&self) -> Option<u16> {
+        self.other_port
+    }
+
+    /// The startup line about the other site, e.g. `other site:
+    /// http://localhost:3002 (cross-site: http://127.0.0.1:3002)`.
+    pub fn other_site_line(&self) -> Option<String> {
+        let names = self.state.urls.other_site.as_ref()?;
+        Some(format!("other site: {} (cross-site: {})", names.same_site, names.cross_site))
     }
 
     /// e.g. `http://localhost:3000`

@@ -28,6 +28,15 @@ pub struct Config {
     #[arg(long, env = "F1_API_PORT", default_value_t = 3001)]
     pub api_port: u16,
 
+    /// Port of "another site" (plain HTTP): a page that tries every technique
+    /// against the learner's session on the API origin (see /lab).
+    #[arg(long, env = "F1_OTHER_PORT", default_value_t = 3002)]
+    pub other_port: u16,
+
+    /// Do not start the other site: only the app's two origins listen.
+    #[arg(long, env = "F1_NO_OTHER_SITE")]
+    pub no_other_site: bool,
+
     /// The host name browsers use to reach the app; it goes into the URLs, the
     /// allowed origins and the certificate (e.g. a LAN name for a class).
     /// Requests for any other Host get 421. Other than localhost (or a
@@ -96,6 +105,8 @@ impl Config {
         Self {
             page_port: 0,
             api_port: 0,
+            other_port: 0,
+            no_other_site: false,
             host: "localhost".to_owned(),
             bind: None,
             data_dir: certs_dir.join("data"),

@@ -11,6 +11,8 @@ pub struct Layout {
     pub(crate) page_origin: String,
     pub(crate) api_origin: String,
     pub(crate) loaded_at: String,
+    /// The other site under its two names (same-site, cross-site), if it runs.
+    pub(crate) other_site: Option<(String, String)>,
 }
 
 impl Layout {
@@ -21,6 +23,7 @@ impl Layout {
             page_origin: state.urls.page_origin.to_string(),
             api_origin: state.urls.api_origin.to_string(),
             loaded_at: clock_time(std::time::SystemTime::now()),
+            other_site: state.urls.other_site.as_ref().map(|o| (o.same_site.to_string(), o.cross_site.to_string())),
         }
     }
 }

@@ -8,7 +8,7 @@
 //! # Layout
 //! - [`config`]: the command line (every flag also an `F1_*` variable); [`cli`]: the
 //!   subcommands (`check`, `trust`, `export`, `probe`) that do not serve the lab.
-//! - [`app`]: binds both listeners, reports the ports, serves until shutdown.
+//! - [`app`]: binds every listener (both origins, the other site), reports the ports, serves until shutdown.
 //! - [`tls`]: the local CA and the API certificate.
 //! - [`race`]: the pure simulation ([`race::sim`]) and its ticker ([`race::live`]).
 //! - [`cors`]: origins, policies, the pure decision ([`cors::Decision`]), the tower layer
@@ -20,6 +20,8 @@
 //!   playground's echo and responder: [`api::playground`]).
 //! - [`inspect`]: the inspector's verdicts (the diagnosis applied to recorded exchanges).
 //! - [`lab`]: the instructor's scenarios, switch, registry and live events.
+//! - [`other_site`]: a third listener, "a site you don't trust", trying every technique
+//!   against the learner's session on the API origin.
 //! - [`standings`]: the HTML fragment every technique delivers.
 //! - [`access_log`]: one log line per request, recorded in [`exchanges`].
 //! - [`limits`]: what a client may send before any handler runs (sizes, timeouts, caps).
@@ -49,6 +51,7 @@ pub mod layout;
 pub mod limits;
 pub mod log_writer;
 pub mod origin_guard;
+pub mod other_site;
 pub mod pages;
 pub mod race;
 pub mod render;

@@ -62,6 +62,10 @@ async fn serve(config: Config) -> Result<(), String> {
     say(&format!("page origin: {}", running.page_url()));
     say(&format!("API origin: {}", running.api_url()));
     say(&running.lab_line());
+    // After the lab's line, which scripts already read as the third.
+    if let Some(line) = running.other_site_line() {
+        say(&line);
+    }
     if let Some(ca) = running.ca_cert() {
         tracing::info!("browsers trust the API origin once they trust {} (see the README)", ca.display());
     }

@@ -18,13 +18,15 @@ use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
 use crate::hosts::{self, KnownHosts, ServedHost};
-use crate::security_headers::{self, PageAnswer, PageHeaders};
+use crate::security_headers::{self, OtherSiteHeaders, PageAnswer, PageHeaders};
 
 /// Which origin's headers a guard adds.
 #[derive(Debug, Clone)]
 enum Headers {
     Page(Arc<PageHeaders>),
     Api,
+    /// The other site's: a page's, with its own CSP.
+    Other(Arc<OtherSiteHeaders>),
 }
 
 /// The layer; see the module's first lines.
@@ -39,6 +41,11 @@ impl OriginGuardLayer {
     pub fn page(hosts: KnownHosts, api_port: u16) -> Self {
         let headers = Arc::new(PageHeaders::new(&hosts, api_port));
         Self { hosts: Arc::new(hosts), headers: Headers::Page(headers) }
+    }
+
+    /// The other site's guard: its names, and its CSP (aimed at `api_origin`).
+    pub fn other_site(hosts: KnownHosts, api_origin: &str) -> Self {
+        Self { hosts: Arc::new(hosts), headers: Headers::Other(Arc::new(OtherSiteHeaders::new(api_origin))) }
     }
 
     /// The API origin's guard.
@@ -85,6 +92,7 @@ where
         req.extensions_mut().insert(ServedHost(index));
         let answer = match &self.layer.headers {
             Headers::Page(headers) => Some(headers.for_request(index, req.uri().path())),
+            Headers::Other(headers) => Some(headers.for_request(req.uri().path())),
             Headers::Api => None,
         };
         Guarded::Passed { inner: self.inner.call(req), answer: Some(answer) }

@@ -15,6 +15,11 @@
 //!   `no-referrer`: under it Chromium sends `Origin: null` with the lab's
 //!   own same-origin form posts, which the lab (rightly) refuses as foreign.
 //!
+//! The other site: the same headers as a page, with a CSP of its own: its
+//! scripts only, and the API origin for what its techniques load (images,
+//! frames, scripts, fetches, the form's target); only `/sandbox` may be
+//! framed, by the site itself ([`OtherSiteHeaders`]).
+//!
 //! API origin: `nosniff` on every response; its HTML (the page a learner
 //! opens to accept the certificate) is framed by no one and runs nothing.
 //!
@@ -84,6 +89,39 @@ impl PageHeaders {
     }
 }
 
+/// The other site's policies: one not framed, one for its sandboxed frame.
+#[derive(Debug)]
+pub struct OtherSiteHeaders {
+    not_framed: HeaderValue,
+    framed_by_self: HeaderValue,
+}
+
+/// The other site's one path that it frames itself.
+pub const OTHER_SITE_FRAMED: &str = "/sandbox";
+
+impl OtherSiteHeaders {
+    /// The policies for a site whose techniques aim at `api_origin`.
+    pub fn new(api_origin: &str) -> Self {
+        let policy = |ancestors: &str| {
+            let api = api_origin;
+            let text = format!(
+                "default-src 'self'; script-src 'self' {api}; connect-src 'self' {api}; img-src 'self' data: {api}; \
+                 frame-src 'self' {api}; form-action {api}; base-uri 'none'; object-src 'none'; frame-ancestors {ancestors}"
+            );
+            // An origin is printable ASCII: always valid header text.
+            HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"))
+        };
+        Self { not_framed: policy("'none'"), framed_by_self: policy("'self'") }
+    }
+
+    /// The headers for a request to `path`.
+    pub fn for_request(&self, path: &str) -> PageAnswer {
+        let framed = path == OTHER_SITE_FRAMED;
+        let csp = if framed { &self.framed_by_self } else { &self.not_framed };
+        PageAnswer { csp: Some(csp.clone()), framed }
+    }
+}
+
 /// Adds the page origin's headers to an answer.
 pub fn apply_page(answer: PageAnswer, out: &mut HeaderMap) {
     if let Some(csp) = answer.csp {
@@ -113,4 +151,21 @@ pub fn apply_api(out: &mut HeaderMap) {
 
 fn is_html(headers: &HeaderMap) -> bool {
     headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_other_site_aims_at_the_api_and_frames_only_its_sandbox() {
+        let headers = OtherSiteHeaders::new("https://localhost:3001");
+        let page = headers.for_request("/");
+        let csp = page.csp.as_ref().and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(csp.contains("form-action https://localhost:3001;") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(!csp.contains("unsafe-inline") && !page.framed);
+        let sandbox = headers.for_request(OTHER_SITE_FRAMED);
+        let csp = sandbox.csp.as_ref().and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(csp.ends_with("frame-ancestors 'self'") && sandbox.framed, "{csp}");
+    }
 }

@@ -65,4 +65,6 @@ pub struct Urls {
     pub api_port: u16,
     /// The page origin under every name the server answers to.
     pub page_origins: Vec<Origin>,
+    /// The other site's two names, unless `--no-other-site`.
+    pub other_site: Option<crate::other_site::OtherSiteNames>,
 }

@@ -52,7 +52,8 @@ pub(crate) struct Lab {
 
 /// How to start the app itself (the startup rows use it too).
 pub(crate) fn app_args(certs: &Path) -> Vec<String> {
-    let mut args: Vec<String> = ["--page-port", "0", "--api-port", "0", "--certs-dir"].map(String::from).into();
+    let mut args: Vec<String> =
+        ["--page-port", "0", "--api-port", "0", "--no-other-site", "--certs-dir"].map(String::from).into();
     args.push(certs.display().to_string());
     args.extend(["--seed", &SEED.to_string(), "--lap-seconds", LAP_SECONDS].map(String::from));
     args

@@ -3,6 +3,7 @@
 
 pub mod jsonp;
 pub mod playground;
+pub mod state_changes;
 pub mod users;
 pub mod v1;
 
@@ -84,7 +85,7 @@ fn routes() -> Router<AppState> {
         .route("/api/v1/users/me", get(users::me))
         .route(
             "/api/v1/users/favourite",
-            get(users::favourite).put(users::set_favourite).delete(users::clear_favourite),
+            get(users::favourite).put(users::set_favourite).post(users::vote).delete(users::clear_favourite),
         )
         .route("/playground/echo", any(playground::echo))
         .route(playground::RESPOND_PATH, any(playground::respond))

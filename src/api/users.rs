@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::state_changes::StateChanges;
 use crate::race::bahrain_2014;
 use crate::state::AppState;
 
@@ -33,6 +34,8 @@ pub struct Users {
     // std Mutex: no `.await` happens while either lock is held.
     sessions: Arc<Mutex<HashMap<String, Session>>>,
     favourite: Arc<Mutex<Option<&'static str>>>,
+    /// Every change to the favourite, counted; the lab's CSRF defence.
+    pub changes: Arc<StateChanges>,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +45,11 @@ struct Session {
 }
 
 impl Users {
+    /// The favourite driver's code, if one is chosen.
+    pub fn favourite_code(&self) -> Option<&'static str> {
+        *self.favourite.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn user(&self, headers: &HeaderMap) -> Option<String> {
         let token = session_token(headers)?;
         let sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
@@ -124,6 +132,7 @@ pub async fn favourite(State(state): State<AppState>) -> Response {
 /// `PUT /api/v1/users/favourite` with `{"driver": "HAM"}`.
 pub async fn set_favourite(
     State(state): State<AppState>,
+    headers: HeaderMap,
     body: Result<Json<FavouriteBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let body = match body {
@@ -139,7 +148,15 @@ pub async fn set_favourite(
                 .into_response();
         }
     };
-    let code = body.driver.trim().to_ascii_uppercase();
+    if let Some(refused) = state.users.changes.refusal(&headers, &state.urls.page_origins) {
+        return refused;
+    }
+    change_favourite(&state, &body.driver)
+}
+
+/// Sets the favourite to the driver `code` names, and counts the change.
+fn change_favourite(state: &AppState, code: &str) -> Response {
+    let code = code.trim().to_ascii_uppercase();
     let Some(driver) = bahrain_2014().drivers.iter().find(|d| d.code == code) else {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -148,12 +165,34 @@ pub async fn set_favourite(
             .into_response();
     };
     *state.users.favourite.lock().unwrap_or_else(PoisonError::into_inner) = Some(driver.code);
+    state.users.changes.count();
     favourite_json(Some(driver.code)).into_response()
 }
 
+/// `POST /api/v1/users/favourite` with a form body `driver=HAM`: the same
+/// change as a plain HTML form makes it, signed in (the session cookie).
+/// A form POST is a *simple* request: no preflight asks first, so the
+/// browser sends it to any site, and CORS only decides whether the page
+/// may read the answer. This is the resource a forged request aims at.
+pub async fn vote(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    if state.users.user(&headers).is_none() {
+        let error = "not logged in: no valid session cookie came with the request, so nothing changed";
+        return (StatusCode::UNAUTHORIZED, Json(json!({ "error": error }))).into_response();
+    }
+    if let Some(refused) = state.users.changes.refusal(&headers, &state.urls.page_origins) {
+        return refused;
+    }
+    let driver = form_urlencoded::parse(&body).find(|(k, _)| k == "driver").map(|(_, v)| v.into_owned());
+    change_favourite(&state, driver.as_deref().unwrap_or_default())
+}
+
 /// `DELETE /api/v1/users/favourite`
-pub async fn clear_favourite(State(state): State<AppState>) -> Response {
+pub async fn clear_favourite(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(refused) = state.users.changes.refusal(&headers, &state.urls.page_origins) {
+        return refused;
+    }
     *state.users.favourite.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    state.users.changes.count();
     favourite_json(None).into_response()
 }
 

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/lab/registry", post(register))
         .route("/lab/registry/remove", post(unregister))
         .route("/lab/policy", post(editor::apply_policy))
+        .route("/lab/csrf-defence", post(csrf_defence))
         .route("/events", get(super::events::events))
 }
 
@@ -55,6 +56,7 @@ struct LabPage<'a> {
     notice: Option<String>,
     data_file: String,
     custom_file: String,
+    csrf_defence: bool,
 }
 
 /// The form fields of every lab change.
@@ -66,6 +68,7 @@ pub struct ChangeForm {
     origin: Option<String>,
     /// The editor's text (`POST /lab/policy`).
     pub(super) policy: Option<String>,
+    on: Option<String>,
 }
 
 /// `GET /lab` (and `/lab?token=…` to become the instructor on this browser).
@@ -99,6 +102,7 @@ fn done_message(key: &str) -> Option<&'static str> {
         "typed" => "Your policy is in force as the scenario custom from the next request on, and saved.",
         "registered" => "Origin registered and saved.",
         "removed" => "Origin removed.",
+        "defence" => "CSRF defence switched: the favourite driver answers accordingly from the next request on.",
         _ => return None,
     })
 }
@@ -148,6 +152,7 @@ pub(super) fn render_with(
         notice,
         data_file: lab.store.path().display().to_string(),
         custom_file: lab.custom_store.path().display().to_string(),
+        csrf_defence: state.users.changes.defended(),
     };
     let mut res = html(&page);
     *res.status_mut() = status;
@@ -215,6 +220,25 @@ pub async fn unregister(
             render(&state, &headers, peer, Some(notice), StatusCode::INTERNAL_SERVER_ERROR)
         }
     }
+}
+
+/// `POST /lab/csrf-defence` (`on=true|false`): the favourite driver's
+/// `Origin` check on state changes (`api::state_changes`).
+pub async fn csrf_defence(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<ChangeForm>,
+) -> Response {
+    if let Some(refusal) = refusal(&state, &headers, peer, &form) {
+        return refusal;
+    }
+    match form.on.as_deref() {
+        Some("true") => state.users.changes.set_defence(true),
+        Some("false") => state.users.changes.set_defence(false),
+        _ => return (StatusCode::UNPROCESSABLE_ENTITY, "give on=true or on=false\n").into_response(),
+    }
+    Redirect::to("/lab?done=defence").into_response()
 }
 
 /// Every change's prelude: `None` when allowed, else a 403 saying which check failed.

@@ -58,6 +58,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js", "playground-presets.js", JS),
     asset!("js", "playground.js", JS),
     asset!("js", "lab.js", JS),
+    asset!("js", "other-site.js", JS),
 ];
 
 /// The asset at `path` (below `/static/`).

@@ -38,7 +38,7 @@ pub(crate) fn start_in(dir: &std::path::Path, configure: impl FnOnce(&mut Comman
 fn start_in_dirs(certs: &std::path::Path, data: &std::path::Path, configure: impl FnOnce(&mut Command)) -> Started {
     let mut command = Command::new(BIN);
     command
-        .args(["--page-port", "0", "--api-port", "0"])
+        .args(["--page-port", "0", "--api-port", "0", "--other-port", "0"])
         .arg("--certs-dir")
         .arg(certs)
         .arg("--data-dir")
@@ -87,7 +87,8 @@ fn it_prints_both_origins_and_stops_quickly_on_sigterm() {
 }
 
 fn run_to_end(args: &[&str]) -> (i32, String) {
-    let out = Command::new(BIN).args(args).output().expect("the binary runs");
+    // The other site on a free port: 3002 may be taken on a shared machine.
+    let out = Command::new(BIN).env("F1_OTHER_PORT", "0").args(args).output().expect("the binary runs");
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
@@ -137,6 +138,8 @@ fn help_lists_every_flag_with_its_environment_variable() {
         ("--cert", "F1_CERT"),
         ("--policy", "F1_POLICY"),
         ("--key", "F1_KEY"),
+        ("--other-port", "F1_OTHER_PORT"),
+        ("--no-other-site", "F1_NO_OTHER_SITE"),
     ] {
         assert!(help.contains(flag) && help.contains(&format!("[env: {env}=")), "{flag} / {env} missing:\n{help}");
     }
@@ -233,7 +236,7 @@ fn cookie_and_authorization_values_never_reach_the_log() {
 fn a_reader_that_stops_reading_stdout_does_not_stop_the_app() {
     let certs = tempfile::tempdir().expect("temp dir");
     let mut child = Command::new(BIN)
-        .args(["--page-port", "0", "--api-port", "0"])
+        .args(["--page-port", "0", "--api-port", "0", "--other-port", "0"])
         .arg("--certs-dir")
         .arg(certs.path())
         .arg("--data-dir")

@@ -30,7 +30,7 @@ struct Proc {
 
 async fn start(certs: &Path, log: &str, stderr: Stdio) -> Proc {
     let mut child = Command::new(BIN)
-        .args(["--page-port", "0", "--api-port", "0"])
+        .args(["--page-port", "0", "--api-port", "0", "--other-port", "0"])
         .arg("--certs-dir")
         .arg(certs)
         .arg("--data-dir")

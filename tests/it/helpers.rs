@@ -79,6 +79,13 @@ impl TestApp {
         send(stream, req, self.running.page_port()).await
     }
 
+    /// Sends a request to the other site (HTTP), if it runs.
+    pub async fn other(&self, req: Req) -> Reply {
+        let port = self.running.other_port().expect("the other site runs");
+        let stream = TcpStream::connect(("127.0.0.1", port)).await.expect("connect to the other site");
+        send(stream, req, port).await
+    }
+
     /// Sends a request to the API origin over verified TLS as `localhost`.
     pub async fn api(&self, req: Req) -> Reply {
         self.api_with(&self.tls, req).await.expect("TLS handshake with the API origin")

@@ -22,6 +22,7 @@ mod lab_editor;
 mod limits;
 mod malformed;
 mod memory;
+mod other_site;
 mod page_hardening;
 mod playground_api;
 mod procfile;

@@ -149,7 +149,7 @@ fn lab_line_of_binary(args: &[&str]) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut child = Command::new(env!("CARGO_BIN_EXE_f1-race-results"))
         // Port 0: the kernel's free ports (the line read here names the page's).
-        .args(["--page-port", "0", "--api-port", "0"])
+        .args(["--page-port", "0", "--api-port", "0", "--other-port", "0"])
         .arg("--certs-dir")
         .arg(dir.path().join("certs"))
         .arg("--data-dir")

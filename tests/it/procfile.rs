@@ -34,6 +34,7 @@ fn run_procfile(tool: &str) {
         // Port 0: the kernel picks free ports, read back from the ready lines.
         .env("F1_PAGE_PORT", "0")
         .env("F1_API_PORT", "0")
+        .env("F1_OTHER_PORT", "0")
         .env("F1_CERTS_DIR", certs.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -13,6 +13,7 @@ mod inspector;
 mod playground;
 mod playground_model;
 mod playground_presets;
+mod other_site;
 mod scenarios;
 mod techniques;
 mod trust;

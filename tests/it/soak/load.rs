@@ -24,6 +24,7 @@ pub async fn run(setup: &Setup) -> Figures {
     let (page, api) = (free_port(), free_port());
     let mut child = Command::new(BIN)
         .args(["--page-port", &page.to_string(), "--api-port", &api.to_string(), "--lap-seconds", "0.05"])
+        .env("F1_OTHER_PORT", "0")
         .arg("--certs-dir")
         .arg(certs.path())
         .arg("--data-dir")
