@@ -140,7 +140,7 @@ async fn a_policy_that_builds_is_in_force_at_once_shown_with_its_diff_and_surviv
 fn the_binary_without_a_saved_policy_refuses_scenario_custom_in_one_sentence() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = Command::new(env!("CARGO_BIN_EXE_f1-race-results"))
-        .args(["--page-port", "0", "--api-port", "0", "--scenario", "custom", "--certs-dir"])
+        .args(["--page-port", "0", "--api-port", "0", "--other-port", "0", "--scenario", "custom", "--certs-dir"])
         .arg(dir.path().join("certs"))
         .arg("--data-dir")
         .arg(dir.path().join("data"))

@@ -23,7 +23,15 @@ pub async fn run(setup: &Setup) -> Figures {
     let certs = tempfile::tempdir().expect("temp dir");
     let (page, api) = (free_port(), free_port());
     let mut child = Command::new(BIN)
-        .args(["--page-port", &page.to_string(), "--api-port", &api.to_string(), "--lap-seconds", "0.05"])
+        .args([
+            "--page-port",
+            &page.to_string(),
+            "--api-port",
+            &api.to_string(),
+            "--lap-seconds",
+            "0.05",
+            "--no-other-site",
+        ])
         .env("F1_OTHER_PORT", "0")
         .arg("--certs-dir")
         .arg(certs.path())
