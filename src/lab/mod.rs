@@ -6,10 +6,12 @@
 //! - [`store`]: the registry's file;
 //! - [`events`]: server-sent events telling every open page what changed;
 //! - [`samples`]: what the setup answers to telling requests, and what a browser makes of it;
+//! - [`probe`]: `#probe-run`, `f1-race-results probe`'s look-alike origins against the setup in force;
 //! - [`routes`]: `/lab` and its forms; [`router`] (with `/events`), merged by the page origin.
 
 pub mod events;
 pub mod instructor;
+pub mod probe;
 pub mod routes;
 pub mod samples;
 pub mod scenario;

@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 
 use super::instructor::{Attempt, Denied};
+use super::probe::ProbeView;
 use super::samples::{Sample, samples};
 use super::{Entry, RegistryChangeError};
 use crate::cookies::cookie;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/lab/scenario", post(apply))
         .route("/lab/registry", post(register))
         .route("/lab/registry/remove", post(unregister))
+        .route("/lab/probe", post(run_probe))
         .route("/events", get(super::events::events))
 }
 
@@ -48,6 +50,7 @@ struct LabPage<'a> {
     csrf: &'a str,
     notice: Option<String>,
     data_file: String,
+    probe: Option<ProbeView>,
 }
 
 /// The form fields of every lab change.
@@ -98,6 +101,35 @@ fn render(
     notice: Option<String>,
     status: StatusCode,
 ) -> Response {
+    render_with(state, headers, peer, notice, status, None)
+}
+
+/// `POST /lab/probe`: the lab page with the probe's results.
+pub async fn run_probe(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<ChangeForm>,
+) -> Response {
+    if let Some(refusal) = refusal(&state, &headers, peer, &form) {
+        return refusal;
+    }
+    match super::probe::probe(&state).await {
+        Ok(view) => render_with(&state, &headers, peer, None, StatusCode::OK, Some(view)),
+        Err(reason) => {
+            render(&state, &headers, peer, Some(format!("The probe could not run: {reason}.")), StatusCode::OK)
+        }
+    }
+}
+
+fn render_with(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    notice: Option<String>,
+    status: StatusCode,
+    probe: Option<ProbeView>,
+) -> Response {
     let lab = &state.lab;
     let token = cookie(headers, TOKEN_COOKIE);
     let instructor =
@@ -120,6 +152,7 @@ fn render(
         csrf: if instructor { &lab.secrets.csrf } else { "" },
         notice,
         data_file: lab.store.path().display().to_string(),
+        probe,
     };
     let mut res = html(&page);
     *res.status_mut() = status;
