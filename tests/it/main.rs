@@ -20,6 +20,7 @@ mod limits;
 mod malformed;
 mod memory;
 mod page_hardening;
+mod probe;
 mod procfile;
 mod properties;
 mod soak;
