@@ -16,6 +16,7 @@ mod helpers;
 mod hostile_origins;
 mod jsonp;
 mod lab;
+mod lab_quirks;
 mod limits;
 mod malformed;
 mod memory;
