@@ -45,7 +45,8 @@ async fn error_without_cors_fails_the_put_with_a_bare_500_after_a_granted_prefli
     let put = [("access-control-request-method", "PUT"), ("access-control-request-headers", "content-type")];
     let pre = app.api(preflight("/api/v1/users/favourite", &page, &put)).await;
     assert_eq!((pre.status, pre.header("access-control-allow-origin")), (204, Some(page.as_str())));
-    let req = Req::post("/api/v1/users/favourite", "application/json", r#"{"driver":"HAM"}"#).method("PUT").origin(&page);
+    let req =
+        Req::post("/api/v1/users/favourite", "application/json", r#"{"driver":"HAM"}"#).method("PUT").origin(&page);
     let failed = app.api(req).await;
     assert_eq!(failed.status, 500);
     assert!(failed.access_control().is_empty(), "{:?}", failed.headers);
@@ -82,7 +83,10 @@ async fn a_shared_cache_without_vary_serves_the_first_origins_answer_to_the_next
     let (app, page) = app_in("vary-missing-shared-cache").await;
     let other = page.replace("localhost", "127.0.0.1");
     let first = app.api(Req::get("/cors/results?tab=a1").origin(&other)).await;
-    assert_eq!((first.header("x-cache"), first.header("access-control-allow-origin")), (Some("MISS"), Some(other.as_str())));
+    assert_eq!(
+        (first.header("x-cache"), first.header("access-control-allow-origin")),
+        (Some("MISS"), Some(other.as_str()))
+    );
     assert!(first.header("vary").is_none_or(|v| !v.to_ascii_lowercase().contains("origin")), "no Vary: Origin");
     let second = app.api(Req::get("/cors/results?tab=b2").origin(&page)).await;
     assert_eq!(second.header("x-cache"), Some("HIT"));
@@ -135,7 +139,8 @@ async fn the_inspector_tells_the_server_side_of_a_cache_hit_and_of_an_auth_layer
     let put = [("access-control-request-method", "PUT"), ("access-control-request-headers", "content-type")];
     app.api(preflight("/api/v1/users/favourite?tab=auth1", &page, &put)).await;
     let verdict =
-        inspector_on(&app, "auth1", "PUT", "/api/v1/users/favourite", json!([["Content-Type", "application/json"]])).await;
+        inspector_on(&app, "auth1", "PUT", "/api/v1/users/favourite", json!([["Content-Type", "application/json"]]))
+            .await;
     assert_eq!(verdict["readable"], false);
     assert!(verdict["server_said"].as_str().is_some_and(|s| s.contains("authentication layer")), "{verdict}");
     assert!(verdict["fix"].as_str().is_some_and(|f| f.contains("before authentication")), "{verdict}");

@@ -229,3 +229,28 @@ async fn against_a_scripted_server_that_answers_star_without_credentials() {
     let found = findings(&run);
     assert_eq!(found.keys().collect::<Vec<_>>(), ["low"], "a * is low: {found:?}");
 }
+
+/// The lab's form POST, as the lab page sends it.
+fn lab_probe(app: &TestApp, csrf: &str) -> crate::helpers::Req {
+    let page = app.running.page_url();
+    crate::helpers::Req::post("/lab/probe", "application/x-www-form-urlencoded", &format!("csrf={csrf}"))
+        .header("origin", &page)
+        .header("sec-fetch-site", "same-origin")
+}
+
+#[tokio::test]
+async fn the_lab_button_probes_the_setup_in_force_behind_the_lab_checks() {
+    let app = TestApp::spawn().await;
+    let csrf = app.running.state().lab.secrets.csrf.clone();
+    let shipped = app.page(lab_probe(&app, &csrf)).await;
+    assert_eq!(shipped.status, 200, "{}", shipped.body);
+    assert!(shipped.body.contains("no look-alike origin admitted"), "{}", shipped.body);
+    assert!(!shipped.body.contains(r#"data-severity="high""#));
+    app.running.state().lab.apply("null-origin-allowed").expect("known");
+    let null = app.page(lab_probe(&app, &csrf)).await;
+    let high: Vec<&str> = null.body.lines().filter(|l| l.contains(r#"data-severity="high""#)).collect();
+    assert_eq!(high.len(), 2, "null, as a GET and a preflight: {high:#?}");
+    assert!(high.iter().all(|l| l.contains(r#"data-origin="null""#) && l.contains(r#"data-admitted="true""#)));
+    assert!(null.body.contains("scenario <code>null-origin-allowed</code>"), "the finding links its scenario");
+    assert_eq!(app.page(lab_probe(&app, "wrong")).await.status, 403, "a change's checks apply");
+}

@@ -18,6 +18,7 @@ in_both_browsers!(
     max_age_decides_how_many_preflights_ten_clicks_send,
     open_pages_show_the_scenario_banner_within_a_second,
     a_shared_cache_without_vary_serves_one_origins_answer_to_another,
+    the_lab_probe_button_finds_what_the_setup_in_force_admits,
 );
 
 const OUTCOME: &str = "document.getElementById('outcome').dataset.outcome";
@@ -168,4 +169,29 @@ async fn a_shared_cache_without_vary_serves_one_origins_answer_to_another(kind: 
     assert_eq!((hit.cors, hit.origin()), ("cache-hit", Some(app.running.page_url().as_str())));
     other.close().await.expect("closes");
     learner.close().await.expect("closes");
+}
+
+/// `#probe-run` on `/lab`: a row per probe, the admitted look-alikes marked.
+async fn the_lab_probe_button_finds_what_the_setup_in_force_admits(kind: Kind) {
+    let app = TestApp::spawn().await;
+    let Some(browser) = browser_for(kind, &app).await else { return };
+    let rows = "document.querySelectorAll('#probe-results tbody tr')";
+    let high = "document.querySelectorAll('#probe-results tr[data-admitted=\"true\"][data-severity=\"high\"]')";
+    for (scenario, highs) in [("null-origin-allowed", 2), ("default", 0)] {
+        app.running.state().lab.apply(scenario).expect("known");
+        let page = fresh(&browser, &app, "/lab").await;
+        page.click("#probe-run").await.expect("the button exists");
+        page.wait_for(&format!("{rows}.length > 50"), WAIT)
+            .await
+            .unwrap_or_else(|e| panic!("{scenario}: no rows: {e}"));
+        assert_eq!(text(&page, &format!("{high}.length")).await, highs.to_string(), "{scenario}");
+        if highs > 0 {
+            let origins = text(&page, &format!("[...{high}].every(r => r.dataset.origin === 'null')")).await;
+            assert_eq!(origins, "true", "only null is admitted");
+        }
+        let allowed =
+            text(&page, "document.querySelector('#probe-results tr[data-class=\"allowed\"]').dataset.admitted").await;
+        assert_eq!(allowed, "true", "{scenario}: the page origin itself is admitted");
+        page.close().await.expect("closes");
+    }
 }
