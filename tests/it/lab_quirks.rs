@@ -145,3 +145,16 @@ async fn the_inspector_tells_the_server_side_of_a_cache_hit_and_of_an_auth_layer
     assert!(verdict["server_said"].as_str().is_some_and(|s| s.contains("authentication layer")), "{verdict}");
     assert!(verdict["fix"].as_str().is_some_and(|f| f.contains("before authentication")), "{verdict}");
 }
+
+#[tokio::test]
+async fn the_lab_page_shows_the_console_words_and_the_axum_code_that_causes_the_405_and_fixes_it() {
+    let (app, _) = app_in("layer-order-405").await;
+    let lab = app.page(Req::get("/lab")).await;
+    assert_eq!(lab.status, 200);
+    let mistake = lab.body.split(r#"id="code-mistake""#).nth(1).expect("the mistake's code");
+    assert!(mistake.contains("get(results).post(results).route_layer(cors)"), "{mistake}");
+    let fix = lab.body.split(r#"id="code-fix""#).nth(1).expect("the fix's code");
+    assert!(fix.contains(".layer(cors);"), "{fix}");
+    assert!(lab.body.contains("Status code: 405."), "Firefox's words are quoted");
+    assert!(lab.body.contains("answers 405 with Allow"), "the quirk is described");
+}
