@@ -38,7 +38,7 @@ pub struct Quirks {
     pub raw: Option<RawHeaders>,
     /// The layers the API stack puts around this one (`api::quirks`).
     pub around: Around,
-    /// The CORS layer wraps the routes' handlers only (axum's
+    /// The CORS layer wraps the routes' handlers only (a web framework's
     /// `route_layer`): a preflight never meets it and reaches the router,
     /// which has no OPTIONS route (405).
     pub on_routes_only: bool,
