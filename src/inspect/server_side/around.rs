@@ -64,6 +64,15 @@ pub(super) fn told(e: &Exchange, preflight: bool, in_force: InForce) -> Option<S
             "Call the URL the router really serves (with its trailing slash), or route both spellings; a preflight \
              must get its answer without a redirect.",
         ),
+        "granted" if (300..400).contains(&status) => Some(ServerSide {
+            said: format!(
+                "The policy granted {} {path}, and the router redirected it ({status}, to the path with a trailing \
+                 slash) with the CORS headers on the redirect: a simple request follows such a redirect, and the \
+                 answer it reaches is judged again.",
+                e.method()
+            ),
+            fix: None,
+        }),
         "off" if preflight && in_force.on_routes_only => refused(
             format!(
                 "The CORS layer wraps the routes' handlers only (axum's MethodRouter::route_layer), so the \
@@ -116,6 +125,8 @@ mod tests {
         assert!(fix(&exchange("PUT", "handler-error", 500, &[]), false, none).contains("outermost"));
         let redirected = exchange("OPTIONS", "granted", 308, &[("location", "/x/")]);
         assert!(fix(&redirected, true, none).contains("without a redirect"));
+        let followed = told(&exchange("GET", "granted", 308, &[]), false, none).expect("a story");
+        assert!(followed.fix.is_none() && followed.said.contains("follows such a redirect"), "{followed:?}");
         let routes_only = InForce { on_routes_only: true, ..none };
         assert!(fix(&exchange("OPTIONS", "off", 405, &[]), true, routes_only).contains("Router::layer"));
         assert!(told(&exchange("OPTIONS", "off", 405, &[]), true, none).is_none(), "off, when it is off");
