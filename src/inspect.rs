@@ -110,6 +110,7 @@ pub async fn verdict(
         preflight_status: setup.quirks.preflight_status,
         hand_written: path == crate::cors::setup::HAND_WRITTEN_BY_THE_LEARNER
             || setup.quirks.raw.as_ref().is_some_and(|raw| raw.paths.iter().any(|p| p.matches(path))),
+        on_routes_only: setup.quirks.on_routes_only,
     };
     match judge(&state.exchanges.recent(), &body, &in_force) {
         Ok(reply) => Json(reply).into_response(),

@@ -3,6 +3,7 @@
 
 pub mod jsonp;
 pub mod playground;
+pub mod quirks;
 pub mod state_changes;
 pub mod users;
 pub mod v1;
@@ -28,12 +29,14 @@ use crate::render::html;
 use crate::standings;
 use crate::state::AppState;
 
-/// The API origin's service stack: the access log, the body limit, the
-/// CORS middleware, then the routes. Hand-written layers around the one
-/// axum `Router` of the routes: no boxed service per middleware, nothing
-/// cloned per request but `Arc`s. `app.rs` puts the origin's guard and the
-/// request deadline around it.
-pub type ApiService = AccessLog<RequestBodyLimit<Cors<Router>>>;
+/// The API origin's service stack: the access log, the body limit, what a
+/// lab scenario puts in front of CORS ([`quirks::Front`]), the CORS
+/// middleware, what a scenario puts behind it ([`quirks::slash_redirect`]),
+/// then the routes. Hand-written layers around the one axum `Router` of
+/// the routes: no boxed service per middleware, nothing cloned per request
+/// but `Arc`s. `app.rs` puts the origin's guard and the request deadline
+/// around it.
+pub type ApiService = AccessLog<RequestBodyLimit<quirks::Front<Cors<quirks::slash_redirect::Behind<Router>>>>>;
 
 /// The API origin's routes in their service stack.
 pub fn service(state: AppState) -> ApiService {
@@ -41,7 +44,9 @@ pub fn service(state: AppState) -> ApiService {
     ServiceBuilder::new()
         .layer(AccessLogLayer::new(Listener::Api, state.exchanges.clone()))
         .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES))
+        .layer(quirks::FrontLayer::new(state.policy.clone()))
         .layer(cors)
+        .layer(quirks::slash_redirect::BehindLayer::new(state.policy.clone()))
         .service(routes().with_state(state))
 }
 

@@ -40,9 +40,3 @@ pub fn run(command: Command) -> ExitCode {
         Command::Probe(args) => probe::run(args),
     }
 }
-
-/// What a subcommand that is not built yet says (exit status 2).
-fn not_built(name: &str) -> ExitCode {
-    eprintln!("error: `{name}` is not available in this build yet");
-    ExitCode::from(2)
-}

@@ -40,6 +40,9 @@ pub enum CorsOutcome {
     Off,
     /// The policy's verdict.
     Decided(PolicyVerdict),
+    /// Something around the layer answered instead (a lab scenario's
+    /// quirk, `api::quirks`): `auth-first`, `handler-error`, `cache-hit`.
+    Elsewhere(&'static str),
 }
 
 impl CorsOutcome {
@@ -48,6 +51,7 @@ impl CorsOutcome {
         match self {
             Self::Off => "off",
             Self::Decided(v) => v.as_str(),
+            Self::Elsewhere(what) => what,
         }
     }
 }

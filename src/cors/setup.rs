@@ -41,6 +41,34 @@ pub struct Quirks {
     /// Hand-written headers instead of a policy, for resources under these
     /// paths.
     pub raw: Option<RawHeaders>,
+    /// The layers the API stack puts around this one (`api::quirks`).
+    pub around: Around,
+    /// The CORS layer wraps the routes' handlers only (a web framework's
+    /// `route_layer`): a preflight never meets it and reaches the router,
+    /// which has no OPTIONS route (405).
+    pub on_routes_only: bool,
+    /// Leave `Vary: Origin` out of every answer (what a hand-rolled
+    /// reflection of the allowed origin forgets).
+    pub no_vary: bool,
+}
+
+/// What the server does around the CORS layer in a scenario (the API
+/// stack's `api::quirks` reads it); all empty for a correct setup.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Around {
+    /// An authentication layer in front of CORS guards these paths: a
+    /// request without a cookie or `Authorization` (every preflight) gets
+    /// 401 before CORS runs; the login route itself stays open.
+    pub auth_first: Vec<PathPattern>,
+    /// These requests (method, path) fail in their handler, and the 500 is
+    /// written by an error handler outside the CORS layer: no CORS headers.
+    pub failing: Vec<(String, PathPattern)>,
+    /// These paths are routed with a trailing slash: a request without it
+    /// is redirected (308) behind the CORS layer, which adds its headers to
+    /// the redirect, preflights included.
+    pub slash_redirect: Vec<PathPattern>,
+    /// A shared cache in front of the API keys responses by URL only.
+    pub shared_cache: bool,
 }
 
 /// Hand-written CORS headers, the way a controller's `before_action` sets
@@ -83,8 +111,16 @@ impl Setup {
         {
             return Some(raw.decide(req));
         }
-        let mut decision = self.policy.as_deref()?.decide(req);
         let preflight = req.is_preflight();
+        if preflight && self.quirks.on_routes_only {
+            // The layer wraps only the handlers: the preflight goes by it.
+            return None;
+        }
+        let mut decision = self.policy.as_deref()?.decide(req);
+        if preflight && self.quirks.around.slash_redirect.iter().any(|p| p.matches(req.path)) {
+            // The router answers (a redirect); the layer adds its headers to that.
+            decision.answer_here = false;
+        }
         if let (Some(status), true) = (self.quirks.preflight_status, preflight && decision.answer_here) {
             return Some(Decision {
                 answer_here: true,
@@ -96,6 +132,9 @@ impl Setup {
         if decision.verdict == PolicyVerdict::Granted {
             let extra = self.quirks.extra_headers.iter().map(|(n, v)| (*n, Value::Text(Cow::Borrowed(v.as_str()))));
             decision.headers.extend(extra);
+        }
+        if self.quirks.no_vary {
+            decision.headers.retain(|(name, _)| *name != CorsHeader::Vary);
         }
         Some(decision)
     }
@@ -204,5 +243,36 @@ mod tests {
         let respond = CorsRequest { path: HAND_WRITTEN_BY_THE_LEARNER, ..preflight() };
         assert!(setup.decide(&respond).is_none());
         assert!(setup.decide(&preflight()).is_some(), "every other path still is");
+    }
+
+    #[test]
+    fn a_layer_on_the_routes_only_never_sees_a_preflight() {
+        let setup = Setup { quirks: Quirks { on_routes_only: true, ..Quirks::default() }, ..Setup::correct(policy()) };
+        assert!(setup.decide(&preflight()).is_none(), "the preflight goes by the layer");
+        let actual = CorsRequest { method: "GET", request_method: None, ..preflight() };
+        assert_eq!(setup.decide(&actual).map(|d| d.verdict), Some(PolicyVerdict::Granted));
+    }
+
+    #[test]
+    fn a_redirected_path_leaves_its_preflight_to_the_router_with_the_headers() {
+        let around =
+            Around { slash_redirect: vec![PathPattern::parse(1, "/cors/results").expect("p")], ..Around::default() };
+        let setup = Setup { quirks: Quirks { around, ..Quirks::default() }, ..Setup::correct(policy()) };
+        let d = setup.decide(&preflight()).expect("on");
+        assert_eq!((d.answer_here, d.verdict), (false, PolicyVerdict::Granted));
+        assert!(d.headers.iter().any(|(n, _)| *n == CorsHeader::AllowOrigin));
+        let other = CorsRequest { path: "/cors/other", ..preflight() };
+        assert!(setup.decide(&other).expect("on").answer_here, "other paths: answered by the layer");
+    }
+
+    #[test]
+    fn no_vary_drops_vary_and_nothing_else() {
+        let setup = Setup { quirks: Quirks { no_vary: true, ..Quirks::default() }, ..Setup::correct(policy()) };
+        let actual = CorsRequest { method: "GET", request_method: None, ..preflight() };
+        let d = setup.decide(&actual).expect("on");
+        assert!(d.headers.iter().all(|(n, _)| *n != CorsHeader::Vary), "{:?}", d.header_pairs());
+        assert!(d.headers.iter().any(|(n, _)| *n == CorsHeader::AllowOrigin));
+        let correct = Setup::correct(policy());
+        assert!(correct.decide(&actual).expect("on").headers.iter().any(|(n, _)| *n == CorsHeader::Vary));
     }
 }

@@ -9,6 +9,8 @@
 
 use crate::exchanges::Exchange;
 
+mod around;
+
 /// What the setup in force says beyond the record (read when judging).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct InForce {
@@ -17,6 +19,8 @@ pub struct InForce {
     pub preflight_status: Option<u16>,
     /// Hand-written headers, not a policy, answer this path.
     pub hand_written: bool,
+    /// The CORS layer wraps the routes' handlers only: preflights go by it.
+    pub on_routes_only: bool,
 }
 
 /// The server's story of one request.
@@ -47,6 +51,9 @@ pub fn server_side(preflight: Option<&Exchange>, actual: Option<&Exchange>, in_f
 }
 
 fn told(e: &Exchange, preflight: bool, in_force: InForce) -> Option<ServerSide> {
+    if let Some(story) = around::told(e, preflight, in_force) {
+        return Some(story);
+    }
     let what = if preflight { "the preflight" } else { "the request" };
     let origin = e.origin().unwrap_or("(no Origin)");
     let path = e.path();

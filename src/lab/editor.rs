@@ -93,7 +93,7 @@ pub async fn apply_policy(
     // The page again, the text as typed (unless it was too long to keep), the error beside it.
     let text = (status != StatusCode::PAYLOAD_TOO_LARGE).then_some(text);
     let editor = Editor { text, error: Some(error), error_line: line, names: Vec::new() };
-    render_with(&state, &headers, peer, None, status, editor)
+    render_with(&state, &headers, peer, None, status, editor, None)
 }
 
 /// Whether the lab's script sent this (it asks for JSON).

@@ -9,6 +9,7 @@
 //! - [`events`]: server-sent events telling every open page what changed;
 //! - [`samples`]: what the setup answers to telling requests, and what a browser makes of it;
 //! - [`in_force`]: the setup in force as the lab names it, and any scenario's policy as text;
+//! - [`probe`]: `#probe-run`, `f1-race-results probe`'s look-alike origins against the setup in force;
 //! - [`routes`]: `/lab` and its forms; [`router`] (with `/events`), merged by the page origin;
 //! - [`editor`]: `POST /lab/policy`, the editor's form.
 
@@ -18,6 +19,7 @@ pub mod editor;
 pub mod events;
 pub mod in_force;
 pub mod instructor;
+pub mod probe;
 pub mod routes;
 pub mod samples;
 pub mod scenario;

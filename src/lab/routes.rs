@@ -15,6 +15,7 @@ use axum::{Form, Router};
 
 use super::editor::{self, Editor};
 use super::instructor::{Attempt, Denied};
+use super::probe::ProbeView;
 use super::samples::{Sample, samples};
 use super::{Entry, InForce, RegistryChangeError};
 use crate::cookies::cookie;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/lab/registry/remove", post(unregister))
         .route("/lab/policy", post(editor::apply_policy))
         .route("/lab/csrf-defence", post(csrf_defence))
+        .route("/lab/probe", post(run_probe))
         .route("/events", get(super::events::events))
 }
 
@@ -57,6 +59,7 @@ struct LabPage<'a> {
     data_file: String,
     custom_file: String,
     csrf_defence: bool,
+    probe: Option<ProbeView>,
 }
 
 /// The form fields of every lab change.
@@ -93,7 +96,7 @@ pub async fn page(
     let notice = query.get("done").and_then(|d| done_message(d)).map(str::to_owned);
     let loaded = query.get("load").and_then(|name| state.lab.policy_source(name));
     let editor = Editor { text: loaded, ..Editor::default() };
-    render_with(&state, &headers, peer, notice, StatusCode::OK, editor)
+    render_with(&state, &headers, peer, notice, StatusCode::OK, editor, None)
 }
 
 fn done_message(key: &str) -> Option<&'static str> {
@@ -114,7 +117,25 @@ fn render(
     notice: Option<String>,
     status: StatusCode,
 ) -> Response {
-    render_with(state, headers, peer, notice, status, Editor::default())
+    render_with(state, headers, peer, notice, status, Editor::default(), None)
+}
+
+/// `POST /lab/probe`: the lab page with the probe's results.
+pub async fn run_probe(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<ChangeForm>,
+) -> Response {
+    if let Some(refusal) = refusal(&state, &headers, peer, &form) {
+        return refusal;
+    }
+    match super::probe::probe(&state).await {
+        Ok(view) => render_with(&state, &headers, peer, None, StatusCode::OK, Editor::default(), Some(view)),
+        Err(reason) => {
+            render(&state, &headers, peer, Some(format!("The probe could not run: {reason}.")), StatusCode::OK)
+        }
+    }
 }
 
 /// The lab page, with the editor as given (its text defaults to the policy in force).
@@ -125,6 +146,7 @@ pub(super) fn render_with(
     notice: Option<String>,
     status: StatusCode,
     mut editor: Editor,
+    probe: Option<ProbeView>,
 ) -> Response {
     let lab = &state.lab;
     let token = cookie(headers, TOKEN_COOKIE);
@@ -153,6 +175,7 @@ pub(super) fn render_with(
         data_file: lab.store.path().display().to_string(),
         custom_file: lab.custom_store.path().display().to_string(),
         csrf_defence: state.users.changes.defended(),
+        probe,
     };
     let mut res = html(&page);
     *res.status_mut() = status;

@@ -103,9 +103,19 @@ pub fn samples(setup: &Setup, page: &str, api: &str) -> Vec<Sample> {
                 request.push("Cookie: (present)".to_owned());
             }
             let (status, headers) = match setup.decide(&req) {
+                None if setup.quirks.on_routes_only => (
+                    "405 from the router: the CORS layer wraps the routes' handlers only, and no route answers OPTIONS"
+                        .to_owned(),
+                    Vec::new(),
+                ),
                 None => ("answered by the handler; the CORS middleware is removed".to_owned(), Vec::new()),
                 Some(d) if d.answer_here => {
                     (format!("{} from the CORS middleware; {}", d.status, decided(setup, &req, &d)), d.header_pairs())
+                }
+                Some(d)
+                    if req.is_preflight() && setup.quirks.around.slash_redirect.iter().any(|p| p.matches(req.path)) =>
+                {
+                    (format!("308 from the router (to {}/); {}", req.path, decided(setup, &req, &d)), d.header_pairs())
                 }
                 Some(d) => (format!("answered by the handler; {}", decided(setup, &req, &d)), d.header_pairs()),
             };
@@ -147,7 +157,14 @@ fn answer(setup: &Setup, req: &CorsRequest<'_>, handler_status: u16) -> (u16, Ve
     match setup.decide(req) {
         None => (handler_status, Vec::new()),
         Some(d) => {
-            let status = if d.answer_here { d.status } else { 200 };
+            // A slash-routed path: the router redirects the preflight.
+            let redirected =
+                req.is_preflight() && setup.quirks.around.slash_redirect.iter().any(|p| p.matches(req.path));
+            let status = match (d.answer_here, redirected) {
+                (true, _) => d.status,
+                (false, true) => 308,
+                (false, false) => 200,
+            };
             (status, d.header_pairs().into_iter().map(|(n, v)| (n.to_owned(), v)).collect())
         }
     }

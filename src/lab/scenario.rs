@@ -14,6 +14,9 @@ use crate::cors::Policy;
 use crate::cors::file::{PolicyContext, PolicyFileError, parse};
 use crate::cors::policy::PathPattern;
 use crate::cors::setup::{Quirks, RawHeaders, Setup};
+use around::AroundDoc;
+
+mod around;
 
 /// Every scenario file, in the order the lab lists them.
 pub static FILES: &[(&str, &str)] = &[
@@ -33,6 +36,11 @@ pub static FILES: &[(&str, &str)] = &[
     ("long-max-age", include_str!("../../scenarios/long-max-age.toml")),
     ("no-max-age", include_str!("../../scenarios/no-max-age.toml")),
     ("duplicate-allow-origin", include_str!("../../scenarios/duplicate-allow-origin.toml")),
+    ("auth-before-cors", include_str!("../../scenarios/auth-before-cors.toml")),
+    ("error-without-cors", include_str!("../../scenarios/error-without-cors.toml")),
+    ("preflight-redirect", include_str!("../../scenarios/preflight-redirect.toml")),
+    ("layer-order-405", include_str!("../../scenarios/layer-order-405.toml")),
+    ("vary-missing-shared-cache", include_str!("../../scenarios/vary-missing-shared-cache.toml")),
 ];
 
 /// A scenario as written.
@@ -63,6 +71,15 @@ pub struct Scenario {
     extra_headers: Vec<(String, String)>,
     #[serde(default)]
     raw: Option<RawDoc>,
+    /// What the server does around the CORS layer (`[around]`).
+    #[serde(default)]
+    around: AroundDoc,
+    /// The console's words in each browser, when they matter to the lesson.
+    #[serde(default)]
+    pub says: Option<Says>,
+    /// Code to show: the mistake and its fix (e.g. the axum layering).
+    #[serde(default)]
+    pub code: Option<Code>,
     /// Predicted outcomes: button id (or `jsonp`, `iframe`) to `ok` /
     /// `blocked`, plus `exposed` and `preflights_for_ten_clicks`.
     pub expect: Expect,
@@ -74,6 +91,27 @@ struct RawDoc {
     paths: Vec<String>,
     actual: Vec<(String, String)>,
     preflight: Vec<(String, String)>,
+}
+
+/// What each browser's console says (a part of its line that the browser
+/// tests look for).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Says {
+    /// Chromium's words.
+    pub chromium: String,
+    /// Firefox's words.
+    pub firefox: String,
+}
+
+/// The code that makes the mistake, and the code that fixes it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Code {
+    /// The mistake.
+    pub mistake: String,
+    /// The fix.
+    pub fix: String,
 }
 
 /// What the scenario predicts.
@@ -150,6 +188,9 @@ impl Scenario {
             preflight_status: self.preflight_status,
             extra_headers: self.extra_headers.iter().map(header).collect::<Result<_, _>>()?,
             raw,
+            around: self.around.read().map_err(file_error)?,
+            on_routes_only: self.around.cors_on_routes_only,
+            no_vary: !self.around.vary,
         };
         Ok(Setup { scenario: self.name.clone(), policy, quirks })
     }
@@ -172,6 +213,7 @@ impl Scenario {
         for (name, value) in &self.extra_headers {
             out.push_str(&format!("Every allowed response also gets: {name}: {value}\n"));
         }
+        out.push_str(&self.around.describe());
         if let Some(raw) = &self.raw {
             out.push_str(&format!("Hand-written headers on {}:\n  actual requests:\n", raw.paths.join(", ")));
             for (name, value) in &raw.actual {
