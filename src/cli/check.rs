@@ -3,9 +3,8 @@
 //! only if a browser would), and says what the browser would decide, with
 //! the inspector's model (`src/diagnosis/`). docs/check.md has the details.
 //!
-//! - `args.rs`: the command line; `target.rs`: the URL and origin;
-//! - `plan.rs`: the requests a browser would send (pure);
-//! - `roots.rs`, `client.rs`: whom TLS trusts, and one HTTP/1.1 exchange;
+//! - `args.rs`: the command line; `plan.rs`: the requests a browser would send (pure);
+//! - `cli::http` (shared with `probe`): the URL and origin, whom TLS trusts, one HTTP/1.1 exchange;
 //! - `report.rs`, `browsers.rs`, `warnings.rs`, `redirect.rs`: what it
 //!   means (pure); `text.rs`: the report for a terminal (`--json` prints
 //!   the report itself).
@@ -15,12 +14,9 @@
 
 mod args;
 mod browsers;
-mod client;
 mod plan;
 mod redirect;
 mod report;
-mod roots;
-mod target;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -29,6 +25,7 @@ mod warnings;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use crate::cli::http::{client, roots};
 pub use args::CheckArgs;
 use plan::Plan;
 use report::Report;

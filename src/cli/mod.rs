@@ -12,6 +12,7 @@ use clap::Subcommand;
 
 pub mod check;
 pub mod export;
+pub(crate) mod http;
 pub mod probe;
 pub mod trust;
 

@@ -66,6 +66,19 @@ const BUTTONS: &[(&str, &str, &[&str])] = &[
     ("cors-null-origin", "/api/v1/users/me", &["--credentials", "--origin", "null"]),
 ];
 
+/// Where `check` cannot reproduce the `/cors` page's click, and why:
+/// - `auth-before-cors` / `cors-cookie-me`: the page sends the session cookie
+///   its login set; `check` has no cookie jar (a `Cookie` header with
+///   `--credentials` would carry one), so the auth layer's 401 blocks it;
+/// - `preflight-redirect` / simple GET and POST: the browser follows the 308
+///   and reads the slashed URL; `check` never follows a redirect and reports it
+///   (exit 1, "redirected") with what a browser does next.
+const NOT_REPRODUCED: &[(&str, &str)] = &[
+    ("auth-before-cors", "cors-cookie-me"),
+    ("preflight-redirect", "cors-simple-get"),
+    ("preflight-redirect", "cors-simple-post"),
+];
+
 /// `check`'s verdict on one button's request: "ok" or "blocked".
 async fn verdict(app: &TestApp, ca: &Path, path: &str, flags: &[&str]) -> String {
     let url = format!("{}{path}", app.running.api_url());
@@ -93,6 +106,11 @@ async fn check_reaches_the_outcome_every_scenario_predicts() {
         for (button, path, flags) in BUTTONS {
             let Some(predicted) = scenario.expect.outcomes.get(*button) else { continue };
             let got = verdict(&app, &ca, path, flags).await;
+            if NOT_REPRODUCED.contains(&(scenario.name.as_str(), *button)) {
+                // Named, not skipped: what `check` says must still differ as written there.
+                assert_ne!(&got, predicted, "{} {button} is listed in NOT_REPRODUCED but agrees", scenario.name);
+                continue;
+            }
             if &got != predicted {
                 wrong.push(format!("{} {button}: check says {got}, predicted {predicted}", scenario.name));
             }

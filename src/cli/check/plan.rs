@@ -6,7 +6,8 @@
 use http::{HeaderName, HeaderValue};
 
 use super::args::CheckArgs;
-use super::target::{Target, fetch_site, parse_origin};
+pub(crate) use crate::cli::http::client::Wire;
+use crate::cli::http::target::{Target, fetch_site, parse_origin};
 use crate::diagnosis::safelist::is_forbidden_request_header;
 use crate::diagnosis::{CredentialsMode, PreflightReason, RequestSpec, needs_preflight};
 
@@ -16,17 +17,6 @@ const USER_AGENT: &str =
 
 /// Methods `fetch()` refuses to send at all.
 const FORBIDDEN_METHODS: [&str; 3] = ["CONNECT", "TRACE", "TRACK"];
-
-/// One request as it goes on the wire (the client adds `Host`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Wire {
-    /// The method on the wire.
-    pub(crate) method: String,
-    /// Header lines in order, secrets included: only the client reads these.
-    pub(crate) headers: Vec<(String, String)>,
-    /// The body.
-    pub(crate) body: Vec<u8>,
-}
 
 /// Everything `check` will send, decided before anything is sent.
 #[derive(Debug, Clone)]

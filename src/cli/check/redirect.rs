@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use super::client::Answer;
-use super::target::Target;
+use crate::cli::http::client::Answer;
+use crate::cli::http::target::Target;
 use crate::diagnosis::RequestSpec;
 
 /// The statuses a browser follows when they carry a `Location`.

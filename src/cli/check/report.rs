@@ -6,10 +6,10 @@
 use serde::Serialize;
 
 use super::browsers::{BrowserLine, Ending, browser_lines};
-use super::client::Answer;
 use super::plan::{Plan, Wire};
 use super::redirect::{Redirect, redirect};
 use super::warnings::warnings;
+use crate::cli::http::client::Answer;
 use crate::diagnosis::{BrowserVerdict, diagnose};
 
 /// How the request ended for the page's script.

@@ -4,13 +4,13 @@
 use clap::Parser;
 
 use super::args::CheckArgs;
-use super::client::Answer;
 use super::plan::Plan;
 use super::redirect::redirect;
 use super::report::{Outcome, Report};
-use super::target::{Target, fetch_site, parse_origin};
 use super::text::render;
 use super::warnings::warnings;
+use crate::cli::http::client::Answer;
+use crate::cli::http::target::{Target, fetch_site, parse_origin};
 
 #[derive(Parser)]
 struct Cli {

@@ -2,7 +2,7 @@
 //! `check` adds to the diagnosis's own (e.g. `Authorization` covered only
 //! by `*`). Pure.
 
-use super::client::Answer;
+use crate::cli::http::client::Answer;
 use crate::diagnosis::{MAX_MAX_AGE, RequestSpec, needs_preflight};
 
 /// Legacy client hints Chromium lets a script send without a preflight

@@ -92,6 +92,51 @@ fn quirks(setup: &Setup) -> Vec<String> {
             name.as_str()
         ));
     }
+    let joined = |paths: &[crate::cors::policy::PathPattern]| {
+        paths.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    };
+    let around = &setup.quirks.around;
+    if !around.auth_first.is_empty() {
+        out.push(format!(
+            "This scenario puts an authentication layer in front of CORS on {}: it answers 401 to any request \
+             without a cookie or Authorization, preflights included. That is layer order, not policy; the \
+             configuration below is the policy alone.",
+            joined(&around.auth_first)
+        ));
+    }
+    for (method, path) in &around.failing {
+        out.push(format!(
+            "This scenario's handler for {method} {path} fails with a 500 written outside the CORS layer (no CORS \
+             headers): an error handler's mistake, not policy."
+        ));
+    }
+    if !around.slash_redirect.is_empty() {
+        out.push(format!(
+            "This scenario redirects {} to the same path with a trailing slash (308), preflights included: \
+             routing, not policy.",
+            joined(&around.slash_redirect)
+        ));
+    }
+    if around.shared_cache {
+        out.push(
+            "This scenario puts a shared cache keyed by URL only in front of the API: infrastructure, not policy."
+                .to_owned(),
+        );
+    }
+    if setup.quirks.on_routes_only {
+        out.push(
+            "This scenario attaches the CORS layer to the routes' handlers only, so preflights reach the router \
+             (405): layer order, not policy. The configuration below answers preflights."
+                .to_owned(),
+        );
+    }
+    if setup.quirks.no_vary {
+        out.push(
+            "This scenario leaves `Vary: Origin` out of its answers, which no policy says; each target sends \
+             the Vary it always sends."
+                .to_owned(),
+        );
+    }
     if let Some(raw) = &setup.quirks.raw {
         let paths: Vec<String> = raw.paths.iter().map(ToString::to_string).collect();
         out.push(format!(

@@ -36,10 +36,10 @@ pub struct ProbeArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Trust this CA (PEM) besides the app's own certs/ca.pem.
+    /// Trust this CA (PEM) besides the system's roots and the app's own certs/ca.pem.
     #[arg(long, value_name = "FILE")]
-    pub cacert: Vec<PathBuf>,
-    /// Trust any certificate.
+    pub cacert: Option<PathBuf>,
+    /// Trust any certificate (the connection is still encrypted).
     #[arg(long, conflicts_with = "cacert")]
     pub insecure: bool,
 }
@@ -75,7 +75,7 @@ pub fn run(args: ProbeArgs) -> ExitCode {
 
 fn probe(args: &ProbeArgs) -> Result<run::Report, String> {
     let allowed = origins::Allowed::parse(&args.origin).map_err(|e| format!("--origin {:?}: {e}", args.origin))?;
-    let client = client::Client::new(&args.url, &args.cacert, args.insecure)?;
+    let client = client::Client::new(&args.url, args.cacert.as_deref(), args.insecure)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -14,8 +14,18 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use super::plan::Wire;
 use super::target::Target;
+
+/// One request as it goes on the wire (the client adds `Host`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Wire {
+    /// The method on the wire.
+    pub(crate) method: String,
+    /// Header lines in order, secrets included: only the client reads these.
+    pub(crate) headers: Vec<(String, String)>,
+    /// The body.
+    pub(crate) body: Vec<u8>,
+}
 
 /// What the server answered: status and header lines in order (values
 /// decoded lossily: the diagnosis reads text).
