@@ -25,7 +25,18 @@ pub const DIFFERS: &[(&str, &[&str])] = &[
     ("client hint ECT", BLOCKED_BY_A_PREFLIGHT),
     ("Save-Data on", BLOCKED_BY_A_PREFLIGHT),
     ("Intervention", BLOCKED_BY_A_PREFLIGHT),
+    // An empty Access-Control-Allow-Origin or -Allow-Credentials line next to a
+    // good one: Chromium joins them (", value", as the standard says) and
+    // refuses; Firefox drops the empty line and lets the script read.
+    ("ACAO empty then the origin", EMPTY_LINE_DROPPED),
+    ("ACAO the origin then empty", EMPTY_LINE_DROPPED),
+    ("ACAO empty then the origin, XHR", EMPTY_LINE_DROPPED),
+    ("preflight ACAO empty then the origin", &["actual requests", "readable", "a console message"]),
+    ("credentials, ACAC empty then true", EMPTY_LINE_DROPPED),
 ];
+
+/// Readable in Firefox, refused with a console message in Chromium.
+const EMPTY_LINE_DROPPED: &[&str] = &["readable", "a console message"];
 
 /// A preflight the diagnosis does not expect, refused (the corpus allows no headers).
 const BLOCKED_BY_A_PREFLIGHT: &[&str] = &["preflights", "actual requests", "readable", "a console message"];

@@ -1,0 +1,53 @@
+//! More `Access-Control-Allow-Origin` variants: whitespace the parser trims
+//! away, a path, case, `null`, `*` with and without credentials, two values
+//! in one line or on two lines, a port written out.
+//!
+//! The runner page is on `http://127.0.0.1:<port>`, never on a default
+//! port, so "the origin with its default port" is tried as the origin
+//! without its port (`http://127.0.0.1`, which means port 80) and with a
+//! zero-padded one; and the host is an IP address, so upper case touches
+//! the scheme only.
+
+use super::super::case::{ACAC, ACAM, ACAO, Case, PAGE, case};
+
+pub fn allow_origin() -> Vec<Case> {
+    let acao = |name, value| case(name).actual(200, &[(ACAO, value)]);
+    let with = |name, value| case(name).include().actual(200, &[(ACAO, value), (ACAC, "true")]);
+    let preflight = |name, value| case(name).method("PUT").preflight(204, &[(ACAO, value), (ACAM, "PUT")]);
+    vec![
+        acao("ACAO padded with spaces", "  {page}  "),
+        acao("ACAO padded with a tab", "\t{page}"),
+        acao("ACAO padded, XHR", " {page} ").xhr(),
+        acao("ACAO with a path", "{page}/corpus"),
+        acao("ACAO with a query", "{page}?x=1"),
+        acao("ACAO upper-case scheme", "HTTP://127.0.0.1:{port}"),
+        acao("ACAO upper case, XHR", "{PAGE}").xhr(),
+        acao("ACAO without the port", "http://127.0.0.1"),
+        acao("ACAO with a zero-padded port", "http://127.0.0.1:0{port}"),
+        acao("ACAO with user info", "http://user@127.0.0.1:{port}"),
+        acao("ACAO the origin twice in one line", "{page}, {page}"),
+        acao("ACAO * and the origin in one line", "*, {page}"),
+        acao("ACAO * padded", " * "),
+        acao("ACAO null, XHR", "null").xhr(),
+        acao("ACAO NULL upper case", "NULL").sandboxed(),
+        case("ACAO * on two lines").actual(200, &[(ACAO, "*"), (ACAO, "*")]),
+        case("ACAO origin and null on two lines").actual(200, &[(ACAO, PAGE), (ACAO, "null")]),
+        with("credentials, ACAO * with ACAC true", "*"),
+        with("credentials, ACAO padded", " {page} "),
+        with("credentials, ACAO null", "null"),
+        with("credentials, ACAO null, sandboxed", "null").sandboxed(),
+        with("credentials, ACAO trailing slash", "{page}/"),
+        with("credentials, ACAO * with ACAC true, XHR", "*").xhr(),
+        case("omit, ACAO *").credentials(f1_race_results::diagnosis::CredentialsMode::Omit).actual(200, &[(ACAO, "*")]),
+        preflight("preflight ACAO padded", " {page} "),
+        preflight("preflight ACAO upper case", "{PAGE}"),
+        preflight("preflight ACAO two values", "{page}, {page}"),
+        preflight("preflight ACAO with a path", "{page}/x"),
+        preflight("preflight ACAO empty", ""),
+        preflight("sandboxed, preflight ACAO *", "*").sandboxed().actual(200, &[(ACAO, "*")]),
+        case("credentials, preflight ACAO * with ACAC true")
+            .include()
+            .method("PUT")
+            .preflight(204, &[(ACAO, "*"), (ACAC, "true"), (ACAM, "PUT")]),
+    ]
+}
