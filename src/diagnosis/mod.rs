@@ -56,7 +56,8 @@ pub struct BrowserVerdict {
     pub exposed: Vec<String>,
     /// How long Chromium reuses the granted preflight, in seconds.
     pub preflight_cache_seconds: Option<u32>,
-    /// What works in Chromium but not by the standard, so may fail elsewhere.
+    /// What works in Chromium but not by the standard, so may fail elsewhere;
+    /// or what Firefox alone accepts.
     pub warnings: Vec<String>,
 }
 
@@ -90,7 +91,10 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
                     verdict.warnings.push(AUTHORIZATION_WARNING.to_owned());
                 }
             }
-            Err(failure) => return verdict.refused(spec, failure),
+            Err(failure) => {
+                let firefox = firefox_accepts(headers, |h| judge_preflight(spec, &reason.headers, status, h).is_ok());
+                return verdict.refused(spec, failure).firefox_accepts(firefox);
+            }
         }
     }
     verdict.actual_sent = true;
@@ -103,7 +107,10 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
             verdict.exposed = readable.exposed;
             verdict
         }
-        Err(failure) => verdict.refused(spec, failure),
+        Err(failure) => {
+            let firefox = firefox_accepts(headers, |h| check_response(spec, h).is_ok());
+            verdict.refused(spec, failure).firefox_accepts(firefox)
+        }
     }
 }
 
@@ -120,6 +127,14 @@ impl BrowserVerdict {
         self
     }
 
+    /// With the warning that Firefox accepts what was refused, if it does.
+    fn firefox_accepts(mut self, accepts: bool) -> Self {
+        if accepts {
+            self.warnings.push(cors_check::FIREFOX_EMPTY_LINE_WARNING.to_owned());
+        }
+        self
+    }
+
     fn unanswered(mut self, spec: &RequestSpec, what: &str) -> Self {
         self.fix = Some(format!(
             "Nothing answered {what} to {}: make sure the server runs and is reachable from \
@@ -128,4 +143,13 @@ impl BrowserVerdict {
         ));
         self
     }
+}
+
+/// Whether Firefox, which drops an empty CORS header line the standard joins
+/// with the next, `accepts` the headers a refused answer had.
+fn firefox_accepts<N: AsRef<str>, V: AsRef<str>>(
+    headers: &[(N, V)],
+    accepts: impl Fn(&[(&str, &str)]) -> bool,
+) -> bool {
+    cors_check::as_firefox_reads(headers).is_some_and(|h| accepts(&h))
 }

@@ -103,3 +103,25 @@ fn scripts_read_safelisted_and_exposed_headers_never_set_cookie() {
     assert_eq!(with_acac("*"), ["content-type"]);
     assert_eq!(with_acac("*, X-Custom"), ["content-type", "x-custom"]);
 }
+
+#[test]
+fn an_empty_line_next_to_a_good_one_is_refused_with_a_firefox_warning() {
+    let firefox_warned = |spec: &RequestSpec, preflight: &[(&str, &str)], actual: &[(&str, &str)]| {
+        let verdict = diagnose(spec, Some((204, preflight)), Some((200, actual)));
+        let warned = verdict.warnings.iter().any(|w| w.starts_with("Firefox ignores an empty"));
+        (verdict.readable, warned)
+    };
+    let empty_first = h(&[(ACAO, ""), (ACAO, PAGE)]);
+    assert_eq!(firefox_warned(&get(), &[], &empty_first), (false, true), "Chromium joins ', origin'");
+    assert_eq!(firefox_warned(&get(), &[], &h(&[(ACAO, PAGE), (ACAO, " ")])), (false, true));
+    let acac =
+        h(&[(ACAO, PAGE), ("Access-Control-Allow-Credentials", ""), ("Access-Control-Allow-Credentials", "true")]);
+    assert_eq!(firefox_warned(&with_credentials(), &[], &acac), (false, true));
+    let put = get().method("PUT");
+    let preflight = h(&[(ACAO, ""), (ACAO, PAGE), ("Access-Control-Allow-Methods", "PUT")]);
+    assert_eq!(firefox_warned(&put, &preflight, &allowing(&[])), (false, true));
+    // No warning where Firefox refuses too: a lone empty line, or another fault.
+    assert_eq!(firefox_warned(&get(), &[], &h(&[(ACAO, "")])), (false, false));
+    assert_eq!(firefox_warned(&get(), &[], &h(&[(ACAO, ""), (ACAO, "http://other.example")])), (false, false));
+    assert_eq!(firefox_warned(&put, &h(&[(ACAO, ""), (ACAO, PAGE)]), &allowing(&[])), (false, false));
+}
