@@ -8,6 +8,7 @@
 //!
 //! - [`request`]: the request as the script made it;
 //! - [`safelist`]: which requests need a preflight ([`needs_preflight`]);
+//!   `repeated.rs`: a header set twice, judged differently by Firefox and the standard;
 //! - [`check_preflight_response`] and [`check_response`]: the two answers the browser reads;
 //! - [`Failure`]: why a response was refused, in Chromium's console wording,
 //!   with a one-sentence fix for the server owner.
@@ -21,6 +22,7 @@ mod failure;
 mod fix;
 mod headers;
 mod preflight;
+mod repeated;
 pub mod request;
 mod response;
 pub mod safelist;
@@ -81,6 +83,7 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
     let mut verdict = BrowserVerdict { preflight: needs_preflight(spec), ..BrowserVerdict::default() };
     if let Some(reason) = &verdict.preflight {
         verdict.preflight_sent = true;
+        verdict.warnings.extend(repeated::warning(&spec.headers, &reason.headers));
         let Some((status, headers)) = preflight else {
             return verdict.unanswered(spec, "the preflight (OPTIONS)");
         };

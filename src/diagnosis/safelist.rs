@@ -7,10 +7,11 @@ use super::syntax::{ByteClass, is_token, trim_http_whitespace};
 
 /// Longer values are never safelisted: a cap on what a simple request can smuggle.
 ///
-/// The standard also caps the total of safelisted values at 1024 bytes. With
-/// five safelisted names of at most 128 bytes each (a header set twice is
-/// sent, and judged, as one joined value) the total never passes 640, so
-/// that rule cannot fire and is left out.
+/// The standard also caps the total of safelisted values at 1024 bytes. In
+/// Chromium, with five safelisted names of at most 128 bytes each (a header
+/// set twice is sent, and judged, as one joined value) the total never
+/// passes 640, so that rule cannot fire and is left out; `repeated.rs`
+/// warns where Firefox and the standard judge a repeated header otherwise.
 const MAX_VALUE_BYTES: usize = 128;
 
 /// Why a request needs a preflight; also what the preflight asks for.

@@ -49,6 +49,17 @@ pub fn lengths_and_ranges() -> Vec<Case> {
             .header("Accept", &"b".repeat(128))
             .header("Accept-Language", &language(128))
             .header("Content-Language", &language(128)),
+        // A header set twice is sent once, its values joined with ", ": the
+        // cap applies to the joined value (Firefox judges each value alone).
+        case("Accept-Language set twice, joined past 128 bytes")
+            .header("Accept-Language", &language(100))
+            .header("Accept-Language", &language(30)),
+        case("Content-Language set twice, joined within 128 bytes")
+            .header("Content-Language", &language(60))
+            .header("Content-Language", &language(60)),
+        // Eleven values of 100 bytes: 1100 bytes in all, past the standard's
+        // 1024-byte total even judged one by one.
+        (0..11).fold(case("Accept set 11 times, 1100 bytes in all"), |c, _| c.header("Accept", &"c".repeat(100))),
         case("Range bytes=0-0").header("Range", "bytes=0-0"),
         case("Range with a space after =").header("Range", "bytes= 0-1"),
         case("Range with a space before =").header("Range", "bytes =0-1"),

@@ -1,0 +1,39 @@
+//! A header set more than once: the verdict follows Chromium (the joined
+//! value) and warns where Firefox and the standard judge each value alone.
+
+use super::*;
+
+fn warnings_for(spec: &RequestSpec) -> Vec<String> {
+    diagnose(spec, Some((204, &allowing(&[])[..])), Some((200, &allowing(&[])[..]))).warnings
+}
+
+#[test]
+fn two_accepts_joined_past_128_bytes_need_a_preflight_in_chromium_only() {
+    let spec = get().header("Accept", &"a".repeat(100)).header("Accept", &"b".repeat(30));
+    let reason = needs_preflight(&spec).expect("Chromium judges the joined 132 bytes");
+    assert_eq!(reason.headers, ["accept"]);
+    let warnings = warnings_for(&spec);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with("accept set more than once"), "{}", warnings[0]);
+    assert!(warnings[0].contains("Firefox judges each value alone and does not ask"));
+    assert!(warnings[0].ends_with("and does not ask for it."), "the standard agrees with Firefox");
+}
+
+#[test]
+fn past_1024_bytes_in_all_the_standard_asks_as_chromium_does() {
+    let spec = (0..11).fold(get(), |s, _| s.header("Accept", &"c".repeat(100)));
+    let warnings = warnings_for(&spec);
+    assert_eq!(warnings.len(), 1, "Firefox still sends it without a preflight");
+    assert!(warnings[0].contains("more than 1024 bytes in all"), "{}", warnings[0]);
+}
+
+#[test]
+fn no_warning_where_a_value_is_unsafe_alone_or_the_name_is_not_the_standards() {
+    let types = get().method("POST").header("Content-Type", "text/plain").header("Content-Type", "text/html");
+    assert!(warnings_for(&types).is_empty(), "text/html needs a preflight in every browser");
+    let hints = get().header("Width", "100").header("Width", "200");
+    assert!(needs_preflight(&hints).is_some());
+    assert!(warnings_for(&hints).is_empty(), "Firefox never safelists a client hint");
+    let once = get().header("Accept", &"a".repeat(129));
+    assert!(warnings_for(&once).is_empty());
+}
