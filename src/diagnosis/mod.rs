@@ -8,7 +8,8 @@
 //!
 //! - [`request`]: the request as the script made it;
 //! - [`safelist`]: which requests need a preflight ([`needs_preflight`]);
-//!   `repeated.rs`: a header set twice, judged differently by Firefox and the standard;
+//!   `repeated.rs` and `chromium_only.rs`: where Firefox and the standard judge
+//!   request headers otherwise (a header set twice, client hints, User-Agent), a warning;
 //! - [`check_preflight_response`] and [`check_response`]: the two answers the browser reads;
 //! - [`Failure`]: why a response was refused, in Chromium's console wording,
 //!   with a one-sentence fix for the server owner.
@@ -17,6 +18,7 @@
 //! because its console is what learners compare with; each departure is
 //! noted where it is decided.
 
+mod chromium_only;
 mod cors_check;
 mod failure;
 mod fix;
@@ -81,6 +83,10 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
     actual: Option<Answer<'_, N, V>>,
 ) -> BrowserVerdict {
     let mut verdict = BrowserVerdict { preflight: needs_preflight(spec), ..BrowserVerdict::default() };
+    if spec.is_cross_origin() {
+        let unsafe_names = verdict.preflight.as_ref().map(|r| r.headers.as_slice()).unwrap_or_default();
+        verdict.warnings = chromium_only::warnings(&spec.headers, unsafe_names);
+    }
     if let Some(reason) = &verdict.preflight {
         verdict.preflight_sent = true;
         verdict.warnings.extend(repeated::warning(&spec.headers, &reason.headers));

@@ -11,13 +11,12 @@
 //!
 //! The verdict follows Chromium; this module only words the difference.
 
+use super::chromium_only::STANDARD_NAMES;
 use super::safelist::{is_forbidden_request_header, is_safelisted_request_header};
 use super::syntax::trim_http_whitespace;
 
 /// The standard's cap on the safelisted values of one request, together.
 const MAX_TOTAL_BYTES: usize = 1024;
-/// The request headers the standard safelists (lower-case).
-const STANDARD_NAMES: [&str; 5] = ["accept", "accept-language", "content-language", "content-type", "range"];
 
 /// A warning when a header set more than once is refused by Chromium's joined
 /// value but not by Firefox's value-by-value reading; `chromium_unsafe` is

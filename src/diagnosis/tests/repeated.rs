@@ -37,3 +37,19 @@ fn no_warning_where_a_value_is_unsafe_alone_or_the_name_is_not_the_standards() {
     let once = get().header("Accept", &"a".repeat(129));
     assert!(warnings_for(&once).is_empty());
 }
+
+#[test]
+fn client_hints_and_user_agent_warn_that_firefox_and_the_standard_preflight_them() {
+    let hints = get().header("Width", "100").header("Save-Data", "on");
+    assert!(needs_preflight(&hints).is_none(), "Chromium safelists its client hints");
+    let warnings = warnings_for(&hints);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with("Width, Save-Data: Chromium sends its own client hints"));
+    let agent = get().header("User-Agent", "corpus");
+    assert!(needs_preflight(&agent).is_none(), "Chromium drops it");
+    assert!(warnings_for(&agent)[0].starts_with("User-Agent: Chromium drops it"));
+    // A hint with a value Chromium refuses is preflighted everywhere; same-origin is never judged.
+    assert!(warnings_for(&get().header("Width", "1.5")).is_empty());
+    let same = RequestSpec::get(PAGE, PAGE, "/").header("Width", "100");
+    assert!(warnings_for(&same).is_empty());
+}

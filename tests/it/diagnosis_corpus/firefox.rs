@@ -47,3 +47,23 @@ const EMPTY_LINE_DROPPED: &[&str] = &["readable", "a console message"];
 
 /// A preflight the diagnosis does not expect, refused (the corpus allows no headers).
 const BLOCKED_BY_A_PREFLIGHT: &[&str] = &["preflights", "actual requests", "readable", "a console message"];
+
+/// Where Firefox reads what Chromium refuses, or the other way round, the
+/// verdict (which follows Chromium) must warn, naming Firefox: checked
+/// without a browser, on the cases as scripted.
+#[test]
+fn every_listed_difference_in_what_a_script_reads_has_a_warning_naming_firefox() {
+    use f1_race_results::diagnosis::diagnose;
+    let (page, api) = ("http://127.0.0.1:1", "http://127.0.0.1:2");
+    let cases = super::all_cases();
+    for (name, _) in DIFFERS.iter().filter(|(_, whats)| whats.contains(&"readable")) {
+        let case = cases.iter().find(|c| c.name == *name).unwrap_or_else(|| panic!("{name}: no such case"));
+        let script = case.script(page);
+        let verdict = diagnose(
+            &case.spec(page, api, "/case/0"),
+            Some((script.preflight.status, script.preflight.headers.as_slice())),
+            Some((script.actual.status, script.actual.headers.as_slice())),
+        );
+        assert!(verdict.warnings.iter().any(|w| w.contains("Firefox")), "{name}: no warning names Firefox");
+    }
+}
