@@ -43,6 +43,15 @@ pub fn allow_credentials() -> Vec<Case> {
         preflight("credentials, preflight ACAC padded", " true "),
         preflight("credentials, preflight ACAC false", "false"),
         preflight("credentials, preflight ACAC TRUE, XHR", "TRUE").xhr(),
+        case("credentials, methods * and PUT")
+            .include()
+            .method("PUT")
+            .preflight(204, &[(ACAO, PAGE), (ACAC, "true"), (ACAM, "*, PUT")])
+            .actual(200, &[(ACAO, PAGE), (ACAC, "true")]),
+        case("credentials, methods * only, PATCH")
+            .include()
+            .method("PATCH")
+            .preflight(204, &[(ACAO, PAGE), (ACAC, "true"), (ACAM, "*")]),
         case("no credentials, preflight ACAC false")
             .method("PUT")
             .preflight(204, &[(ACAO, PAGE), (ACAC, "false"), (ACAM, "PUT")]),

@@ -28,6 +28,7 @@ pub fn expose_headers() -> Vec<Case> {
         case("omit, expose *")
             .credentials(f1_race_results::diagnosis::CredentialsMode::Omit)
             .actual(200, &[(ACAO, PAGE), ("X-Custom", "c"), (ACEH, "*")]),
+        case("Set-Cookie named in expose").actual(200, &[(ACAO, PAGE), ("Set-Cookie", "a=b"), (ACEH, "Set-Cookie")]),
         case("ACAO *, expose *").actual(200, &[(ACAO, "*"), ("X-Custom", "c"), (ACEH, "*")]),
     ]
 }
@@ -46,6 +47,10 @@ pub fn authorization() -> Vec<Case> {
         with("credentials, Authorization under *", "*"),
         with("credentials, Authorization under *, XHR", "*").xhr(),
         with("credentials, Authorization named", "Authorization"),
+        case("credentials, Authorization, preflight without ACAC")
+            .include()
+            .header("Authorization", "Bearer t")
+            .preflight(204, &[(ACAO, PAGE), (ACAH, "Authorization")]),
         with("credentials, Authorization and * listed", "*, authorization"),
         auth("Authorization allowed in lower case").preflight(204, &[(ACAO, PAGE), (ACAH, "authorization")]),
         auth("Authorization and X-A under *").header("X-A", "1").preflight(204, &[(ACAO, PAGE), (ACAH, "*")]),

@@ -95,5 +95,11 @@ pub fn languages() -> Vec<Case> {
         with("Accept with a question mark", "Accept", "text/html?"),
         with("Accept empty", "Accept", ""),
         with("Accept with a control byte", "Accept", "text/html\u{1}"),
+        with("Accept */*", "Accept", "*/*"),
+        with("Accept padded, trimmed by fetch", "Accept", "  text/html  "),
+        with("Content-Type text/plain on a GET", "Content-Type", "text/plain"),
+        with("Content-Type JSON on a GET", "Content-Type", "application/json"),
+        with("custom header with an empty value", "X-A", ""),
+        post("POST multipart without a boundary", "multipart/form-data"),
     ]
 }
