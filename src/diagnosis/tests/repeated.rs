@@ -53,3 +53,21 @@ fn client_hints_and_user_agent_warn_that_firefox_and_the_standard_preflight_them
     let same = RequestSpec::get(PAGE, PAGE, "/").header("Width", "100");
     assert!(warnings_for(&same).is_empty());
 }
+
+#[test]
+fn chromium_preflights_a_range_position_of_2_pow_63_minus_1_or_more_and_warns() {
+    let range = |value: &str| get().header("Range", value);
+    for simple in ["bytes=9223372036854775806-", "bytes=0-9223372036854775806", "bytes=007-010"] {
+        assert!(needs_preflight(&range(simple)).is_none(), "{simple}");
+        assert!(warnings_for(&range(simple)).is_empty(), "{simple}");
+    }
+    for huge in ["bytes=9223372036854775807-", "bytes=0-9223372036854775807", "bytes=99999999999999999999-"] {
+        assert!(needs_preflight(&range(huge)).is_some(), "{huge}");
+        let warnings = warnings_for(&range(huge));
+        assert!(warnings.iter().any(|w| w.starts_with("Range: Chromium sends a preflight")), "{huge}: {warnings:?}");
+    }
+    // Not simple anywhere: no warning.
+    for refused in ["bytes=99999999999999999999-1", "bytes=5-2", "bytes=-5"] {
+        assert!(warnings_for(&range(refused)).is_empty(), "{refused}");
+    }
+}
