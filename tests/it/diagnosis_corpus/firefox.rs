@@ -15,6 +15,12 @@ pub const DIFFERS: &[(&str, &[&str])] = &[
     ("preflight cached by default", &["preflights"]),
     ("preflight max-age 600", &["preflights"]),
     ("preflight max-age not a number", &["preflights"]),
+    // Max-Age not all digits: Firefox does not cache the preflight (a second
+    // one); Chromium falls back to its 5-second default (one).
+    ("max-age 0.5", &["preflights"]),
+    ("max-age 0 then 600 in one line", &["preflights"]),
+    ("max-age 600 then 0 in one line", &["preflights"]),
+    ("max-age 1e3", &["preflights"]),
     // A script may set User-Agent in Firefox (Chromium drops it); it is not safelisted: a preflight.
     ("User-Agent set by script", BLOCKED_BY_A_PREFLIGHT),
     // Firefox does not apply the 128-byte limit to a combined safelisted value

@@ -6,6 +6,7 @@ mod allow_origin;
 mod credentials;
 mod empty_lines;
 mod exposure;
+mod max_age;
 mod methods;
 mod safelist_values;
 mod statuses;
@@ -27,6 +28,7 @@ pub fn all() -> Vec<Case> {
         safelist_values::languages(),
         exposure::expose_headers(),
         exposure::authorization(),
+        max_age::max_age(),
     ]
     .concat()
 }
