@@ -95,10 +95,21 @@ pub(crate) fn parses_as_url(value: &str) -> bool {
     let authority = rest.trim_start_matches(['/', '\\']);
     let authority = authority.split(['/', '\\', '?', '#']).next().unwrap_or_default();
     let host_port = authority.rsplit('@').next().unwrap_or_default();
-    let (host, port) = match host_port.rsplit_once(':') {
-        Some((host, _)) if !host.ends_with(']') && host.starts_with('[') => (host_port, ""),
-        Some((host, port)) => (host, port),
-        None => (host_port, ""),
+    let (host, port) = match host_port.strip_prefix('[') {
+        // An IPv6 literal must be closed (`http://[::1` is invalid to GURL,
+        // as the corpus shows), then may have a port.
+        Some(literal) => {
+            let Some((address, after)) = literal.split_once(']') else {
+                return false;
+            };
+            let port = if after.is_empty() { Some("") } else { after.strip_prefix(':') };
+            let hex = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
+            match port {
+                Some(port) if !address.is_empty() && address.bytes().all(hex) => (host_port, port),
+                _ => return false,
+            }
+        }
+        None => host_port.rsplit_once(':').unwrap_or((host_port, "")),
     };
     !host.is_empty()
         && port.bytes().all(|b| b.is_ascii_digit())

@@ -125,3 +125,11 @@ fn an_empty_line_next_to_a_good_one_is_refused_with_a_firefox_warning() {
     assert_eq!(firefox_warned(&get(), &[], &h(&[(ACAO, ""), (ACAO, "http://other.example")])), (false, false));
     assert_eq!(firefox_warned(&put, &h(&[(ACAO, ""), (ACAO, PAGE)]), &allowing(&[])), (false, false));
 }
+
+#[test]
+fn an_unclosed_ipv6_origin_is_an_invalid_value_a_closed_one_a_mismatch() {
+    let refused = |value: &str| error_of(check_response(&get(), &h(&[(ACAO, value)])));
+    assert_eq!(refused("http://[::1"), CorsError::InvalidAllowOriginValue("http://[::1".to_owned()));
+    assert_eq!(refused("http://[::1]:3000"), CorsError::AllowOriginMismatch("http://[::1]:3000".to_owned()));
+    assert_eq!(refused("http://[::1]x"), CorsError::InvalidAllowOriginValue("http://[::1]x".to_owned()));
+}
