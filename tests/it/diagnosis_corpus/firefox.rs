@@ -40,6 +40,10 @@ pub const DIFFERS: &[(&str, &[&str])] = &[
     ("client hint DPR", BLOCKED_BY_A_PREFLIGHT),
     ("client hint ECT", BLOCKED_BY_A_PREFLIGHT),
     ("Save-Data on", BLOCKED_BY_A_PREFLIGHT),
+    ("client hint Viewport-Width", BLOCKED_BY_A_PREFLIGHT),
+    ("client hint Device-Memory", BLOCKED_BY_A_PREFLIGHT),
+    ("client hint RTT", BLOCKED_BY_A_PREFLIGHT),
+    ("client hint Downlink", BLOCKED_BY_A_PREFLIGHT),
     ("Intervention", BLOCKED_BY_A_PREFLIGHT),
     // An empty Access-Control-Allow-Origin or -Allow-Credentials line next to a
     // good one: Chromium joins them (", value", as the standard says) and
