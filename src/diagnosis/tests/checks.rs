@@ -133,3 +133,20 @@ fn an_unclosed_ipv6_origin_is_an_invalid_value_a_closed_one_a_mismatch() {
     assert_eq!(refused("http://[::1]:3000"), CorsError::AllowOriginMismatch("http://[::1]:3000".to_owned()));
     assert_eq!(refused("http://[::1]x"), CorsError::InvalidAllowOriginValue("http://[::1]x".to_owned()));
 }
+
+#[test]
+fn hosts_gurl_refuses_make_an_invalid_value() {
+    let invalid = |value: &str| {
+        matches!(error_of(check_response(&get(), &h(&[(ACAO, value)]))), CorsError::InvalidAllowOriginValue(_))
+    };
+    for bad in
+        ["http://127.0.0.1:3000:1", "http://exa%zzmple.com", "http://256.0.0.1", "http://:80", "http://1.2.3.4.5"]
+    {
+        assert!(invalid(bad), "{bad}");
+    }
+    for good in
+        ["http://127.1:3000", "http://exa%41mple.com", "http://255.255.255.255", "http://a.b.", "http://10.0.0.1."]
+    {
+        assert!(!invalid(good), "{good}");
+    }
+}
