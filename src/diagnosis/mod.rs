@@ -8,8 +8,8 @@
 //!
 //! - [`request`]: the request as the script made it;
 //! - [`safelist`]: which requests need a preflight ([`needs_preflight`]);
-//!   `repeated.rs` and `chromium_only.rs`: where Firefox and the standard judge
-//!   request headers otherwise (a header set twice, client hints, User-Agent), a warning;
+//!   `repeated.rs`, `chromium_only.rs` and `firefox_only.rs`: where Firefox or the
+//!   standard judge request headers otherwise, a warning;
 //! - [`check_preflight_response`] and [`check_response`]: the two answers the browser reads;
 //! - [`Failure`]: why a response was refused, in Chromium's console wording,
 //!   with a one-sentence fix for the server owner.
@@ -21,6 +21,7 @@
 mod chromium_only;
 mod cors_check;
 mod failure;
+mod firefox_only;
 mod fix;
 mod headers;
 mod preflight;
@@ -86,6 +87,7 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
     if spec.is_cross_origin() {
         let unsafe_names = verdict.preflight.as_ref().map(|r| r.headers.as_slice()).unwrap_or_default();
         verdict.warnings = chromium_only::warnings(&spec.headers, unsafe_names);
+        verdict.warnings.extend(firefox_only::warning(&spec.headers, unsafe_names));
     }
     if let Some(reason) = &verdict.preflight {
         verdict.preflight_sent = true;

@@ -1,5 +1,6 @@
-//! A header set more than once: the verdict follows Chromium (the joined
-//! value) and warns where Firefox and the standard judge each value alone.
+//! The request-header warnings: where Firefox or the standard judge a header
+//! otherwise than Chromium (set twice, client hints, User-Agent, a huge Range,
+//! Content-Type parameters ending in ';'), the verdict follows Chromium and warns.
 
 use super::*;
 
@@ -70,4 +71,18 @@ fn chromium_preflights_a_range_position_of_2_pow_63_minus_1_or_more_and_warns() 
     for refused in ["bytes=99999999999999999999-1", "bytes=5-2", "bytes=-5"] {
         assert!(warnings_for(&range(refused)).is_empty(), "{refused}");
     }
+}
+
+#[test]
+fn content_type_parameters_ending_in_a_semicolon_warn_that_firefox_preflights() {
+    let post = |value: &str| get().method("POST").header("Content-Type", value);
+    let firefox = |value: &str| warnings_for(&post(value)).iter().any(|w| w.starts_with("Content-Type: Firefox"));
+    for preflighted in ["text/plain;;", "text/plain; ;", "text/plain;x=1;", "text/plain;x=1;;"] {
+        assert!(needs_preflight(&post(preflighted)).is_none(), "Chromium: {preflighted}");
+        assert!(firefox(preflighted), "{preflighted}");
+    }
+    for simple in ["text/plain;", "text/plain;;x=1", "text/plain;=1", "text/plain"] {
+        assert!(!firefox(simple), "{simple}");
+    }
+    assert!(!firefox("application/json;;"), "preflighted everywhere");
 }
