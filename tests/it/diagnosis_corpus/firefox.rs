@@ -35,6 +35,11 @@ pub const DIFFERS: &[(&str, &[&str])] = &[
     ("Range start 2^63", PREFLIGHT_NOT_SENT),
     ("Range end 2^63", PREFLIGHT_NOT_SENT),
     ("Range start 2^64 - 1", PREFLIGHT_NOT_SENT),
+    // Content-Type parameters ending in ';' after a first one: Firefox preflights.
+    ("POST two semicolons", BLOCKED_BY_A_PREFLIGHT),
+    ("POST empty parameter with a space", BLOCKED_BY_A_PREFLIGHT),
+    ("POST x=1 then two semicolons", BLOCKED_BY_A_PREFLIGHT),
+    ("POST x=1 then a semicolon", BLOCKED_BY_A_PREFLIGHT),
     // Client hints and these headers are safelisted in Chromium only: Firefox preflights them.
     ("client hint Width", BLOCKED_BY_A_PREFLIGHT),
     ("client hint DPR", BLOCKED_BY_A_PREFLIGHT),

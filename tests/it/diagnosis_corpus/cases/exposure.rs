@@ -21,6 +21,8 @@ pub fn expose_headers() -> Vec<Case> {
         custom("expose with a semicolon", "X-Custom; X-Other"),
         custom("expose * and a name", "X-Custom, *"),
         custom("expose * padded", " * "),
+        custom("expose quoted", "\"X-Custom\""),
+        custom("expose with a tab", "X-Other\t,X-Custom"),
         custom("expose upper case, XHR", "X-CUSTOM").xhr(),
         credentialed("credentials, expose X-Custom", "X-Custom"),
         credentialed("credentials, expose *, XHR", "*").xhr(),

@@ -24,6 +24,15 @@ pub fn method_case() -> Vec<Case> {
         allow("PUT in a list without spaces", "PUT", "GET,PUT,DELETE"),
         allow("PUT in a list with extra spaces", "PUT", "  GET ,  PUT  "),
         allow("mixed-case Put vs put", "Put", "put"),
+        allow("allow-methods with a trailing comma", "PUT", "PUT,"),
+        allow("allow-methods with a slash", "PUT", "PUT/1"),
+        allow("allow-methods quoted", "PUT", "\"PUT\""),
+        case("allow-headers quoted")
+            .header("X-A", "1")
+            .preflight(204, &[(ACAO, PAGE), ("Access-Control-Allow-Headers", "\"X-A\"")]),
+        case("allow-headers with a tab")
+            .header("X-A", "1")
+            .preflight(204, &[(ACAO, PAGE), ("Access-Control-Allow-Headers", "X-B\t,X-A")]),
         case("lower-case get is simple").method("get"),
         case("lower-case post is simple").method("post"),
         case("lower-case post, XHR").xhr().method("post"),
