@@ -65,6 +65,19 @@ pub fn allow_origin() -> Vec<Case> {
         preflight("preflight ACAO with a path", "{page}/x"),
         preflight("preflight ACAO empty", ""),
         preflight("sandboxed, preflight ACAO *", "*").sandboxed().actual(200, &[(ACAO, "*")]),
+        case("sandboxed, credentials, PUT allowed for null")
+            .sandboxed()
+            .include()
+            .method("PUT")
+            .preflight(204, &[(ACAO, "null"), (ACAC, "true"), (ACAM, "PUT")])
+            .actual(200, &[(ACAO, "null"), (ACAC, "true")]),
+        case("sandboxed, credentials, preflight ACAO *")
+            .sandboxed()
+            .include()
+            .method("PUT")
+            .preflight(204, &[(ACAO, "*"), (ACAC, "true"), (ACAM, "PUT")]),
+        acao("sandboxed, ACAO null, XHR", "null").sandboxed().xhr(),
+        acao("sandboxed, ACAO null padded", " null ").sandboxed(),
         case("credentials, preflight ACAO * with ACAC true")
             .include()
             .method("PUT")
