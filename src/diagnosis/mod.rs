@@ -61,8 +61,8 @@ pub struct BrowserVerdict {
     pub exposed: Vec<String>,
     /// How long Chromium reuses the granted preflight, in seconds.
     pub preflight_cache_seconds: Option<u32>,
-    /// What works in Chromium but not by the standard, so may fail elsewhere;
-    /// or what Firefox alone accepts.
+    /// Where Firefox or the Fetch standard decide otherwise than Chromium,
+    /// whom the verdict follows: what may fail, or pass, elsewhere.
     pub warnings: Vec<String>,
 }
 
