@@ -8,6 +8,8 @@
 //!
 //! - [`request`]: the request as the script made it;
 //! - [`safelist`]: which requests need a preflight ([`needs_preflight`]);
+//!   `repeated.rs`, `chromium_only.rs` and `firefox_only.rs`: where Firefox or the
+//!   standard judge request headers otherwise, a warning;
 //! - [`check_preflight_response`] and [`check_response`]: the two answers the browser reads;
 //! - [`Failure`]: why a response was refused, with a one-sentence fix for the
 //!   server owner;
@@ -18,12 +20,14 @@
 //! and says so in a warning; each departure is noted where it is decided.
 //! Where Firefox's behaviour differs, the corpus lists it.
 
+mod chromium_only;
 mod cors_check;
-mod differences;
 mod failure;
+mod firefox_only;
 mod fix;
 mod headers;
 mod preflight;
+mod repeated;
 pub mod request;
 mod response;
 pub mod safelist;
@@ -87,13 +91,15 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
     preflight: Option<Answer<'_, N, V>>,
     actual: Option<Answer<'_, N, V>>,
 ) -> BrowserVerdict {
-    let mut verdict = BrowserVerdict {
-        preflight: needs_preflight(spec),
-        warnings: differences::firefox_differences(spec),
-        ..BrowserVerdict::default()
-    };
+    let mut verdict = BrowserVerdict { preflight: needs_preflight(spec), ..BrowserVerdict::default() };
+    if spec.is_cross_origin() {
+        let unsafe_names = verdict.preflight.as_ref().map(|r| r.headers.as_slice()).unwrap_or_default();
+        verdict.warnings = chromium_only::warnings(&spec.headers, unsafe_names);
+        verdict.warnings.extend(firefox_only::warning(&spec.headers, unsafe_names));
+    }
     if let Some(reason) = &verdict.preflight {
         verdict.preflight_sent = true;
+        verdict.warnings.extend(repeated::warning(&spec.headers, &reason.headers));
         let Some((status, headers)) = preflight else {
             return verdict.unanswered(spec, "the preflight (OPTIONS)");
         };
@@ -104,7 +110,10 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
                     verdict.warnings.push(AUTHORIZATION_WARNING.to_owned());
                 }
             }
-            Err(failure) => return verdict.refused(spec, failure, status, headers),
+            Err(failure) => {
+                let firefox = firefox_accepts(headers, |h| judge_preflight(spec, &reason.headers, status, h).is_ok());
+                return verdict.refused(spec, failure, status, headers).firefox_accepts(firefox);
+            }
         }
     }
     verdict.actual_sent = true;
@@ -117,7 +126,10 @@ pub fn diagnose<N: AsRef<str>, V: AsRef<str>>(
             verdict.exposed = readable.exposed;
             verdict
         }
-        Err(failure) => verdict.refused(spec, failure, status, headers),
+        Err(failure) => {
+            let firefox = firefox_accepts(headers, |h| check_response(spec, h).is_ok());
+            verdict.refused(spec, failure, status, headers).firefox_accepts(firefox)
+        }
     }
 }
 
@@ -144,6 +156,14 @@ impl BrowserVerdict {
         self
     }
 
+    /// With the warning that Firefox accepts what was refused, if it does.
+    fn firefox_accepts(mut self, accepts: bool) -> Self {
+        if accepts {
+            self.warnings.push(cors_check::FIREFOX_EMPTY_LINE_WARNING.to_owned());
+        }
+        self
+    }
+
     fn unanswered(mut self, spec: &RequestSpec, what: &str) -> Self {
         self.fix = Some(format!(
             "Nothing answered {what} to {}: make sure the server runs and is reachable from \
@@ -152,4 +172,13 @@ impl BrowserVerdict {
         ));
         self
     }
+}
+
+/// Whether Firefox, which drops an empty CORS header line the standard joins
+/// with the next, `accepts` the headers a refused answer had.
+fn firefox_accepts<N: AsRef<str>, V: AsRef<str>>(
+    headers: &[(N, V)],
+    accepts: impl Fn(&[(&str, &str)]) -> bool,
+) -> bool {
+    cors_check::as_firefox_reads(headers).is_some_and(|h| accepts(&h))
 }

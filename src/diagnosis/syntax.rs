@@ -95,12 +95,54 @@ pub(crate) fn parses_as_url(value: &str) -> bool {
     let authority = rest.trim_start_matches(['/', '\\']);
     let authority = authority.split(['/', '\\', '?', '#']).next().unwrap_or_default();
     let host_port = authority.rsplit('@').next().unwrap_or_default();
-    let (host, port) = match host_port.rsplit_once(':') {
-        Some((host, _)) if !host.ends_with(']') && host.starts_with('[') => (host_port, ""),
-        Some((host, port)) => (host, port),
-        None => (host_port, ""),
+    let (host, port) = match host_port.strip_prefix('[') {
+        // An IPv6 literal must be closed (`http://[::1` is invalid to GURL,
+        // as the corpus shows), then may have a port.
+        Some(literal) => {
+            let Some((address, after)) = literal.split_once(']') else {
+                return false;
+            };
+            let port = if after.is_empty() { Some("") } else { after.strip_prefix(':') };
+            let hex = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
+            match port {
+                Some(port) if !address.is_empty() && address.bytes().all(hex) => (host_port, port),
+                _ => return false,
+            }
+        }
+        None => host_port.rsplit_once(':').unwrap_or((host_port, "")),
     };
-    !host.is_empty()
+    (host.starts_with('[') || is_domain_or_ipv4(host))
         && port.bytes().all(|b| b.is_ascii_digit())
         && port.parse::<u32>().map_or(port.is_empty(), |p| p <= 65535)
+}
+
+/// A host GURL takes (approximately): not empty, no forbidden code point
+/// (a second `:` is one), `%` only before two hex digits, and a host whose
+/// last label is a number read as an IPv4 address, each part in range
+/// (`127.1` is 127.0.0.1; `256.0.0.1` is invalid, as the corpus shows).
+fn is_domain_or_ipv4(host: &str) -> bool {
+    let bytes = host.as_bytes();
+    let forbidden = |b: &u8| b" #/:<>?@[\\]^|".contains(b) || b.is_ascii_control();
+    let escapes_ok = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'%')
+        .all(|(i, _)| bytes.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)));
+    if host.is_empty() || bytes.iter().any(forbidden) || !escapes_ok {
+        return false;
+    }
+    let labels: Vec<&str> = host.strip_suffix('.').unwrap_or(host).split('.').collect();
+    let numeric = |label: &str| !label.is_empty() && label.bytes().all(|b| b.is_ascii_digit());
+    if !labels.last().is_some_and(|last| numeric(last)) {
+        return true;
+    }
+    // An IPv4 address: up to four decimal parts, the last filling what is left.
+    let Some((last, parts)) = labels.split_last() else {
+        return false;
+    };
+    let value = |label: &str| if numeric(label) { label.parse::<u64>().ok() } else { None };
+    let room = 256u64.pow(u32::try_from(5 - labels.len().min(4)).unwrap_or(1));
+    labels.len() <= 4
+        && parts.iter().all(|p| value(p).is_some_and(|v| v <= 255))
+        && value(last).is_some_and(|v| v < room)
 }

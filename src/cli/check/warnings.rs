@@ -3,19 +3,14 @@
 //! by `*`). Pure.
 
 use crate::cli::http::client::Answer;
-use crate::diagnosis::{MAX_MAX_AGE, RequestSpec, needs_preflight};
-
-/// Legacy client hints Chromium lets a script send without a preflight
-/// (when their values look like its own); Firefox and the standard preflight them.
-const CHROMIUM_ONLY_SAFELISTED: [&str; 9] =
-    ["device-memory", "downlink", "dpr", "ect", "intervention", "rtt", "save-data", "viewport-width", "width"];
+use crate::diagnosis::{MAX_MAX_AGE, RequestSpec};
 
 /// Firefox keeps a preflight 24 hours at most (Chromium: [`MAX_MAX_AGE`]).
 pub(crate) const FIREFOX_MAX_AGE: u64 = 86_400;
 
 /// The warnings for one check: `preflight` and `actual` are the answers received.
 pub(crate) fn warnings(spec: &RequestSpec, preflight: Option<&Answer>, actual: Option<&Answer>) -> Vec<String> {
-    let mut out = firefox_preflights(spec);
+    let mut out = Vec::new();
     for (what, answer) in [("preflight's answer", preflight), ("response", actual)] {
         let Some(answer) = answer else { continue };
         if let Some(line) = reflected_without_vary(spec, what, answer) {
@@ -85,27 +80,4 @@ fn max_age_above_cap(answer: &Answer) -> Option<String> {
     } else {
         None
     }
-}
-
-/// Where this request is simple in Chromium only: Firefox sends a preflight.
-fn firefox_preflights(spec: &RequestSpec) -> Vec<String> {
-    let judged_unsafe = needs_preflight(spec).map(|r| r.headers).unwrap_or_default();
-    let mut names: Vec<String> = spec
-        .headers
-        .iter()
-        .map(|(name, _)| name.to_ascii_lowercase())
-        .filter(|name| CHROMIUM_ONLY_SAFELISTED.contains(&name.as_str()) && !judged_unsafe.contains(name))
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names
-        .into_iter()
-        .map(|name| {
-            format!(
-                "Chromium sends {name} without a preflight (a legacy client hint it safelists); Firefox and the \
-                 Fetch standard preflight it, so in Firefox this request needs `Access-Control-Allow-Headers` \
-                 to list {name}."
-            )
-        })
-        .collect()
 }

@@ -103,3 +103,50 @@ fn scripts_read_safelisted_and_exposed_headers_never_set_cookie() {
     assert_eq!(with_acac("*"), ["content-type"]);
     assert_eq!(with_acac("*, X-Custom"), ["content-type", "x-custom"]);
 }
+
+#[test]
+fn an_empty_line_next_to_a_good_one_is_refused_with_a_firefox_warning() {
+    let firefox_warned = |spec: &RequestSpec, preflight: &[(&str, &str)], actual: &[(&str, &str)]| {
+        let verdict = diagnose(spec, Some((204, preflight)), Some((200, actual)));
+        let warned = verdict.warnings.iter().any(|w| w.starts_with("Firefox ignores an empty"));
+        (verdict.readable, warned)
+    };
+    let empty_first = h(&[(ACAO, ""), (ACAO, PAGE)]);
+    assert_eq!(firefox_warned(&get(), &[], &empty_first), (false, true), "Chromium joins ', origin'");
+    assert_eq!(firefox_warned(&get(), &[], &h(&[(ACAO, PAGE), (ACAO, " ")])), (false, true));
+    let acac =
+        h(&[(ACAO, PAGE), ("Access-Control-Allow-Credentials", ""), ("Access-Control-Allow-Credentials", "true")]);
+    assert_eq!(firefox_warned(&with_credentials(), &[], &acac), (false, true));
+    let put = get().method("PUT");
+    let preflight = h(&[(ACAO, ""), (ACAO, PAGE), ("Access-Control-Allow-Methods", "PUT")]);
+    assert_eq!(firefox_warned(&put, &preflight, &allowing(&[])), (false, true));
+    // No warning where Firefox refuses too: a lone empty line, or another fault.
+    assert_eq!(firefox_warned(&get(), &[], &h(&[(ACAO, "")])), (false, false));
+    assert_eq!(firefox_warned(&get(), &[], &h(&[(ACAO, ""), (ACAO, "http://other.example")])), (false, false));
+    assert_eq!(firefox_warned(&put, &h(&[(ACAO, ""), (ACAO, PAGE)]), &allowing(&[])), (false, false));
+}
+
+#[test]
+fn an_unclosed_ipv6_origin_is_an_invalid_value_a_closed_one_a_mismatch() {
+    let refused = |value: &str| error_of(check_response(&get(), &h(&[(ACAO, value)])));
+    assert_eq!(refused("http://[::1"), CorsError::InvalidAllowOriginValue("http://[::1".to_owned()));
+    assert_eq!(refused("http://[::1]:3000"), CorsError::AllowOriginMismatch("http://[::1]:3000".to_owned()));
+    assert_eq!(refused("http://[::1]x"), CorsError::InvalidAllowOriginValue("http://[::1]x".to_owned()));
+}
+
+#[test]
+fn hosts_gurl_refuses_make_an_invalid_value() {
+    let invalid = |value: &str| {
+        matches!(error_of(check_response(&get(), &h(&[(ACAO, value)]))), CorsError::InvalidAllowOriginValue(_))
+    };
+    for bad in
+        ["http://127.0.0.1:3000:1", "http://exa%zzmple.com", "http://256.0.0.1", "http://:80", "http://1.2.3.4.5"]
+    {
+        assert!(invalid(bad), "{bad}");
+    }
+    for good in
+        ["http://127.1:3000", "http://exa%41mple.com", "http://255.255.255.255", "http://a.b.", "http://10.0.0.1."]
+    {
+        assert!(!invalid(good), "{good}");
+    }
+}

@@ -5,6 +5,7 @@
 mod checks;
 mod messages;
 mod preflight;
+mod repeated;
 mod safelist;
 mod words;
 
