@@ -148,7 +148,7 @@ async fn usage_and_network_errors_exit_2_with_one_sentence() {
     drop(closed);
     let cases: [(&[&str], &str); 3] = [
         (&["http://127.0.0.1:1/x", "--origin", "localhost:3000"], "--origin"),
-        (&["ftp://127.0.0.1/x", "--origin", "http://localhost:3000"], "not an http or https URL"),
+        (&["ftp://127.0.0.1/x", "--origin", "http://localhost:3000"], "must start with http:// or https://"),
         (&[&format!("http://127.0.0.1:{port}/x"), "--origin", "http://localhost:3000"], "cannot connect"),
     ];
     for (args, words) in cases {

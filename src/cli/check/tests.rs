@@ -241,5 +241,9 @@ fn a_header_only_chromium_safelists_is_a_warning_about_firefox() {
     let report = Report::new(&planned(&[URL, "--origin", PAGE, "--header", "Save-Data: on"]), None, Some(&granted));
     assert!(report.warnings.iter().any(|w| w.contains("Firefox")), "{:?}", report.warnings);
     let report = Report::new(&planned(&[URL, "--origin", PAGE, "--header", "Save-Data: off"]), None, Some(&granted));
-    assert!(report.warnings.iter().all(|w| !w.contains("Save-Data")), "preflighted in both already: {:?}", report.warnings);
+    assert!(
+        report.warnings.iter().all(|w| !w.contains("Save-Data")),
+        "preflighted in both already: {:?}",
+        report.warnings
+    );
 }
