@@ -4,16 +4,14 @@
 //! script sends it with `fetch` and asks for JSON, to show an error without
 //! reloading; without script, the plain form gets the page back.
 
-use std::net::SocketAddr;
-
-use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::change::InstructorChange;
 use super::custom::{CUSTOM, Refused};
 use super::diff;
-use super::routes::{ChangeForm, refusal, render_with};
+use super::routes::render_with;
 use super::{InForce, Lab};
 use crate::cors::defaults::DEFAULT_POLICY;
 use crate::state::AppState;
@@ -65,15 +63,8 @@ pub fn diff_from_shipped(current: &InForce<'_>) -> Vec<DiffLine> {
 }
 
 /// `POST /lab/policy` (`policy`): build, put in force, save.
-pub async fn apply_policy(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(form): Form<ChangeForm>,
-) -> Response {
-    if let Some(refusal) = refusal(&state, &headers, peer, &form) {
-        return refusal;
-    }
+pub async fn apply_policy(State(state): State<AppState>, change: InstructorChange) -> Response {
+    let InstructorChange { headers, peer, form } = change;
     let json = wants_json(&headers);
     let text = form.policy.unwrap_or_default();
     let (status, error, line) = match state.lab.apply_policy(&text) {

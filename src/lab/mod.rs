@@ -10,9 +10,11 @@
 //! - [`samples`]: what the setup answers to telling requests, and what a browser makes of it;
 //! - [`in_force`]: the setup in force as the lab names it, and any scenario's policy as text;
 //! - [`probe`]: `#probe-run`, `f1-race-results probe`'s look-alike origins against the setup in force;
+//! - [`change`]: a lab change, read only once the instructor's checks passed;
 //! - [`routes`]: `/lab` and its forms; [`router`] (with `/events`), merged by the page origin;
 //! - [`editor`]: `POST /lab/policy`, the editor's form.
 
+pub mod change;
 pub mod custom;
 pub mod diff;
 pub mod editor;

@@ -7,12 +7,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 
+use super::change::{InstructorChange, TOKEN_COOKIE};
 use super::editor::{self, Editor};
 use super::instructor::{Attempt, Denied};
 use super::probe::ProbeView;
@@ -38,7 +39,6 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The cookie that carries the instructor token after `/lab?token=…`.
-const TOKEN_COOKIE: &str = "f1_lab";
 
 #[derive(Template)]
 #[template(path = "lab.html")]
@@ -60,18 +60,6 @@ struct LabPage<'a> {
     custom_file: String,
     csrf_defence: bool,
     probe: Option<ProbeView>,
-}
-
-/// The form fields of every lab change.
-#[derive(Debug, serde::Deserialize)]
-pub struct ChangeForm {
-    csrf: Option<String>,
-    token: Option<String>,
-    name: Option<String>,
-    origin: Option<String>,
-    /// The editor's text (`POST /lab/policy`).
-    pub(super) policy: Option<String>,
-    on: Option<String>,
 }
 
 /// `GET /lab` (and `/lab?token=…` to become the instructor on this browser).
@@ -121,15 +109,8 @@ fn render(
 }
 
 /// `POST /lab/probe`: the lab page with the probe's results.
-pub async fn run_probe(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(form): Form<ChangeForm>,
-) -> Response {
-    if let Some(refusal) = refusal(&state, &headers, peer, &form) {
-        return refusal;
-    }
+pub async fn run_probe(State(state): State<AppState>, change: InstructorChange) -> Response {
+    let InstructorChange { headers, peer, .. } = change;
     match super::probe::probe(&state).await {
         Ok(view) => render_with(&state, &headers, peer, None, StatusCode::OK, Editor::default(), Some(view)),
         Err(reason) => {
@@ -185,15 +166,8 @@ pub(super) fn render_with(
 }
 
 /// `POST /lab/scenario` (`name`), also used by the middleware switch.
-pub async fn apply(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(form): Form<ChangeForm>,
-) -> Response {
-    if let Some(refusal) = refusal(&state, &headers, peer, &form) {
-        return refusal;
-    }
+pub async fn apply(State(state): State<AppState>, change: InstructorChange) -> Response {
+    let form = change.form;
     let name = form.name.as_deref().unwrap_or_default();
     match state.lab.apply(name) {
         Ok(()) => Redirect::to("/lab?done=applied").into_response(),
@@ -202,15 +176,8 @@ pub async fn apply(
 }
 
 /// `POST /lab/registry` (`origin`): register an origin.
-pub async fn register(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(form): Form<ChangeForm>,
-) -> Response {
-    if let Some(refusal) = refusal(&state, &headers, peer, &form) {
-        return refusal;
-    }
+pub async fn register(State(state): State<AppState>, change: InstructorChange) -> Response {
+    let InstructorChange { headers, peer, form } = change;
     match state.lab.register(form.origin.as_deref().unwrap_or_default()) {
         Ok(_) => Redirect::to("/lab?done=registered").into_response(),
         Err(RegistryChangeError::Refused(reason)) => {
@@ -224,15 +191,8 @@ pub async fn register(
 }
 
 /// `POST /lab/registry/remove` (`origin`).
-pub async fn unregister(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(form): Form<ChangeForm>,
-) -> Response {
-    if let Some(refusal) = refusal(&state, &headers, peer, &form) {
-        return refusal;
-    }
+pub async fn unregister(State(state): State<AppState>, change: InstructorChange) -> Response {
+    let InstructorChange { headers, peer, form } = change;
     match state.lab.unregister(form.origin.as_deref().unwrap_or_default()) {
         Ok(_) => Redirect::to("/lab?done=removed").into_response(),
         Err(RegistryChangeError::Refused(reason)) => {
@@ -247,61 +207,12 @@ pub async fn unregister(
 
 /// `POST /lab/csrf-defence` (`on=true|false`): the favourite driver's
 /// `Origin` check on state changes (`api::state_changes`).
-pub async fn csrf_defence(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Form(form): Form<ChangeForm>,
-) -> Response {
-    if let Some(refusal) = refusal(&state, &headers, peer, &form) {
-        return refusal;
-    }
+pub async fn csrf_defence(State(state): State<AppState>, change: InstructorChange) -> Response {
+    let form = change.form;
     match form.on.as_deref() {
         Some("true") => state.users.changes.set_defence(true),
         Some("false") => state.users.changes.set_defence(false),
         _ => return (StatusCode::UNPROCESSABLE_ENTITY, "give on=true or on=false\n").into_response(),
     }
     Redirect::to("/lab?done=defence").into_response()
-}
-
-/// Every change's prelude: `None` when allowed, else a 403 saying which check failed.
-pub(super) fn refusal(state: &AppState, headers: &HeaderMap, peer: SocketAddr, form: &ChangeForm) -> Option<Response> {
-    check(state, headers, peer, form).err().map(|denied| (StatusCode::FORBIDDEN, denied.to_string()).into_response())
-}
-
-fn check(state: &AppState, headers: &HeaderMap, peer: SocketAddr, form: &ChangeForm) -> Result<(), Denied> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let host = text("host").map(host_name).unwrap_or_default();
-    let known_host =
-        state.urls.page_origins.iter().any(|o| o.as_str().strip_prefix("http://").map(host_name) == Some(host));
-    let attempt = Attempt {
-        loopback: peer.ip().is_loopback(),
-        known_host,
-        token: form.token.as_deref().or_else(|| cookie(headers, TOKEN_COOKIE)),
-        csrf: form.csrf.as_deref(),
-        fetch_site: text("sec-fetch-site"),
-        origin_matches: text("origin").map(|o| state.urls.page_origins.iter().any(|p| p.as_str() == o)),
-    };
-    state.lab.secrets.check_change(&attempt)
-}
-
-/// `localhost:3000` → `localhost`, `[::1]:3000` → `[::1]`.
-fn host_name(authority: &str) -> &str {
-    match authority.rfind(':') {
-        Some(i) if !authority[i..].contains(']') => &authority[..i],
-        _ => authority,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::host_name;
-
-    #[test]
-    fn host_names_lose_their_port() {
-        assert_eq!(host_name("localhost:3000"), "localhost");
-        assert_eq!(host_name("[::1]:3000"), "[::1]");
-        assert_eq!(host_name("[::1]"), "[::1]");
-        assert_eq!(host_name("lab.local"), "lab.local");
-    }
 }
