@@ -157,8 +157,12 @@ impl BrowserVerdict {
     }
 
     /// With the warning that Firefox accepts what was refused, if it does.
+    /// Firefox reads the answer that Chromium refused: it has no console
+    /// words for it (`firefox` is `None` on a refused verdict), and a
+    /// warning says why.
     fn firefox_accepts(mut self, accepts: bool) -> Self {
         if accepts {
+            self.firefox = None;
             self.warnings.push(cors_check::FIREFOX_EMPTY_LINE_WARNING.to_owned());
         }
         self

@@ -158,6 +158,11 @@
   function consoleWords(verdict) {
     const said = (browser, kind) => {
       const words = verdict[browser.key];
+      if (!words) {
+        const p = line(kind, `${browser.name} lets the page read this answer (see the warning).`);
+        p.dataset.browser = browser.key;
+        return p;
+      }
       const p = line(kind, `${browser.name}'s console says (${browser.code} ${words.code}): `);
       const quote = document.createElement('q');
       quote.className = 'message';
@@ -170,7 +175,7 @@
     block.append(said(mine, 'console'));
     const other = document.createElement('details');
     const summary = document.createElement('summary');
-    summary.textContent = `${theirs.name} blocks it too, in other words`;
+    summary.textContent = verdict[theirs.key] ? `${theirs.name} blocks it too, in other words` : `${theirs.name} does not block it`;
     other.append(summary, said(theirs, 'console-other'));
     block.append(other);
     return block;

@@ -58,6 +58,13 @@ fn firefox(ending: Ending<'_>) -> BrowserLine {
 /// One browser's line: the shared decision in that browser's words.
 fn line(browser: &'static str, ending: Ending<'_>, words: Option<&ConsoleWords>) -> BrowserLine {
     let Ending { outcome, redirect, status, .. } = ending;
+    let verdict = ending.verdict;
+    // A refused answer this browser reads all the same (Firefox and an empty
+    // header line): the diagnosis gives it no words, and a warning says why.
+    if outcome == Outcome::Blocked && words.is_none() && verdict.failure.is_some() && verdict.chromium.is_some() {
+        let summary = format!("{} (this browser reads it; see the warnings)", readable(status));
+        return BrowserLine { browser, verdict: Outcome::Allowed, console: None, code: None, summary };
+    }
     let summary = match (outcome, words) {
         (Outcome::Allowed, _) => readable(status),
         (Outcome::Blocked, Some(words)) => format!("blocked ({}): {}", words.code, words.message),

@@ -247,3 +247,16 @@ fn a_header_only_chromium_safelists_is_a_warning_about_firefox() {
         report.warnings
     );
 }
+
+#[test]
+fn an_answer_only_firefox_reads_gets_an_allowed_firefox_line() {
+    // An empty Access-Control-Allow-Origin line beside a good one: Chromium
+    // joins them (", origin") and refuses; Firefox drops the empty one.
+    let twice = answer(200, &[("access-control-allow-origin", ""), ("access-control-allow-origin", PAGE)]);
+    let report = Report::new(&planned(&[URL, "--origin", PAGE]), None, Some(&twice));
+    let line = |name: &str| report.browsers.iter().find(|b| b.browser == name).expect(name).clone();
+    assert_eq!(line("chromium").verdict, Outcome::Blocked);
+    assert!(line("chromium").code.is_some());
+    let firefox = line("firefox");
+    assert_eq!((firefox.verdict, firefox.code), (Outcome::Allowed, None), "{}", firefox.summary);
+}

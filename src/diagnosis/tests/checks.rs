@@ -109,6 +109,9 @@ fn an_empty_line_next_to_a_good_one_is_refused_with_a_firefox_warning() {
     let firefox_warned = |spec: &RequestSpec, preflight: &[(&str, &str)], actual: &[(&str, &str)]| {
         let verdict = diagnose(spec, Some((204, preflight)), Some((200, actual)));
         let warned = verdict.warnings.iter().any(|w| w.starts_with("Firefox ignores an empty"));
+        // Firefox reads it: no Firefox console words, only Chromium's.
+        assert_eq!(verdict.firefox.is_none(), warned, "{verdict:?}");
+        assert!(verdict.chromium.is_some(), "{verdict:?}");
         (verdict.readable, warned)
     };
     let empty_first = h(&[(ACAO, ""), (ACAO, PAGE)]);
