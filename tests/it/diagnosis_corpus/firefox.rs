@@ -56,15 +56,16 @@ pub const DIFFERS: &[(&str, &[&str])] = &[
     ("ACAO empty then the origin", EMPTY_LINE_DROPPED),
     ("ACAO the origin then empty", EMPTY_LINE_DROPPED),
     ("ACAO empty then the origin, XHR", EMPTY_LINE_DROPPED),
-    ("preflight ACAO empty then the origin", &["actual requests", "readable", "a console message"]),
+    ("preflight ACAO empty then the origin", &["actual requests", "readable"]),
     ("credentials, ACAC empty then true", EMPTY_LINE_DROPPED),
 ];
 
 /// No preflight in Firefox, so the request goes out and is read; Chromium's preflight is refused.
 const PREFLIGHT_NOT_SENT: &[&str] = &["preflights", "actual requests", "readable", "a console message"];
 
-/// Readable in Firefox, refused with a console message in Chromium.
-const EMPTY_LINE_DROPPED: &[&str] = &["readable", "a console message"];
+/// Readable in Firefox, refused in Chromium (whose verdict the model gives);
+/// the model gives no Firefox console words for it, and Firefox logs none.
+const EMPTY_LINE_DROPPED: &[&str] = &["readable"];
 
 /// A preflight the diagnosis does not expect, refused (the corpus allows no headers).
 const BLOCKED_BY_A_PREFLIGHT: &[&str] = &["preflights", "actual requests", "readable", "a console message"];
