@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::driver::Page;
+use super::driver::{Browser, Page};
 use super::{Kind, in_both_browsers};
 use super::{WAIT, browser_for, cors_blocked, text};
 use crate::helpers::TestApp;
@@ -103,10 +103,7 @@ async fn a_blocked_request_is_explained_in_the_browsers_own_words(kind: Kind) {
 async fn the_null_origin_button_is_explained_with_the_url_it_requested(kind: Kind) {
     let app = TestApp::spawn().await;
     let Some(browser) = browser_for(kind, &app).await else { return };
-    let page = super::open(&browser, &app, "/cors").await;
-    page.wait_for("document.getElementById('scenario-banner').dataset.scenario === 'default'", WAIT)
-        .await
-        .expect("connected");
+    let page = open_connected(&browser, &app, "/cors").await;
     press(&page, "cors-null-origin").await;
     let entry = newest_after(&page, 1).await;
     assert!(entry.contains("Blocked by the browser"), "{entry}");
@@ -139,10 +136,7 @@ async fn jsonp_and_iframe_exchanges_appear_with_what_the_browser_checks(kind: Ki
     let app = TestApp::spawn().await;
     let Some(browser) = browser_for(kind, &app).await else { return };
     for (path, says) in [("/jsonp", "no CORS check applies"), ("/iframe", "No CORS involved")] {
-        let page = super::open(&browser, &app, path).await;
-        page.wait_for("document.getElementById('scenario-banner').dataset.scenario === 'default'", WAIT)
-            .await
-            .expect("connected");
+        let page = open_connected(&browser, &app, path).await;
         press(&page, "refresh").await;
         let entry = newest_after(&page, 1).await;
         assert!(entry.contains(says), "{path}: {entry}");
@@ -152,10 +146,7 @@ async fn jsonp_and_iframe_exchanges_appear_with_what_the_browser_checks(kind: Ki
 async fn credentials_never_reach_the_page(kind: Kind) {
     let app = TestApp::spawn().await;
     let Some(browser) = browser_for(kind, &app).await else { return };
-    let page = super::open(&browser, &app, "/cors").await;
-    page.wait_for("document.getElementById('scenario-banner').dataset.scenario === 'default'", WAIT)
-        .await
-        .expect("connected");
+    let page = open_connected(&browser, &app, "/cors").await;
     for id in ["cors-basic-auth", "cors-cookie-login", "cors-cookie-me"] {
         press(&page, id).await;
     }
@@ -255,4 +246,13 @@ async fn screenshots_of_the_lab_and_the_inspector() {
     newest_after(&page, 2).await;
     page.eval("document.getElementById('inspector').scrollIntoView()").await.expect("scroll");
     page.screenshot(format!("{dir}/inspector.png")).await.expect("screenshot");
+}
+
+/// Opens `path` in a fresh tab once its event stream says the default setup is in force.
+async fn open_connected(browser: &Browser, app: &TestApp, path: &str) -> Page {
+    let page = super::open(browser, app, path).await;
+    page.wait_for("document.getElementById('scenario-banner').dataset.scenario === 'default'", WAIT)
+        .await
+        .expect("connected");
+    page
 }
